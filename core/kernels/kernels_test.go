@@ -1,0 +1,209 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.Float64()*2 - 1)
+	}
+	return s
+}
+
+// refEpilogue applies ep to the raw reference output z (n×rows×hw) in float64.
+func refEpilogue(z []float32, n, rows, hw int, ep *Epilogue) []float32 {
+	cout := rows
+	if ep != nil && ep.Gather != nil {
+		cout = len(ep.Gather)
+	}
+	out := make([]float32, n*cout*hw)
+	for img := 0; img < n; img++ {
+		for c := 0; c < cout; c++ {
+			g, s, b := c, 1.0, 0.0
+			if ep != nil && ep.Gather != nil {
+				g = int(ep.Gather[c])
+			}
+			if ep != nil && ep.Scale != nil {
+				s = float64(ep.Scale[c])
+			}
+			if ep != nil && ep.Bias != nil {
+				b = float64(ep.Bias[c])
+			}
+			for p := 0; p < hw; p++ {
+				v := s*float64(z[(img*rows+g)*hw+p]) + b
+				if ep != nil && ep.Residual != nil {
+					v += float64(ep.Residual[(img*cout+c)*hw+p])
+				}
+				if ep != nil && ep.ReLU && v < 0 {
+					v = 0
+				}
+				out[(img*cout+c)*hw+p] = float32(v)
+			}
+		}
+	}
+	return out
+}
+
+// maxRelErr returns max |got-want| / (1 + max|want|).
+func maxRelErr(got, want []float32) float64 {
+	var maxAbs, maxErr float64
+	for i := range want {
+		maxAbs = math.Max(maxAbs, math.Abs(float64(want[i])))
+		maxErr = math.Max(maxErr, math.Abs(float64(got[i])-float64(want[i])))
+	}
+	return maxErr / (1 + maxAbs)
+}
+
+type convCase struct {
+	name                           string
+	n, cin, h, w, rows, k, s, p    int
+	gather, scale, bias, res, relu bool
+	cout                           int // output channels when gather is set
+}
+
+var convCases = []convCase{
+	{name: "stem", n: 2, cin: 3, h: 32, w: 32, rows: 16, k: 3, s: 1, p: 1},
+	{name: "s1_16", n: 3, cin: 16, h: 32, w: 32, rows: 16, k: 3, s: 1, p: 1, scale: true, bias: true, relu: true},
+	{name: "s2_16to32", n: 2, cin: 16, h: 32, w: 32, rows: 32, k: 3, s: 2, p: 1, scale: true, bias: true, relu: true},
+	{name: "s1_32", n: 2, cin: 32, h: 16, w: 16, rows: 32, k: 3, s: 1, p: 1, scale: true, bias: true, res: true, relu: true},
+	{name: "sc1x1_16to32", n: 2, cin: 16, h: 32, w: 32, rows: 32, k: 1, s: 2, p: 0, scale: true, bias: true},
+	{name: "s2_32to64", n: 2, cin: 32, h: 16, w: 16, rows: 64, k: 3, s: 2, p: 1, bias: true},
+	{name: "s1_64", n: 5, cin: 64, h: 8, w: 8, rows: 64, k: 3, s: 1, p: 1, scale: true, bias: true, res: true, relu: true},
+	{name: "sc1x1_32to64", n: 3, cin: 32, h: 16, w: 16, rows: 64, k: 1, s: 2, p: 0},
+	{name: "odd5", n: 3, cin: 7, h: 5, w: 5, rows: 9, k: 3, s: 1, p: 1, relu: true},
+	{name: "odd7_s2", n: 2, cin: 5, h: 7, w: 7, rows: 11, k: 3, s: 2, p: 1, bias: true},
+	{name: "odd7x5", n: 1, cin: 3, h: 7, w: 5, rows: 4, k: 3, s: 1, p: 1, res: true},
+	{name: "nopad", n: 2, cin: 4, h: 9, w: 10, rows: 6, k: 3, s: 1, p: 0},
+	{name: "1x1_s1", n: 2, cin: 13, h: 6, w: 7, rows: 17, k: 1, s: 1, p: 0, bias: true},
+	{name: "gather_pruned", n: 4, cin: 11, h: 16, w: 16, rows: 5, k: 3, s: 1, p: 1, gather: true, cout: 32, scale: true, bias: true, res: true, relu: true},
+	{name: "gather_s2", n: 3, cin: 16, h: 32, w: 32, rows: 3, k: 3, s: 2, p: 1, gather: true, cout: 32, scale: true, relu: true},
+	{name: "gather_1x1", n: 2, cin: 9, h: 16, w: 16, rows: 7, k: 1, s: 2, p: 0, gather: true, cout: 64, bias: true},
+	{name: "cin1", n: 2, cin: 1, h: 8, w: 8, rows: 64, k: 3, s: 1, p: 1},
+	{name: "n1_64", n: 1, cin: 64, h: 8, w: 8, rows: 64, k: 3, s: 1, p: 1, relu: true},
+	{name: "big_n", n: 17, cin: 16, h: 8, w: 8, rows: 24, k: 3, s: 1, p: 1, relu: true},
+}
+
+func (tc convCase) epilogue(rng *rand.Rand, ho, wo int) *Epilogue {
+	ep := &Epilogue{ReLU: tc.relu}
+	cout := tc.rows
+	if tc.gather {
+		cout = tc.cout
+		ep.Gather = make([]int32, cout)
+		for i := range ep.Gather {
+			ep.Gather[i] = int32(rng.IntN(tc.rows))
+		}
+	}
+	if tc.scale {
+		ep.Scale = randSlice(rng, cout)
+	}
+	if tc.bias {
+		ep.Bias = randSlice(rng, cout)
+	}
+	if tc.res {
+		ep.Residual = randSlice(rng, tc.n*cout*ho*wo)
+	}
+	return ep
+}
+
+// convTol is the tolerance on max|got-want|/(1+max|want|) for unit-scale data
+// (Winograd F(4×4,3×3) loses a few bits relative to direct summation).
+const convTol = 1e-4
+
+func testConvCases(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ws Workspace
+	for _, tc := range convCases {
+		src := randSlice(rng, tc.n*tc.cin*tc.h*tc.w)
+		wt := randSlice(rng, tc.rows*tc.cin*tc.k*tc.k)
+		conv := NewConv(wt, tc.rows, tc.cin, tc.k, tc.s, tc.p)
+		ho, wo := conv.OutSize(tc.h, tc.w)
+		z := make([]float32, tc.n*tc.rows*ho*wo)
+		ReferenceConv(z, src, wt, tc.n, tc.cin, tc.h, tc.w, tc.rows, tc.k, tc.s, tc.p)
+		for _, withEp := range []bool{false, true} {
+			var ep *Epilogue
+			if withEp {
+				ep = tc.epilogue(rng, ho, wo)
+			}
+			want := refEpilogue(z, tc.n, tc.rows, ho*wo, ep)
+			if got := conv.OutChannels(ep) * tc.n * ho * wo; got != len(want) {
+				t.Fatalf("%s: output size %d, want %d", tc.name, got, len(want))
+			}
+			got := make([]float32, len(want))
+			for i := range got {
+				got[i] = float32(math.NaN())
+			}
+			conv.Forward(got, src, tc.n, tc.h, tc.w, ep, &ws)
+			if e := maxRelErr(got, want); !(e <= convTol) {
+				t.Errorf("%s (epilogue=%v): max rel error %g > %g", tc.name, withEp, e, convTol)
+			}
+		}
+	}
+}
+
+func TestConv(t *testing.T) {
+	testConvCases(t)
+}
+
+func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				ai, bi := i*lda+p, p*ldb+j
+				if transA {
+					ai = p*lda + i
+				}
+				if transB {
+					bi = j*ldb + p
+				}
+				av, bv := a[ai], b[bi]
+				s += float64(av) * float64(bv)
+			}
+			c[i*ldc+j] = float32(float64(alpha)*s + float64(beta)*float64(c[i*ldc+j]))
+		}
+	}
+}
+
+func TestSgemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	dims := [][3]int{{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 64, 64}, {13, 100, 37}, {40, 1, 70}, {1, 50, 3}, {31, 47, 129}}
+	for _, d := range dims {
+		m, n, k := d[0], d[1], d[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+					alpha, beta := ab[0], ab[1]
+					lda, ldb, ldc := k+2, n+1, n+3
+					if ta {
+						lda = m + 1
+					}
+					if tb {
+						ldb = k + 3
+					}
+					ra, rb := m, k
+					if ta {
+						ra = k
+					}
+					if tb {
+						rb = n
+					}
+					a := randSlice(rng, ra*lda)
+					b := randSlice(rng, rb*ldb)
+					c := randSlice(rng, m*ldc)
+					want := append([]float32(nil), c...)
+					Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+					naiveGemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+					name := fmt.Sprintf("m%d_n%d_k%d_tA%v_tB%v_a%g_b%g", m, n, k, ta, tb, alpha, beta)
+					if e := maxRelErr(c, want); e > 1e-5*math.Sqrt(float64(k)) {
+						t.Errorf("%s: max rel error %g", name, e)
+					}
+				}
+			}
+		}
+	}
+}
