@@ -193,7 +193,7 @@ func TestCount(t *testing.T) {
 
 func TestValidateRejects(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
+		name   string
 		mutate func(n *Net)
 	}{
 		{"short weights", func(n *Net) { n.Blocks[0].Conv1.W = n.Blocks[0].Conv1.W[:10] }},
@@ -228,6 +228,47 @@ func TestTensorsRoundTrip(t *testing.T) {
 		ts["extra.weight"] = ts["conv1.weight"]
 		if _, err := FromTensors(ts); err == nil {
 			t.Fatalf("arch %s: unknown tensor accepted", arch)
+		}
+	}
+}
+
+// TestLayerwiseMatchesReference checks the unfused layer-by-layer pass used by calibration.
+func TestLayerwiseMatchesReference(t *testing.T) {
+	for _, arch := range []Arch{ArchA, ArchB} {
+		n := randomNet(t, arch, 11)
+		shareFilters(n, 2)
+		x := randomImages(3, 6)
+		y, h, w := n.StemForward(x, 3)
+		for i := range n.Blocks {
+			y, h, w = n.Blocks[i].Forward(y, 3, n.BlockInput(i), h, w)
+		}
+		e, err := Compile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Compare the final feature maps through the same pooling + linear head.
+		got := make([]float32, 3*Classes)
+		var wk Worker
+		e.Forward(got, x, 3, &wk)
+		for img := range 3 {
+			want := referenceForward(n, x[img*3072:(img+1)*3072])
+			if d := maxAbsDiff(got[img*Classes:(img+1)*Classes], want); d > 1e-3 {
+				t.Fatalf("arch %s image %d: engine vs reference %g", arch, img, d)
+			}
+			ch := len(n.FCW) / Classes
+			for o := range Classes {
+				sum := float64(n.FCB[o])
+				for k := range ch {
+					var m float64
+					for _, v := range y[(img*ch+k)*h*w : (img*ch+k+1)*h*w] {
+						m += float64(v)
+					}
+					sum += float64(n.FCW[o*ch+k]) * m / float64(h*w)
+				}
+				if d := math.Abs(sum - float64(want[o])); d > 1e-3 {
+					t.Fatalf("arch %s image %d: layerwise logit %d off by %g", arch, img, o, d)
+				}
+			}
 		}
 	}
 }

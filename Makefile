@@ -1,0 +1,60 @@
+# ResNet20-Pruning. Every target uses Go 1.27.3 (the machine's default Go is older and ignores
+# go.mod's toolchain line). Fast kernels need GOEXPERIMENT=simd; the portable fallback is tested too.
+export GOTOOLCHAIN := go1.27.3
+export GOFLAGS := -buildvcs=false
+SIMD := GOEXPERIMENT=simd
+GOROOT_DIR = $(shell go env GOROOT)
+WASM_EXEC = $(GOROOT_DIR)/lib/wasm/go_js_wasm_exec
+SHARED ?= $(abspath ../shared)
+CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
+export CIFAR10_DIR
+export SHARED_DIR := $(SHARED)
+
+.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare fuzz clean
+
+build:
+	$(SIMD) go build -o bin/resnetprune ./cmd/resnetprune
+
+## test: the README's test command: vet, gofmt, unit + data-backed tests natively (SIMD and
+## portable kernels) and the core packages compiled to wasm under Node.
+test: vet fmt-check test-native test-portable test-wasm
+
+vet:
+	$(SIMD) go vet ./...
+	go vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+test-native:
+	$(SIMD) go test -count=1 ./...
+
+test-portable:
+	go test -count=1 ./core/...
+
+# The wasm build runs the pure-computation packages under Node (no file access to ../shared there).
+WASM_PKGS = ./core/kernels/ ./core/resnet/ ./core/tensor/
+test-wasm:
+	GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
+	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
+
+## data: download the official CIFAR-10 binary archive (MD5-checked) into data/.
+data:
+	go run ./cmd/resnetprune data --dir data
+
+bench: build
+	bin/resnetprune bench --threads 2 --images 2000 --runs 5
+
+## bench-compare: Go engine vs PyTorch CPU, same model and data, same machine, 2 threads each.
+bench-compare: build
+	scripts/bench_compare.sh
+
+## fuzz: each fuzz target for FUZZTIME (default 70s).
+FUZZTIME ?= 70s
+fuzz:
+	go test -run=NONE -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./core/safetensors/
+	go test -run=NONE -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./core/torchload/
+	go test -run=NONE -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./core/cifar/
+
+clean:
+	rm -rf bin dist
