@@ -10,7 +10,7 @@ CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
 
-.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare fuzz clean
+.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare bench-wasm fuzz clean
 
 build:
 	$(SIMD) go build -o bin/resnetprune ./cmd/resnetprune
@@ -58,3 +58,8 @@ fuzz:
 
 clean:
 	rm -rf bin dist
+
+## bench-wasm: per-image latency of the engine compiled to wasm, under Node (batch 1 and 16).
+bench-wasm:
+	$(SIMD) GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
+	GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
