@@ -26,7 +26,6 @@ network outputs (logits) and accuracies only.
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -178,7 +177,10 @@ def read_split(dirname, split, limit=None):
     names = ["test_batch.bin"] if split == "test" else ["data_batch_%d.bin" % i for i in range(1, 6)]
     parts = []
     for name in names:
-        raw = np.fromfile(os.path.join(dirname, name), dtype=np.uint8)
+        path = os.path.join(dirname, name)
+        if not os.path.isfile(path):
+            sys.exit("missing %s: pass --data or set CIFAR10_DIR to a cifar-10-batches-bin folder" % path)
+        raw = np.fromfile(path, dtype=np.uint8)
         if raw.size % RECORD:
             sys.exit("%s: size %d is not a multiple of %d" % (name, raw.size, RECORD))
         parts.append(raw.reshape(-1, RECORD))
@@ -264,6 +266,11 @@ def cmd_fixture(args):
     print("wrote %s (%d bytes), torch %s" % (args.out, len(text), torch.__version__), file=sys.stderr)
 
 
+# Timings are wall-clock seconds of the timed loop (after one untimed warm-up batch);
+# cpu_seconds is the process CPU time of that loop, all threads together. On an otherwise idle
+# machine seconds ~ cpu_seconds / threads; a larger ratio means other work shared the cores.
+
+
 def cmd_bench(args):
     torch.set_num_threads(args.threads)
     pixels, labels = read_split(data_dir(args.data), "test", args.limit)
@@ -274,10 +281,11 @@ def cmd_bench(args):
     with torch.no_grad():
         model(x[:args.batch])  # warm-up
         preds = []
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         for i in range(0, x.shape[0], args.batch):
             preds.append(model(x[i:i + args.batch]).argmax(1))
         secs = time.perf_counter() - t0
+        cpu = time.process_time() - c0
     pred = torch.cat(preds).numpy()
     correct = int((pred == labels).sum())
     res = {
@@ -286,6 +294,7 @@ def cmd_bench(args):
         "batch": args.batch,
         "images": int(x.shape[0]),
         "seconds": round(secs, 3),
+        "cpu_seconds": round(cpu, 3),
         "images_per_s": round(x.shape[0] / secs, 1),
         "accuracy": correct / x.shape[0],
         "correct": correct,
@@ -320,10 +329,11 @@ def cmd_train_bench(args):
 
     step(x[:args.batch], y[:args.batch])  # warm-up, not timed
     losses = []
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     for i in range(0, x.shape[0], args.batch):
         losses.append(step(x[i:i + args.batch], y[i:i + args.batch]))
     secs = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     n = int(x.shape[0])
     res = {
         "arch": "B",
@@ -331,6 +341,7 @@ def cmd_train_bench(args):
         "batch": args.batch,
         "images": n,
         "seconds": round(secs, 3),
+        "cpu_seconds": round(cpu, 3),
         "images_per_s": round(n / secs, 1),
         "seconds_per_epoch": round(secs * 50000 / n, 1),
         "first_loss": round(losses[0], 4),
