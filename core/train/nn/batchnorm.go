@@ -1,0 +1,221 @@
+package nn
+
+import "math"
+
+// BatchNorm is PyTorch's BatchNorm2d over C channels of n×C×hw activations.
+//
+// Training mode uses the statistics of the whole mini-batch (M = n·hw values per channel, summed
+// across all shards before anything is normalised):
+//
+//	μ = (1/M) Σ x,   σ² = (1/M) Σ (x−μ)²,   r = 1/√(σ²+ε),   x̂ = (x−μ)·r,   y = γ·x̂ + β
+//	running mean ← (1−m)·mean + m·μ,   running var ← (1−m)·var + m·σ²·M/(M−1)   (m = Momentum)
+//
+// and its backward pass is
+//
+//	dβ = Σ dy,   dγ = Σ dy·x̂,   dx = γ·r·(dy − dβ/M − x̂·dγ/M).
+//
+// Inference mode (Forward with train false) and frozen BN (Frozen set) use the running statistics
+// instead: μ = mean, r = 1/√(var+ε), so dx = γ·r·dy; the running statistics are not updated and a
+// frozen BN reports zero gradients for γ and β (they are not trained).
+type BatchNorm struct {
+	C                      int
+	Gamma, Beta, Mean, Var []float32 // parameters and running statistics (aliased, updated in place)
+	DGamma, DBeta          []float32 // gradients after Backward
+	Momentum, Eps          float64
+	Frozen                 bool
+
+	x      []float32
+	n, hw  int
+	batch  bool      // whether the last Forward used batch statistics
+	mu, r  []float64 // per channel: the mean and 1/std used by the last Forward
+	sums   []float64
+	shards [][]float64
+}
+
+// NewBatchNorm returns a BatchNorm over the given slices (aliased), with PyTorch's defaults
+// momentum 0.1 and ε 1e-5.
+func NewBatchNorm(gamma, beta, mean, variance []float32) *BatchNorm {
+	c := len(gamma)
+	if len(beta) != c || len(mean) != c || len(variance) != c {
+		panic("nn: batch norm slices differ in length")
+	}
+	return &BatchNorm{C: c, Gamma: gamma, Beta: beta, Mean: mean, Var: variance,
+		DGamma: make([]float32, c), DBeta: make([]float32, c), Momentum: 0.1, Eps: 1e-5,
+		mu: make([]float64, c), r: make([]float64, c), sums: make([]float64, 2*c)}
+}
+
+// channelSums computes, per channel, Σ f(shard's rows) over the whole batch, f returning two
+// partial sums per row; the result is bn.sums[0:C] and bn.sums[C:2C]. Shards are added in order.
+func (bn *BatchNorm) channelSums(p Parallel, n int, f func(ch int, row []float32, img int) (float64, float64)) {
+	t := p.Shards(n)
+	for len(bn.shards) < t {
+		bn.shards = append(bn.shards, make([]float64, 2*bn.C))
+	}
+	C, hw := bn.C, bn.hw
+	p.For(n, func(s, lo, hi int) {
+		part := bn.shards[s]
+		clear(part)
+		for img := lo; img < hi; img++ {
+			for ch := range C {
+				a, b := f(ch, bn.x[(img*C+ch)*hw:(img*C+ch+1)*hw], img)
+				part[ch] += a
+				part[C+ch] += b
+			}
+		}
+	})
+	clear(bn.sums)
+	for _, part := range bn.shards[:t] {
+		for i, v := range part {
+			bn.sums[i] += v
+		}
+	}
+}
+
+// Forward normalises x (n×C×hw) into y (which must not alias x) and remembers x for Backward.
+// With train set and the BN not frozen it uses batch statistics and updates the running ones.
+func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) {
+	C := bn.C
+	bn.x, bn.n, bn.hw = x[:n*C*hw], n, hw
+	bn.batch = train && !bn.Frozen
+	if bn.batch {
+		M := float64(n * hw)
+		bn.channelSums(p, n, func(_ int, row []float32, _ int) (float64, float64) { return sum32(row), 0 })
+		mu32 := make([]float32, C)
+		for ch := range C {
+			bn.mu[ch] = bn.sums[ch] / M
+			mu32[ch] = float32(bn.mu[ch])
+		}
+		// Second pass: Σ(x−μ)², robust where the mean is large compared with the spread.
+		bn.channelSums(p, n, func(ch int, row []float32, _ int) (float64, float64) {
+			return sqDev32(row, mu32[ch]), 0
+		})
+		m := bn.Momentum
+		for ch := range C {
+			v := bn.sums[ch] / M
+			bn.r[ch] = 1 / math.Sqrt(v+bn.Eps)
+			unbiased := v
+			if M > 1 {
+				unbiased = v * M / (M - 1)
+			}
+			bn.Mean[ch] = float32((1-m)*float64(bn.Mean[ch]) + m*bn.mu[ch])
+			bn.Var[ch] = float32((1-m)*float64(bn.Var[ch]) + m*unbiased)
+		}
+	} else {
+		for ch := range C {
+			bn.mu[ch] = float64(bn.Mean[ch])
+			bn.r[ch] = 1 / math.Sqrt(float64(bn.Var[ch])+bn.Eps)
+		}
+	}
+	// y = a·x + b with a = γ·r, b = β − μ·a.
+	a, b := make([]float32, C), make([]float32, C)
+	for ch := range C {
+		s := float64(bn.Gamma[ch]) * bn.r[ch]
+		a[ch], b[ch] = float32(s), float32(float64(bn.Beta[ch])-bn.mu[ch]*s)
+	}
+	p.For(n, func(_, lo, hi int) {
+		for img := lo; img < hi; img++ {
+			for ch := range C {
+				off := (img*C + ch) * hw
+				scaleShift(y[off:off+hw], x[off:off+hw], a[ch], b[ch])
+			}
+		}
+	})
+}
+
+// Backward sets DGamma and DBeta (zero when frozen) and writes dL/dx into dx; dy is dL/dy.
+// dx may alias dy.
+func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
+	C, n, hw := bn.C, bn.n, bn.hw
+	mu32 := make([]float32, C)
+	for ch := range C {
+		mu32[ch] = float32(bn.mu[ch])
+	}
+	// sums[ch] = Σ dy, sums[C+ch] = Σ dy·(x−μ); dγ = r·Σ dy·(x−μ).
+	bn.channelSums(p, n, func(ch int, row []float32, img int) (float64, float64) {
+		off := (img*C + ch) * hw
+		g := dy[off : off+hw]
+		return sum32(g), dotShift32(g, row, mu32[ch])
+	})
+	a, b, c := make([]float32, C), make([]float32, C), make([]float32, C)
+	M := float64(n * hw)
+	for ch := range C {
+		dbeta, dgamma := bn.sums[ch], bn.sums[C+ch]*bn.r[ch]
+		if bn.Frozen {
+			bn.DBeta[ch], bn.DGamma[ch] = 0, 0
+		} else {
+			bn.DBeta[ch], bn.DGamma[ch] = float32(dbeta), float32(dgamma)
+		}
+		gr := float64(bn.Gamma[ch]) * bn.r[ch]
+		if !bn.batch {
+			a[ch] = float32(gr) // dx = γ·r·dy
+			continue
+		}
+		// dx = γr·dy − γr·dβ/M − γr²·dγ/M·(x−μ) = a·dy + b·x + c
+		k := gr * bn.r[ch] * dgamma / M
+		a[ch] = float32(gr)
+		b[ch] = float32(-k)
+		c[ch] = float32(-gr*dbeta/M + k*bn.mu[ch])
+	}
+	p.For(n, func(_, lo, hi int) {
+		for img := lo; img < hi; img++ {
+			for ch := range C {
+				off := (img*C + ch) * hw
+				g, x, d := dy[off:off+hw], bn.x[off:off+hw], dx[off:off+hw]
+				ac, bc, cc := a[ch], b[ch], c[ch]
+				if !bn.batch {
+					for i, v := range g {
+						d[i] = ac * v
+					}
+					continue
+				}
+				x = x[:len(g)]
+				for i, v := range g {
+					d[i] = ac*v + bc*x[i] + cc
+				}
+			}
+		}
+	})
+}
+
+// scaleShift sets y = a·x + b element-wise.
+func scaleShift(y, x []float32, a, b float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] = a*v + b
+	}
+}
+
+// sqDev32 returns Σ (v−mu)² accumulated like sum32.
+func sqDev32(v []float32, mu float32) float64 {
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		d0, d1, d2, d3 := v[i]-mu, v[i+1]-mu, v[i+2]-mu, v[i+3]-mu
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; i < len(v); i++ {
+		d := v[i] - mu
+		s0 += d * d
+	}
+	return float64((s0 + s1) + (s2 + s3))
+}
+
+// dotShift32 returns Σ g[i]·(x[i]−mu) accumulated like sum32.
+func dotShift32(g, x []float32, mu float32) float64 {
+	x = x[:len(g)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(g); i += 4 {
+		s0 += g[i] * (x[i] - mu)
+		s1 += g[i+1] * (x[i+1] - mu)
+		s2 += g[i+2] * (x[i+2] - mu)
+		s3 += g[i+3] * (x[i+3] - mu)
+	}
+	for ; i < len(g); i++ {
+		s0 += g[i] * (x[i] - mu)
+	}
+	return float64((s0 + s1) + (s2 + s3))
+}
