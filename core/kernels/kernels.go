@@ -1,7 +1,22 @@
 // Package kernels implements the convolution and matrix-multiplication kernels
-// of the ResNet20 inference engine: im2col+GEMM, Winograd and 1×1 paths with a
-// fused per-channel epilogue (gather, scale, bias, residual, ReLU).
+// of the ResNet20 inference engine.
+//
+// A [Conv] is prepared once (weights packed for the GEMM and, for stride-1 3×3
+// convolutions, transformed for Winograd F(4×4,3×3)) and then applied to
+// batches of NCHW images with a per-channel epilogue (gather, scale, bias,
+// residual, ReLU) fused into the store. Two paths exist:
+//
+//   - im2col + register-blocked GEMM (any kernel size, stride and padding);
+//   - Winograd F(4×4,3×3) for stride-1 3×3 convolutions, with the 4×4 output
+//     tiles of all images in a chunk batched so that the 36 per-frequency GEMMs
+//     have a large N.
+//
+// The inner kernels use simd/archsimd when built with GOEXPERIMENT=simd
+// (AVX-512 or AVX2+FMA on amd64, chosen at run time; 128-bit SIMD on wasm)
+// and portable Go code otherwise.
 package kernels
+
+import "fmt"
 
 // Epilogue is applied to each GEMM/conv output element, fused into the kernel's store:
 //
@@ -20,18 +35,53 @@ type Epilogue struct {
 
 // Conv is a prepared 2-D convolution (weights packed / Winograd-transformed once at construction).
 type Conv struct {
-	w                      []float32
-	rows, cin, k, str, pad int
+	rows, cin, k, stride, pad int
+
+	// kdim = cin*k*k is the GEMM depth of the im2col path.
+	kdim int
+	// a is the im2col weight matrix packed for the GEMM micro-kernel:
+	// blocks of 4 rows stored [kdim][4], followed by the remaining rows
+	// stored row-major [kdim].
+	a []float32
+	// u holds the Winograd-transformed weights (only when k == 3 and
+	// stride == 1), one packed matrix per frequency ξ: 36 × (rows×cin) laid
+	// out like a with kdim replaced by cin.
+	u []float32
 }
 
 // NewConv prepares a convolution with rows filters of shape cin×k×k (w is rows*cin*k*k, row-major
 // [row][cin][ky][kx], PyTorch layout), given stride and zero padding. It copies w.
 func NewConv(w []float32, rows, cin, k, stride, pad int) *Conv {
-	if len(w) < rows*cin*k*k {
+	if rows <= 0 || cin <= 0 || k <= 0 || stride <= 0 || pad < 0 {
+		panic(fmt.Sprintf("kernels: bad conv shape rows=%d cin=%d k=%d stride=%d pad=%d", rows, cin, k, stride, pad))
+	}
+	kdim := cin * k * k
+	if len(w) < rows*kdim {
 		panic("kernels: weight slice too short")
 	}
-	c := &Conv{w: append([]float32(nil), w[:rows*cin*k*k]...), rows: rows, cin: cin, k: k, str: stride, pad: pad}
+	c := &Conv{rows: rows, cin: cin, k: k, stride: stride, pad: pad, kdim: kdim}
+	c.a = make([]float32, rows*kdim)
+	packA(c.a, w, rows, kdim)
+	if k == 3 && stride == 1 {
+		c.u = winogradWeights(w, rows, cin)
+	}
 	return c
+}
+
+// packA packs the rows×kdim row-major matrix w for the micro-kernels: each
+// full block of 4 rows is stored transposed as [kdim][4]; the remaining
+// rows%4 rows are copied as they are.
+func packA(dst, w []float32, rows, kdim int) {
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		blk := dst[r*kdim : (r+4)*kdim]
+		for p := 0; p < kdim; p++ {
+			for i := 0; i < 4; i++ {
+				blk[p*4+i] = w[(r+i)*kdim+p]
+			}
+		}
+	}
+	copy(dst[r*kdim:rows*kdim], w[r*kdim:rows*kdim])
 }
 
 // Rows returns the number of filters (rows of the raw convolution output).
@@ -39,7 +89,7 @@ func (c *Conv) Rows() int { return c.rows }
 
 // OutSize returns the output spatial size for an h×w input.
 func (c *Conv) OutSize(h, w int) (ho, wo int) {
-	return (h+2*c.pad-c.k)/c.str + 1, (w+2*c.pad-c.k)/c.str + 1
+	return (h+2*c.pad-c.k)/c.stride + 1, (w+2*c.pad-c.k)/c.stride + 1
 }
 
 // OutChannels returns the output channel count for epilogue ep (len(ep.Gather) or Rows()).
@@ -52,91 +102,136 @@ func (c *Conv) OutChannels(ep *Epilogue) int {
 
 // Workspace is reusable scratch memory for Forward (zero value ready to use).
 type Workspace struct {
-	buf []float32
+	f32 []float32
+	i32 []int32
 }
 
-func (ws *Workspace) get(n int) []float32 {
-	if cap(ws.buf) < n {
-		ws.buf = make([]float32, n)
+// floats returns a scratch slice of n float32 values (contents undefined).
+func (ws *Workspace) floats(n int) []float32 {
+	if cap(ws.f32) < n {
+		ws.f32 = make([]float32, n+n/4)
 	}
-	return ws.buf[:n]
+	return ws.f32[:n]
+}
+
+// ints returns a scratch slice of n int32 values (contents undefined).
+func (ws *Workspace) ints(n int) []int32 {
+	if cap(ws.i32) < n {
+		ws.i32 = make([]int32, n+n/4)
+	}
+	return ws.i32[:n]
+}
+
+// Path selection, overridable by tests.
+const (
+	pathAuto = iota
+	pathIm2col
+	pathWinograd
+)
+
+var forcePath = pathAuto
+
+// epi is an epilogue resolved for one Forward call: for each raw row r, the
+// output channels co with g(co) = r are inv[start[r]:start[r+1]], with their
+// scale and bias.
+type epi struct {
+	cout  int
+	start []int32
+	inv   []int32
+	scale []float32
+	bias  []float32
+	res   []float32
+	relu  bool
+}
+
+// resolve builds the inverse gather map of ep in scratch taken from ints and
+// floats (so Forward stays allocation-free).
+func (c *Conv) resolve(ep *Epilogue, ints []int32, floats []float32) epi {
+	cout := c.OutChannels(ep)
+	e := epi{cout: cout, start: ints[:c.rows+1], inv: ints[c.rows+1 : c.rows+1+cout], scale: floats[:cout], bias: floats[cout : 2*cout]}
+	for i := range e.start {
+		e.start[i] = 0
+	}
+	g := func(co int) int { return co }
+	if ep != nil && ep.Gather != nil {
+		g = func(co int) int {
+			r := int(ep.Gather[co])
+			if r < 0 || r >= c.rows {
+				panic(fmt.Sprintf("kernels: Gather[%d] = %d out of range [0,%d)", co, r, c.rows))
+			}
+			return r
+		}
+	}
+	for co := 0; co < cout; co++ {
+		e.start[g(co)+1]++
+	}
+	for r := 0; r < c.rows; r++ {
+		e.start[r+1] += e.start[r]
+	}
+	// Fill inv using start as a cursor, then shift back.
+	for co := 0; co < cout; co++ {
+		r := g(co)
+		e.inv[e.start[r]] = int32(co)
+		e.start[r]++
+	}
+	for r := c.rows; r > 0; r-- {
+		e.start[r] = e.start[r-1]
+	}
+	e.start[0] = 0
+	for co := 0; co < cout; co++ {
+		e.scale[co], e.bias[co] = 1, 0
+		if ep != nil && ep.Scale != nil {
+			e.scale[co] = ep.Scale[co]
+		}
+		if ep != nil && ep.Bias != nil {
+			e.bias[co] = ep.Bias[co]
+		}
+	}
+	if ep != nil {
+		e.res, e.relu = ep.Residual, ep.ReLU
+	}
+	return e
 }
 
 // Forward computes n images: src is n×cin×h×w (NCHW), dst is n×OutChannels×ho×wo.
 // ws is caller-owned scratch reused across calls (one per goroutine); Forward never allocates once
 // ws has grown to the largest layer. Single-threaded: the caller parallelises over images.
 func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Workspace) {
+	if n <= 0 {
+		return
+	}
 	ho, wo := c.OutSize(h, w)
-	hw := ho * wo
-	z := ws.get(c.rows * hw)
+	if ho <= 0 || wo <= 0 {
+		panic("kernels: input smaller than kernel")
+	}
 	cout := c.OutChannels(ep)
-	for img := 0; img < n; img++ {
-		naiveConv32(z, src[img*c.cin*h*w:(img+1)*c.cin*h*w], c.w, c.cin, h, w, c.rows, c.k, c.str, c.pad)
-		out := dst[img*cout*hw : (img+1)*cout*hw]
-		var res []float32
-		if ep != nil && ep.Residual != nil {
-			res = ep.Residual[img*cout*hw : (img+1)*cout*hw]
-		}
-		applyEpilogue(out, z, res, cout, hw, ep)
+	if len(src) < n*c.cin*h*w || len(dst) < n*cout*ho*wo {
+		panic("kernels: src or dst too short")
 	}
-}
-
-func applyEpilogue(out, z, res []float32, cout, hw int, ep *Epilogue) {
-	for co := 0; co < cout; co++ {
-		g := co
-		s, b := float32(1), float32(0)
-		relu := false
-		if ep != nil {
-			if ep.Gather != nil {
-				g = int(ep.Gather[co])
-			}
-			if ep.Scale != nil {
-				s = ep.Scale[co]
-			}
-			if ep.Bias != nil {
-				b = ep.Bias[co]
-			}
-			relu = ep.ReLU
-		}
-		zr := z[g*hw : (g+1)*hw]
-		or := out[co*hw : (co+1)*hw]
-		for p := range or {
-			v := s*zr[p] + b
-			if res != nil {
-				v += res[co*hw+p]
-			}
-			if relu && v < 0 {
-				v = 0
-			}
-			or[p] = v
-		}
+	if ep != nil && ep.Residual != nil && len(ep.Residual) < n*cout*ho*wo {
+		panic("kernels: residual too short")
 	}
-}
-
-func naiveConv32(dst, src, w []float32, cin, h, wd, rows, k, stride, pad int) {
-	ho, wo := (h+2*pad-k)/stride+1, (wd+2*pad-k)/stride+1
-	for r := 0; r < rows; r++ {
-		for oy := 0; oy < ho; oy++ {
-			for ox := 0; ox < wo; ox++ {
-				var s float32
-				for ci := 0; ci < cin; ci++ {
-					for ky := 0; ky < k; ky++ {
-						iy := oy*stride - pad + ky
-						if iy < 0 || iy >= h {
-							continue
-						}
-						for kx := 0; kx < k; kx++ {
-							ix := ox*stride - pad + kx
-							if ix < 0 || ix >= wd {
-								continue
-							}
-							s += src[(ci*h+iy)*wd+ix] * w[((r*cin+ci)*k+ky)*k+kx]
-						}
-					}
-				}
-				dst[(r*ho+oy)*wo+ox] = s
-			}
-		}
+	// Scratch layout: the resolved epilogue lives at the start of ws.i32 and
+	// ws.f32; the path's own scratch follows it.
+	ni := c.rows + 1 + cout
+	nf := 2 * cout
+	useWino := c.u != nil && forcePath != pathIm2col
+	if useWino && forcePath == pathAuto {
+		useWino = winogradWorthIt(n, ho, wo)
+	}
+	var need, needI int
+	if useWino {
+		need, needI = c.winogradScratch(n, h, w)
+	} else {
+		need, needI = c.im2colScratch(h, w)
+	}
+	fs := ws.floats(nf + need)
+	is := ws.ints(ni + needI)
+	e := c.resolve(ep, is[:ni], fs[:nf])
+	if useWino {
+		c.winogradForward(dst, src, n, h, w, &e, fs[nf:], is[ni:])
+	} else {
+		c.im2colForward(dst, src, n, h, w, &e, fs[nf:])
 	}
 }
 
@@ -168,35 +263,6 @@ func ReferenceConv(dst, src, w []float32, n, cin, h, wd, rows, k, stride, pad in
 					}
 					d[(r*ho+oy)*wo+ox] = float32(acc)
 				}
-			}
-		}
-	}
-}
-
-// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices (op = transpose if the flag
-// is set), lda/ldb/ldc are row strides. Used later for training (backward convs) and least squares.
-func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for i := 0; i < m; i++ {
-		for j := 0; j < n; j++ {
-			var s float32
-			for p := 0; p < k; p++ {
-				var av, bv float32
-				if transA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
-				}
-				if transB {
-					bv = b[j*ldb+p]
-				} else {
-					bv = b[p*ldb+j]
-				}
-				s += av * bv
-			}
-			if beta == 0 {
-				c[i*ldc+j] = alpha * s
-			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
 			}
 		}
 	}

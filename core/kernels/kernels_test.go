@@ -85,6 +85,9 @@ var convCases = []convCase{
 	{name: "gather_1x1", n: 2, cin: 9, h: 16, w: 16, rows: 7, k: 1, s: 2, p: 0, gather: true, cout: 64, bias: true},
 	{name: "cin1", n: 2, cin: 1, h: 8, w: 8, rows: 64, k: 3, s: 1, p: 1},
 	{name: "n1_64", n: 1, cin: 64, h: 8, w: 8, rows: 64, k: 3, s: 1, p: 1, relu: true},
+	{name: "pad2", n: 3, cin: 5, h: 9, w: 11, rows: 6, k: 3, s: 1, p: 2, bias: true, relu: true},
+	{name: "k5", n: 2, cin: 4, h: 12, w: 10, rows: 7, k: 5, s: 1, p: 2, scale: true, res: true},
+	{name: "k3_s3", n: 2, cin: 3, h: 13, w: 13, rows: 5, k: 3, s: 3, p: 1},
 	{name: "big_n", n: 17, cin: 16, h: 8, w: 8, rows: 24, k: 3, s: 1, p: 1, relu: true},
 }
 
@@ -114,6 +117,22 @@ func (tc convCase) epilogue(rng *rand.Rand, ho, wo int) *Epilogue {
 // (Winograd F(4×4,3×3) loses a few bits relative to direct summation).
 const convTol = 1e-4
 
+// withKernels runs f once per available kernel implementation (SIMD when
+// built with GOEXPERIMENT=simd on a capable CPU, and always the portable one).
+func withKernels(t *testing.T, f func(t *testing.T)) {
+	impls := []bool{true}
+	if simdKernels != nil {
+		impls = append(impls, false)
+	}
+	defer func() { forcePortable = false }()
+	for _, portable := range impls {
+		forcePortable = portable
+		t.Run(KernelName(), f)
+	}
+}
+
+var pathNames = map[int]string{pathAuto: "auto", pathIm2col: "im2col", pathWinograd: "winograd"}
+
 func testConvCases(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var ws Workspace
@@ -138,15 +157,27 @@ func testConvCases(t *testing.T) {
 				got[i] = float32(math.NaN())
 			}
 			conv.Forward(got, src, tc.n, tc.h, tc.w, ep, &ws)
-			if e := maxRelErr(got, want); !(e <= convTol) {
-				t.Errorf("%s (epilogue=%v): max rel error %g > %g", tc.name, withEp, e, convTol)
+			e := maxRelErr(got, want)
+			if withEp && testing.Verbose() {
+				t.Logf("%-14s path=%-8s err=%.2g", tc.name, pathNames[forcePath], e)
+			}
+			if !(e <= convTol) {
+				t.Errorf("%s (path=%s, epilogue=%v): max rel error %g > %g", tc.name, pathNames[forcePath], withEp, e, convTol)
 			}
 		}
 	}
 }
 
+// TestConv checks every path (auto, forced im2col, forced Winograd) of every
+// kernel implementation against ReferenceConv.
 func TestConv(t *testing.T) {
-	testConvCases(t)
+	defer func() { forcePath = pathAuto }()
+	withKernels(t, func(t *testing.T) {
+		for _, path := range []int{pathAuto, pathIm2col, pathWinograd} {
+			forcePath = path
+			testConvCases(t)
+		}
+	})
 }
 
 func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -170,8 +201,12 @@ func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda
 }
 
 func TestSgemm(t *testing.T) {
+	withKernels(t, testSgemm)
+}
+
+func testSgemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	dims := [][3]int{{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 64, 64}, {13, 100, 37}, {40, 1, 70}, {1, 50, 3}, {31, 47, 129}}
+	dims := [][3]int{{1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 64, 64}, {13, 100, 37}, {40, 1, 70}, {1, 50, 3}, {31, 47, 129}, {6, 70, 600}}
 	for _, d := range dims {
 		m, n, k := d[0], d[1], d[2]
 		for _, ta := range []bool{false, true} {

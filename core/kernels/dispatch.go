@@ -1,0 +1,53 @@
+package kernels
+
+// nr is the column width of a GEMM micro-tile; every B operand handed to a
+// micro-kernel has at least nr readable columns per row.
+const nr = 32
+
+// lanes is the number of Winograd tiles transformed together.
+const lanes = 16
+
+// kernelSet is one implementation of the inner kernels.
+type kernelSet struct {
+	name string
+
+	// gemm4 computes the 4×32 tile c[i*ldc+j] = Σ_p a[p*4+i]·b[p*ldb+j]
+	// (i < 4, j < 32, p < k), overwriting c.
+	gemm4 func(k int, a, b []float32, ldb int, c []float32, ldc int)
+
+	// gemm1 computes the 1×32 tile c[j] = Σ_p a[p]·b[p*ldb+j], overwriting c.
+	gemm1 func(k int, a, b []float32, ldb int, c []float32)
+
+	// winoIn applies the Winograd input transform B^T·d·B to 16 gathered
+	// 6×6 tiles, g[(l*6+m)*16+j] = d_j[l][m], writing frequency ξ = i*6+k of
+	// tile j to v[ξ*stride+j].
+	winoIn func(g, v []float32, stride int)
+
+	// winoOut applies the output transform A^T·M·A to 16 tiles whose 36
+	// frequencies are z[ξ*stride+j], writing output pixel (a,b) of tile j to
+	// y[(a*4+b)*16+j].
+	winoOut func(z []float32, stride int, y []float32)
+
+	// affine computes out[i] = s*z[i] + b (+ res[i] if res != nil), then
+	// max(0,·) if relu, for i < len(out).
+	affine func(out, z, res []float32, s, b float32, relu bool)
+}
+
+// forcePortable selects the portable kernels even when SIMD ones exist
+// (tests run every path in both states).
+var forcePortable bool
+
+// simdKernels is set at init by the SIMD implementation for this platform,
+// when the CPU supports it.
+var simdKernels *kernelSet
+
+func kern() *kernelSet {
+	if simdKernels != nil && !forcePortable {
+		return simdKernels
+	}
+	return &portableKernels
+}
+
+// KernelName reports which kernel implementation Forward and Sgemm use
+// ("avx512", "avx2", "wasm128" or "portable").
+func KernelName() string { return kern().name }

@@ -1,0 +1,140 @@
+package kernels
+
+// portableKernels are plain Go versions of the inner kernels, used when the
+// package is built without GOEXPERIMENT=simd, when the CPU lacks the needed
+// features, or when forcePortable is set.
+var portableKernels = kernelSet{
+	name:    "portable",
+	gemm4:   gemm4Portable,
+	gemm1:   gemm1Portable,
+	winoIn:  winoInPortable,
+	winoOut: winoOutPortable,
+	affine:  affinePortable,
+}
+
+func gemm4Portable(k int, a, b []float32, ldb int, c []float32, ldc int) {
+	var acc [4][nr]float32
+	a = a[:4*k]
+	for p := 0; p < k; p++ {
+		br := b[p*ldb : p*ldb+nr]
+		a0, a1, a2, a3 := a[4*p], a[4*p+1], a[4*p+2], a[4*p+3]
+		for j, bv := range br {
+			acc[0][j] += a0 * bv
+			acc[1][j] += a1 * bv
+			acc[2][j] += a2 * bv
+			acc[3][j] += a3 * bv
+		}
+	}
+	for i := range acc {
+		copy(c[i*ldc:i*ldc+nr], acc[i][:])
+	}
+}
+
+func gemm1Portable(k int, a, b []float32, ldb int, c []float32) {
+	var acc [nr]float32
+	a = a[:k]
+	for p, av := range a {
+		br := b[p*ldb : p*ldb+nr]
+		for j, bv := range br {
+			acc[j] += av * bv
+		}
+	}
+	copy(c[:nr], acc[:])
+}
+
+// winoIn1D applies B^T of F(4×4,3×3) to d0..d5:
+//
+//	B^T = | 4  0 -5  0  1  0 |
+//	      | 0 -4 -4  1  1  0 |
+//	      | 0  4 -4 -1  1  0 |
+//	      | 0 -2 -1  2  1  0 |
+//	      | 0  2 -1 -2  1  0 |
+//	      | 0  4  0 -5  0  1 |
+func winoIn1D(d0, d1, d2, d3, d4, d5 float32) (r0, r1, r2, r3, r4, r5 float32) {
+	r0 = 4*d0 - 5*d2 + d4
+	r1 = (d3 + d4) - 4*(d1+d2)
+	r2 = (d4 - d3) + 4*(d1-d2)
+	r3 = (d4 - d2) + 2*(d3-d1)
+	r4 = (d4 - d2) - 2*(d3-d1)
+	r5 = 4*d1 - 5*d3 + d5
+	return
+}
+
+// winoOut1D applies A^T of F(4×4,3×3) to m0..m5:
+//
+//	A^T = | 1  1  1  1  1  0 |
+//	      | 0  1 -1  2 -2  0 |
+//	      | 0  1  1  4  4  0 |
+//	      | 0  1 -1  8 -8  1 |
+func winoOut1D(m0, m1, m2, m3, m4, m5 float32) (o0, o1, o2, o3 float32) {
+	s12, d12 := m1+m2, m1-m2
+	s34, d34 := m3+m4, m3-m4
+	o0 = m0 + s12 + s34
+	o1 = d12 + 2*d34
+	o2 = s12 + 4*s34
+	o3 = d12 + 8*d34 + m5
+	return
+}
+
+func winoInPortable(g, v []float32, stride int) {
+	g = g[:36*lanes]
+	for j := 0; j < lanes; j++ {
+		var t [6][6]float32 // t = B^T·d (columns transformed)
+		for m := 0; m < 6; m++ {
+			t[0][m], t[1][m], t[2][m], t[3][m], t[4][m], t[5][m] = winoIn1D(
+				g[(0*6+m)*lanes+j], g[(1*6+m)*lanes+j], g[(2*6+m)*lanes+j],
+				g[(3*6+m)*lanes+j], g[(4*6+m)*lanes+j], g[(5*6+m)*lanes+j])
+		}
+		for i := 0; i < 6; i++ {
+			r0, r1, r2, r3, r4, r5 := winoIn1D(t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5])
+			o := i * 6 * stride
+			v[o+j] = r0
+			v[o+stride+j] = r1
+			v[o+2*stride+j] = r2
+			v[o+3*stride+j] = r3
+			v[o+4*stride+j] = r4
+			v[o+5*stride+j] = r5
+		}
+	}
+}
+
+func winoOutPortable(z []float32, stride int, y []float32) {
+	y = y[:16*lanes]
+	for j := 0; j < lanes; j++ {
+		var t [4][6]float32 // t = A^T·M
+		for m := 0; m < 6; m++ {
+			t[0][m], t[1][m], t[2][m], t[3][m] = winoOut1D(
+				z[(0*6+m)*stride+j], z[(1*6+m)*stride+j], z[(2*6+m)*stride+j],
+				z[(3*6+m)*stride+j], z[(4*6+m)*stride+j], z[(5*6+m)*stride+j])
+		}
+		for a := 0; a < 4; a++ {
+			o0, o1, o2, o3 := winoOut1D(t[a][0], t[a][1], t[a][2], t[a][3], t[a][4], t[a][5])
+			y[(a*4+0)*lanes+j] = o0
+			y[(a*4+1)*lanes+j] = o1
+			y[(a*4+2)*lanes+j] = o2
+			y[(a*4+3)*lanes+j] = o3
+		}
+	}
+}
+
+func affinePortable(out, z, res []float32, s, b float32, relu bool) {
+	z = z[:len(out)]
+	if res != nil {
+		res = res[:len(out)]
+		for i, zv := range z {
+			v := s*zv + b + res[i]
+			if relu && v < 0 {
+				v = 0
+			}
+			out[i] = v
+		}
+		return
+	}
+	for i, zv := range z {
+		v := s*zv + b
+		if relu && v < 0 {
+			v = 0
+		}
+		out[i] = v
+	}
+}

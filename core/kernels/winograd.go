@@ -1,0 +1,235 @@
+package kernels
+
+// Winograd F(4×4,3×3) for stride-1 3×3 convolutions.
+//
+// A 4×4 output tile Y is computed from the 6×6 input tile d covering it as
+//
+//	Y = A^T · [ Σ_c (G·g_c·G^T) ⊙ (B^T·d_c·B) ] · A
+//
+// with (Lavin & Gray, interpolation points 0, ±1, ±2, ∞)
+//
+//	B^T = | 4  0 -5  0  1  0 |   G = |  1/4     0     0   |   A^T = | 1  1  1  1  1  0 |
+//	      | 0 -4 -4  1  1  0 |       | -1/6  -1/6  -1/6  |         | 0  1 -1  2 -2  0 |
+//	      | 0  4 -4 -1  1  0 |       | -1/6   1/6  -1/6  |         | 0  1  1  4  4  0 |
+//	      | 0 -2 -1  2  1  0 |       |  1/24  1/12  1/6  |         | 0  1 -1  8 -8  1 |
+//	      | 0  2 -1 -2  1  0 |       |  1/24 -1/12  1/6  |
+//	      | 0  4  0 -5  0  1 |       |  0     0     1    |
+//
+// The weights U_ξ[r][c] = (G·g_rc·G^T)_ξ are computed once in NewConv (in
+// float64). Forward processes the images in chunks: the chunk's input is
+// copied into a zero-padded buffer, the tiles of all images are gathered 16 at
+// a time and transformed into V_ξ[c][t], the 36 products Z_ξ = U_ξ·V_ξ are
+// computed with the GEMM micro-kernels (N = number of tiles in the chunk), and
+// the output transform is applied per (row, 16 tiles) with the epilogue fused
+// into the scatter to NCHW.
+
+var winoG = [6][3]float64{
+	{1.0 / 4, 0, 0},
+	{-1.0 / 6, -1.0 / 6, -1.0 / 6},
+	{-1.0 / 6, 1.0 / 6, -1.0 / 6},
+	{1.0 / 24, 1.0 / 12, 1.0 / 6},
+	{1.0 / 24, -1.0 / 12, 1.0 / 6},
+	{0, 0, 1},
+}
+
+// winogradWeights returns the 36 transformed weight matrices U_ξ (rows×cin),
+// each packed with packA.
+func winogradWeights(w []float32, rows, cin int) []float32 {
+	tmp := make([]float32, 36*rows*cin)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cin; c++ {
+			g := w[(r*cin+c)*9 : (r*cin+c)*9+9]
+			var t [6][3]float64 // G·g
+			for i := 0; i < 6; i++ {
+				for j := 0; j < 3; j++ {
+					for l := 0; l < 3; l++ {
+						t[i][j] += winoG[i][l] * float64(g[l*3+j])
+					}
+				}
+			}
+			for i := 0; i < 6; i++ {
+				for k := 0; k < 6; k++ {
+					var s float64 // (G·g·G^T)[i][k]
+					for j := 0; j < 3; j++ {
+						s += t[i][j] * winoG[k][j]
+					}
+					tmp[((i*6+k)*rows+r)*cin+c] = float32(s)
+				}
+			}
+		}
+	}
+	u := make([]float32, 36*rows*cin)
+	for xi := 0; xi < 36; xi++ {
+		packA(u[xi*rows*cin:(xi+1)*rows*cin], tmp[xi*rows*cin:(xi+1)*rows*cin], rows, cin)
+	}
+	return u
+}
+
+// winogradWorthIt reports whether the Winograd path beats im2col for n
+// images with ho×wo outputs: partial tiles must not waste too much work and
+// there must be enough tiles to fill the GEMM columns.
+func winogradWorthIt(n, ho, wo int) bool {
+	ty, tx := (ho+3)/4, (wo+3)/4
+	if 2*16*ty*tx > 3*ho*wo {
+		return false
+	}
+	return n*ty*tx >= 16
+}
+
+// winoPlan describes the chunking of a Winograd Forward.
+type winoPlan struct {
+	ho, wo, ty, tx, tpi int // output size, tiles per image (ty×tx = tpi)
+	ph, pw              int // padded input plane size
+	nc                  int // images per chunk
+	tp                  int // GEMM columns per chunk (nc·tpi rounded up to nr)
+}
+
+// winoChunkBytes is the target size of a chunk's working set (fits in L2).
+const winoChunkBytes = 1 << 20
+
+func (c *Conv) winoPlan(n, h, w int) winoPlan {
+	var p winoPlan
+	p.ho, p.wo = c.OutSize(h, w)
+	p.ty, p.tx = (p.ho+3)/4, (p.wo+3)/4
+	p.tpi = p.ty * p.tx
+	p.ph, p.pw = 4*p.ty+2, 4*p.tx+2
+	perImg := 4 * (c.cin*p.ph*p.pw + 36*(c.cin+c.rows)*p.tpi)
+	p.nc = max(1, min(n, winoChunkBytes/perImg))
+	if p.nc < n && p.nc*p.tpi > nr {
+		// Prefer chunks whose tile count is a multiple of nr.
+		for m := p.nc; m > p.nc/2; m-- {
+			if m*p.tpi%nr == 0 {
+				p.nc = m
+				break
+			}
+		}
+	}
+	p.tp = roundUp(p.nc*p.tpi, nr)
+	return p
+}
+
+// winogradScratch returns the float32 and int32 scratch sizes of winogradForward.
+func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
+	p := c.winoPlan(n, h, w)
+	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin+c.rows)*p.tp + 36*lanes + 2*16*lanes
+	ni = 3 * p.tp
+	return nf, ni
+}
+
+func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []float32, is []int32) {
+	K := kern()
+	p := c.winoPlan(n, h, w)
+	cin, rows := c.cin, c.rows
+	plane := p.ph * p.pw
+	hwo := p.ho * p.wo
+	pbuf, fs := fs[:p.nc*cin*plane], fs[p.nc*cin*plane:]
+	vbuf, fs := fs[:36*cin*p.tp], fs[36*cin*p.tp:]
+	zbuf, fs := fs[:36*rows*p.tp], fs[36*rows*p.tp:]
+	g, fs := fs[:36*lanes], fs[36*lanes:]
+	y, y2 := fs[:16*lanes], fs[16*lanes:32*lanes]
+	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
+
+	for img0 := 0; img0 < n; img0 += p.nc {
+		m := min(p.nc, n-img0)
+		tc := m * p.tpi
+		tp := roundUp(tc, nr)
+
+		// Zero-padded copy of the chunk's input.
+		for i := 0; i < m; i++ {
+			for ci := 0; ci < cin; ci++ {
+				in := src[((img0+i)*cin+ci)*h*w : ((img0+i)*cin+ci+1)*h*w]
+				pl := pbuf[(i*cin+ci)*plane : (i*cin+ci+1)*plane]
+				for yy := 0; yy < p.ph; yy++ {
+					row := pl[yy*p.pw : (yy+1)*p.pw]
+					iy := yy - c.pad
+					if iy < 0 || iy >= h {
+						clear(row)
+						continue
+					}
+					clear(row[:c.pad])
+					copy(row[c.pad:c.pad+w], in[iy*w:(iy+1)*w])
+					clear(row[c.pad+w:])
+				}
+			}
+		}
+
+		// Tile table; padding tiles t >= tc read tile 0 and are never stored.
+		for t := 0; t < tp; t++ {
+			tt := t
+			if t >= tc {
+				tt = 0
+			}
+			i, r := tt/p.tpi, tt%p.tpi
+			ty, tx := r/p.tx, r%p.tx
+			inBase[t] = int32(i*cin*plane + 4*ty*p.pw + 4*tx)
+			outBase[t] = int32((img0+i)*e.cout*hwo + 4*ty*p.wo + 4*tx)
+			valid[t] = int32(min(4, p.ho-4*ty)*8 + min(4, p.wo-4*tx))
+		}
+
+		// Input transform: V_ξ[c][t].
+		for ci := 0; ci < cin; ci++ {
+			for t0 := 0; t0 < tp; t0 += lanes {
+				for j := 0; j < lanes; j++ {
+					base := int(inBase[t0+j]) + ci*plane
+					for l := 0; l < 6; l++ {
+						row := pbuf[base+l*p.pw : base+l*p.pw+6]
+						for mm, v := range row {
+							g[(l*6+mm)*lanes+j] = v
+						}
+					}
+				}
+				K.winoIn(g, vbuf[ci*tp+t0:], cin*tp)
+			}
+		}
+
+		// Z_ξ = U_ξ · V_ξ for the 36 frequencies.
+		for xi := 0; xi < 36; xi++ {
+			u := c.u[xi*rows*cin : (xi+1)*rows*cin]
+			v := vbuf[xi*cin*tp : (xi+1)*cin*tp]
+			z := zbuf[xi*rows*tp : (xi+1)*rows*tp]
+			for j0 := 0; j0 < tp; j0 += nr {
+				r := 0
+				for ; r+4 <= rows; r += 4 {
+					K.gemm4(cin, u[r*cin:(r+4)*cin], v[j0:], tp, z[r*tp+j0:], tp)
+				}
+				for ; r < rows; r++ {
+					K.gemm1(cin, u[r*cin:(r+1)*cin], v[j0:], tp, z[r*tp+j0:])
+				}
+			}
+		}
+
+		// Output transform and epilogue, scattered to NCHW.
+		for r := 0; r < rows; r++ {
+			cos := e.inv[e.start[r]:e.start[r+1]]
+			if len(cos) == 0 {
+				continue
+			}
+			for t0 := 0; t0 < tc; t0 += lanes {
+				K.winoOut(zbuf[r*tp+t0:], rows*tp, y)
+				nl := min(lanes, tc-t0)
+				for _, co := range cos {
+					K.affine(y2, y, nil, e.scale[co], e.bias[co], e.relu && e.res == nil)
+					coOff := int(co) * hwo
+					for j := 0; j < nl; j++ {
+						ob := int(outBase[t0+j]) + coOff
+						va, vb := int(valid[t0+j])>>3, int(valid[t0+j])&7
+						for a := 0; a < va; a++ {
+							o := ob + a*p.wo
+							d := dst[o : o+vb]
+							for b := range d {
+								v := y2[(a*4+b)*lanes+j]
+								if e.res != nil {
+									v += e.res[o+b]
+									if e.relu && v < 0 {
+										v = 0
+									}
+								}
+								d[b] = v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
