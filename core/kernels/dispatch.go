@@ -37,15 +37,22 @@ type kernelSet struct {
 // (tests run every path in both states).
 var forcePortable bool
 
-// simdKernels is set at init by the SIMD implementation for this platform,
-// when the CPU supports it.
-var simdKernels *kernelSet
+// simdSets lists the SIMD implementations the CPU supports, best first
+// (filled at init by the platform's SIMD files).
+var simdSets []*kernelSet
+
+// kernOverride, when non-nil, is used instead of the automatic choice
+// (tests use it to run every supported implementation).
+var kernOverride *kernelSet
 
 func kern() *kernelSet {
-	if simdKernels != nil && !forcePortable {
-		return simdKernels
+	switch {
+	case kernOverride != nil:
+		return kernOverride
+	case forcePortable || len(simdSets) == 0:
+		return &portableKernels
 	}
-	return &portableKernels
+	return simdSets[0]
 }
 
 // KernelName reports which kernel implementation Forward and Sgemm use

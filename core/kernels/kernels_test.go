@@ -117,16 +117,15 @@ func (tc convCase) epilogue(rng *rand.Rand, ho, wo int) *Epilogue {
 // (Winograd F(4×4,3×3) loses a few bits relative to direct summation).
 const convTol = 1e-4
 
-// withKernels runs f once per available kernel implementation (SIMD when
-// built with GOEXPERIMENT=simd on a capable CPU, and always the portable one).
+// withKernels runs f once per kernel implementation the CPU supports (the
+// SIMD ones when built with GOEXPERIMENT=simd, and always the portable one).
 func withKernels(t *testing.T, f func(t *testing.T)) {
-	impls := []bool{true}
-	if simdKernels != nil {
-		impls = append(impls, false)
-	}
-	defer func() { forcePortable = false }()
-	for _, portable := range impls {
-		forcePortable = portable
+	defer func() { kernOverride, forcePortable = nil, false }()
+	forcePortable = true
+	t.Run(KernelName(), f)
+	forcePortable = false
+	for _, k := range simdSets {
+		kernOverride = k
 		t.Run(KernelName(), f)
 	}
 }

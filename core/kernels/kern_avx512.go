@@ -1,0 +1,221 @@
+//go:build goexperiment.simd && amd64
+
+package kernels
+
+import "simd/archsimd"
+
+// AVX-512 kernels: one Float32x16 holds 16 columns of a GEMM row or the 16
+// tile lanes of a Winograd transform.
+
+func init() {
+	if archsimd.X86.AVX512() {
+		simdSets = append(simdSets, &avx512Kernels)
+	}
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		simdSets = append(simdSets, &avx2Kernels)
+	}
+}
+
+var avx512Kernels = kernelSet{
+	name:    "avx512",
+	gemm4:   gemm4AVX512,
+	gemm1:   gemm1AVX512,
+	winoIn:  winoInAVX512,
+	winoOut: winoOutAVX512,
+	affine:  affineAVX512,
+}
+
+// gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two
+// 16-wide vectors of row p of B, broadcasts the 4 packed values of A and
+// issues 8 FMAs into 8 accumulators. The depth loop is unrolled 4 times.
+func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
+	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
+	a = a[:4*k]
+	p := 0
+	for ; p+4 <= k; p += 4 {
+		ap := a[4*p : 4*p+16]
+		for u := 0; u < 4; u++ {
+			br := b[(p+u)*ldb : (p+u)*ldb+32]
+			b0 := archsimd.LoadFloat32x16(br[0:16])
+			b1 := archsimd.LoadFloat32x16(br[16:32])
+			a0 := archsimd.BroadcastFloat32x16(ap[4*u])
+			c00 = a0.MulAdd(b0, c00)
+			c01 = a0.MulAdd(b1, c01)
+			a1 := archsimd.BroadcastFloat32x16(ap[4*u+1])
+			c10 = a1.MulAdd(b0, c10)
+			c11 = a1.MulAdd(b1, c11)
+			a2 := archsimd.BroadcastFloat32x16(ap[4*u+2])
+			c20 = a2.MulAdd(b0, c20)
+			c21 = a2.MulAdd(b1, c21)
+			a3 := archsimd.BroadcastFloat32x16(ap[4*u+3])
+			c30 = a3.MulAdd(b0, c30)
+			c31 = a3.MulAdd(b1, c31)
+		}
+	}
+	for ; p < k; p++ {
+		br := b[p*ldb : p*ldb+32]
+		b0 := archsimd.LoadFloat32x16(br[0:16])
+		b1 := archsimd.LoadFloat32x16(br[16:32])
+		ap := a[4*p : 4*p+4]
+		a0 := archsimd.BroadcastFloat32x16(ap[0])
+		c00 = a0.MulAdd(b0, c00)
+		c01 = a0.MulAdd(b1, c01)
+		a1 := archsimd.BroadcastFloat32x16(ap[1])
+		c10 = a1.MulAdd(b0, c10)
+		c11 = a1.MulAdd(b1, c11)
+		a2 := archsimd.BroadcastFloat32x16(ap[2])
+		c20 = a2.MulAdd(b0, c20)
+		c21 = a2.MulAdd(b1, c21)
+		a3 := archsimd.BroadcastFloat32x16(ap[3])
+		c30 = a3.MulAdd(b0, c30)
+		c31 = a3.MulAdd(b1, c31)
+	}
+	c00.Store(c[0:16])
+	c01.Store(c[16:32])
+	c10.Store(c[ldc : ldc+16])
+	c11.Store(c[ldc+16 : ldc+32])
+	c20.Store(c[2*ldc : 2*ldc+16])
+	c21.Store(c[2*ldc+16 : 2*ldc+32])
+	c30.Store(c[3*ldc : 3*ldc+16])
+	c31.Store(c[3*ldc+16 : 3*ldc+32])
+}
+
+// gemm1AVX512 is the 1×32 micro-kernel (remainder rows).
+func gemm1AVX512(k int, a, b []float32, ldb int, c []float32) {
+	var c0, c1, d0, d1 archsimd.Float32x16
+	a = a[:k]
+	p := 0
+	for ; p+2 <= k; p += 2 {
+		br := b[p*ldb : p*ldb+32]
+		a0 := archsimd.BroadcastFloat32x16(a[p])
+		c0 = a0.MulAdd(archsimd.LoadFloat32x16(br[0:16]), c0)
+		c1 = a0.MulAdd(archsimd.LoadFloat32x16(br[16:32]), c1)
+		br = b[(p+1)*ldb : (p+1)*ldb+32]
+		a1 := archsimd.BroadcastFloat32x16(a[p+1])
+		d0 = a1.MulAdd(archsimd.LoadFloat32x16(br[0:16]), d0)
+		d1 = a1.MulAdd(archsimd.LoadFloat32x16(br[16:32]), d1)
+	}
+	if p < k {
+		br := b[p*ldb : p*ldb+32]
+		a0 := archsimd.BroadcastFloat32x16(a[p])
+		c0 = a0.MulAdd(archsimd.LoadFloat32x16(br[0:16]), c0)
+		c1 = a0.MulAdd(archsimd.LoadFloat32x16(br[16:32]), c1)
+	}
+	c0.Add(d0).Store(c[0:16])
+	c1.Add(d1).Store(c[16:32])
+}
+
+// winoInAVX512 applies B^T·d·B (see winoIn1D) to 16 tiles, one tile per
+// lane: first to the 6 columns (in place in g), then to the 6 rows.
+func winoInAVX512(g, v []float32, stride int) {
+	g = g[:36*16]
+	c4, cm4 := archsimd.BroadcastFloat32x16(4), archsimd.BroadcastFloat32x16(-4)
+	c2, cm2 := archsimd.BroadcastFloat32x16(2), archsimd.BroadcastFloat32x16(-2)
+	cm5 := archsimd.BroadcastFloat32x16(-5)
+	in1D := func(d0, d1, d2, d3, d4, d5 archsimd.Float32x16) (r0, r1, r2, r3, r4, r5 archsimd.Float32x16) {
+		r0 = d2.MulAdd(cm5, d0.MulAdd(c4, d4))
+		r1 = d1.Add(d2).MulAdd(cm4, d3.Add(d4))
+		r2 = d1.Sub(d2).MulAdd(c4, d4.Sub(d3))
+		d31, d42 := d3.Sub(d1), d4.Sub(d2)
+		r3 = d31.MulAdd(c2, d42)
+		r4 = d31.MulAdd(cm2, d42)
+		r5 = d3.MulAdd(cm5, d1.MulAdd(c4, d5))
+		return
+	}
+	for m := 0; m < 6; m++ {
+		ld := func(l int) archsimd.Float32x16 { return archsimd.LoadFloat32x16(g[(l*6+m)*16 : (l*6+m)*16+16]) }
+		r0, r1, r2, r3, r4, r5 := in1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
+		r0.Store(g[(0*6+m)*16 : (0*6+m)*16+16])
+		r1.Store(g[(1*6+m)*16 : (1*6+m)*16+16])
+		r2.Store(g[(2*6+m)*16 : (2*6+m)*16+16])
+		r3.Store(g[(3*6+m)*16 : (3*6+m)*16+16])
+		r4.Store(g[(4*6+m)*16 : (4*6+m)*16+16])
+		r5.Store(g[(5*6+m)*16 : (5*6+m)*16+16])
+	}
+	for i := 0; i < 6; i++ {
+		gi := g[i*6*16 : (i+1)*6*16]
+		r0, r1, r2, r3, r4, r5 := in1D(
+			archsimd.LoadFloat32x16(gi[0:16]), archsimd.LoadFloat32x16(gi[16:32]),
+			archsimd.LoadFloat32x16(gi[32:48]), archsimd.LoadFloat32x16(gi[48:64]),
+			archsimd.LoadFloat32x16(gi[64:80]), archsimd.LoadFloat32x16(gi[80:96]))
+		o := i * 6 * stride
+		r0.Store(v[o : o+16])
+		r1.Store(v[o+stride : o+stride+16])
+		r2.Store(v[o+2*stride : o+2*stride+16])
+		r3.Store(v[o+3*stride : o+3*stride+16])
+		r4.Store(v[o+4*stride : o+4*stride+16])
+		r5.Store(v[o+5*stride : o+5*stride+16])
+	}
+}
+
+// winoOutAVX512 applies A^T·M·A (see winoOut1D) to 16 tiles, one per lane.
+func winoOutAVX512(z []float32, stride int, y []float32) {
+	var t [24 * 16]float32 // A^T·M, [a][m][lane]
+	y = y[:16*16]
+	c2, c4, c8 := archsimd.BroadcastFloat32x16(2), archsimd.BroadcastFloat32x16(4), archsimd.BroadcastFloat32x16(8)
+	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x16) (o0, o1, o2, o3 archsimd.Float32x16) {
+		s12, d12 := m1.Add(m2), m1.Sub(m2)
+		s34, d34 := m3.Add(m4), m3.Sub(m4)
+		o0 = m0.Add(s12).Add(s34)
+		o1 = d34.MulAdd(c2, d12)
+		o2 = s34.MulAdd(c4, s12)
+		o3 = d34.MulAdd(c8, d12.Add(m5))
+		return
+	}
+	for m := 0; m < 6; m++ {
+		ld := func(l int) archsimd.Float32x16 {
+			o := (l*6 + m) * stride
+			return archsimd.LoadFloat32x16(z[o : o+16])
+		}
+		o0, o1, o2, o3 := out1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
+		o0.Store(t[(0*6+m)*16 : (0*6+m)*16+16])
+		o1.Store(t[(1*6+m)*16 : (1*6+m)*16+16])
+		o2.Store(t[(2*6+m)*16 : (2*6+m)*16+16])
+		o3.Store(t[(3*6+m)*16 : (3*6+m)*16+16])
+	}
+	for a := 0; a < 4; a++ {
+		ta := t[a*6*16 : (a+1)*6*16]
+		o0, o1, o2, o3 := out1D(
+			archsimd.LoadFloat32x16(ta[0:16]), archsimd.LoadFloat32x16(ta[16:32]),
+			archsimd.LoadFloat32x16(ta[32:48]), archsimd.LoadFloat32x16(ta[48:64]),
+			archsimd.LoadFloat32x16(ta[64:80]), archsimd.LoadFloat32x16(ta[80:96]))
+		ya := y[a*4*16 : (a+1)*4*16]
+		o0.Store(ya[0:16])
+		o1.Store(ya[16:32])
+		o2.Store(ya[32:48])
+		o3.Store(ya[48:64])
+	}
+}
+
+func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
+	n := len(out)
+	z = z[:n]
+	vs, vb := archsimd.BroadcastFloat32x16(s), archsimd.BroadcastFloat32x16(b)
+	var zero archsimd.Float32x16
+	if res != nil {
+		res = res[:n]
+	}
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		v := archsimd.LoadFloat32x16(z[i : i+16]).MulAdd(vs, vb)
+		if res != nil {
+			v = v.Add(archsimd.LoadFloat32x16(res[i : i+16]))
+		}
+		if relu {
+			v = v.Max(zero)
+		}
+		v.Store(out[i : i+16])
+	}
+	if i < n {
+		zv, _ := archsimd.LoadFloat32x16Part(z[i:])
+		v := zv.MulAdd(vs, vb)
+		if res != nil {
+			rv, _ := archsimd.LoadFloat32x16Part(res[i:])
+			v = v.Add(rv)
+		}
+		if relu {
+			v = v.Max(zero)
+		}
+		v.StorePart(out[i:])
+	}
+}
