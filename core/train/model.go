@@ -20,9 +20,9 @@ type ParamKind int
 
 // Kinds of trainable tensors.
 const (
-	Weight ParamKind = iota // convolution or linear weights
-	Bias                    // convolution or linear bias
-	BNParam                 // BatchNorm γ or β
+	Weight  ParamKind = iota // convolution or linear weights
+	Bias                     // convolution or linear bias
+	BNParam                  // BatchNorm γ or β
 )
 
 // Param is one trainable tensor: its PyTorch name, its values (aliasing the Model's resnet.Net)
