@@ -38,10 +38,14 @@ import (
 // MaxPickleSize is the largest data.pkl record of a zip checkpoint that Decode accepts (256 MiB).
 const MaxPickleSize = 256 << 20
 
-// maxExpanded bounds the number of float32 elements, over a whole checkpoint, that tensors may have
-// beyond their storages' sizes (as an expanded view with zero strides has). It keeps a tiny input
-// from asking for a huge output.
-const maxExpanded = 1 << 24
+// Output budget. Tensors may share storages (tied weights, views) or repeat elements (an expanded
+// view has zero strides), so a small input could otherwise ask for a huge output. Over a whole
+// checkpoint, Decode returns at most outputPerByte float32 elements per byte of input or of
+// inflated storage record, plus outputSlack elements.
+const (
+	outputPerByte = 2
+	outputSlack   = 1 << 24
+)
 
 // Format is a PyTorch serialization format.
 type Format string
@@ -241,7 +245,8 @@ type loader struct {
 	format    Format
 	storages  map[string]*storage // Root storages (and legacy views) by key.
 	bigEndian bool
-	expanded  int64 // Elements handed out beyond storage sizes so far.
+	output    int64 // Elements of the tensors materialized so far.
+	fetched   int64 // Bytes of zip storage records read so far.
 
 	// Zip format only.
 	records  map[string]*zip.File
@@ -718,16 +723,14 @@ func (l *loader) materialize(ref *tensorRef) (*tensor.Tensor, error) {
 				ref.offset, ref.size, ref.stride, last, st.key, st.numel)
 		}
 	}
-	if numel > st.numel {
-		l.expanded += numel - st.numel
-		if l.expanded > maxExpanded {
-			return nil, fmt.Errorf("size %v expands storage %q of %d elements beyond the limit of %d extra elements per checkpoint",
-				ref.size, st.key, st.numel, maxExpanded)
-		}
-	}
 	raw, err := l.fetch(root)
 	if err != nil {
 		return nil, err
+	}
+	l.output += numel
+	if limit := outputPerByte*(int64(len(l.input))+l.fetched) + outputSlack; l.output > limit {
+		return nil, fmt.Errorf("size %v brings the checkpoint's output to %d elements, more than the limit of %d for this input size (tensors repeating storage %q?)",
+			ref.size, l.output, limit, st.key)
 	}
 
 	shape := make([]int, len(ref.size))
@@ -798,6 +801,7 @@ func (l *loader) fetch(st *storage) ([]byte, error) {
 		return nil, fmt.Errorf("storage %q: %w", st.key, err)
 	}
 	st.data, st.fetched = b, true
+	l.fetched += int64(len(b))
 	return b, nil
 }
 

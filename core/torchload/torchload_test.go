@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -582,7 +583,12 @@ func TestCrafted(t *testing.T) {
 		{
 			name: "expanded beyond the limit",
 			in:   legacyFile(statePickle(true, with(w2x2, func(d *tdesc) { d.size, d.stride = []int64{1 << 13, 1 << 13}, []int64{0, 0} })), true, record{"0", 4, four}),
-			err:  `tensor "w": size [8192 8192] expands storage "0"`,
+			err:  `tensor "w": size [8192 8192] brings the checkpoint's output to 67108864 elements, more than the limit`,
+		},
+		{
+			name: "expanded within the limit",
+			in:   legacyFile(statePickle(true, with(w2x2, func(d *tdesc) { d.size, d.stride = []int64{3, 2}, []int64{0, 1} })), true, record{"0", 4, four}),
+			want: map[string][]float32{"w": {1, 2, 1, 2, 1, 2}},
 		},
 		{
 			name: "size and stride lengths differ",
@@ -678,5 +684,32 @@ func TestCorrupted(t *testing.T) {
 			decode(c)
 			c[i] ^= 0x55
 		}
+	}
+}
+
+// TestOutputBudget checks that many names for one large tensor cannot make a small file ask for a
+// huge output.
+func TestOutputBudget(t *testing.T) {
+	const n = 1 << 16
+	big := tdesc{name: "t0", class: "FloatStorage", key: "0", numel: n, size: []int64{n}, stride: []int64{1}}
+	build := func(names int) []byte {
+		p := statePickle(true, big)
+		q := &pk{b: append([]byte(nil), p[:len(p)-2]...)} // Up to the tensor, before SETITEM and STOP.
+		q.raw("q\x00s")                                   // Memoize the tensor, then set t0.
+		for i := 1; i < names; i++ {
+			q.str(fmt.Sprint("t", i)).raw("h\x00s")
+		}
+		return legacyFile(q.raw(".").b, true, record{"0", n, make([]byte, 4*n)})
+	}
+	c, err := Decode(build(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Tensors) != 10 {
+		t.Errorf("%d tensors, want 10", len(c.Tensors))
+	}
+	_, err = Decode(build(300))
+	if err == nil || !strings.Contains(err.Error(), "more than the limit") {
+		t.Errorf("error %v, want one about the output limit", err)
 	}
 }
