@@ -1,0 +1,296 @@
+package repair
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Least-squares refit of a block's conv2. Let a ∈ R^D, D = Cin'·3·3 + 1, be the pruned block's
+// hidden activation t = relu(bn1(conv1 x)) around one output position (its 3×3×Cin' patch, zero
+// padded, in PyTorch's [cin][ky][kx] weight order) with a trailing 1, and y ∈ R^Cout the original
+// network's conv2 output (before bn2) at the same position of the same image. Over the sampled rows
+// A (rows×D) and Y (rows×Cout), conv2's weights and an intercept W ∈ R^{D×Cout} solve
+//
+//	min_W ‖A W − Y‖² + λ‖W‖²   ⇔   (AᵀA + λI) W = AᵀY,   λ = ridge · tr(AᵀA)/D,
+//
+// by Cholesky. The intercept of channel c is folded into bn2: BN(z + b) = s(z − (mean − b)) + β, so
+// mean_c ← mean_c − b_c and the convolution stays bias-free (a conv that has a bias, the study's
+// method-1 centroid convs, gets b as its new bias instead).
+//
+// A weight-shared conv2 (method 1) has one filter w_r for the channels c with ℓ(c) = r, each with its
+// own BN scale s_c. Minimising the post-BN error Σ_c s_c² ‖A w_r − y_c‖² gives
+// (AᵀA + λI) w_r = Σ_c s_c² Aᵀy_c / Σ_c s_c²: the same Cholesky factor, a weighted mean right-hand side.
+
+// target is the original network's conv2 output at one block's sampled positions.
+type target struct {
+	pos  [][]int32 // per image, sampled output positions (y·wo + x), increasing
+	y    []float64 // rows×cout, row-major, in the order of pos
+	cout int
+}
+
+// samplePositions picks min(p, hw) of an hw-position map for each of n images: all of them when
+// hw ≤ p, else p distinct ones drawn by a PCG seeded with (image, block), so every variant's refit
+// uses the same rows.
+func samplePositions(n, hw, p, block int) [][]int32 {
+	pos := make([][]int32, n)
+	for img := range n {
+		all := make([]int32, hw)
+		for i := range all {
+			all[i] = int32(i)
+		}
+		if hw > p {
+			rng := rand.New(rand.NewPCG(uint64(img), uint64(block)))
+			for i := range p { // partial Fisher–Yates
+				j := i + rng.IntN(hw-i)
+				all[i], all[j] = all[j], all[i]
+			}
+			all = all[:p]
+			slices.Sort(all)
+		}
+		pos[img] = all
+	}
+	return pos
+}
+
+// refitTargets returns, for every block, the original network's conv2 pre-BN output on the first n
+// calibration images at positions sampled p per image (computed once per (n, p)).
+func (c *Calibration) refitTargets(n, p int) []target {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tg, ok := c.targets[[2]int{n, p}]; ok {
+		return tg
+	}
+	net := c.orig
+	cur, h, w := c.convRaw(&net.Stem, c.x[:n*3*32*32], n, 32, 32)
+	net.Stem.ApplyBN(cur, n, h*w, true)
+	cin := net.Stem.Cout
+	tg := make([]target, len(net.Blocks))
+	for i := range net.Blocks {
+		b := &net.Blocks[i]
+		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w)
+		b.Conv1.ApplyBN(t, n, ho*wo, true)
+		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+		hw, cout := ho*wo, b.Conv2.Cout
+		tg[i] = target{pos: samplePositions(n, hw, p, i), cout: cout}
+		for img, ps := range tg[i].pos {
+			for _, q := range ps {
+				for ch := range cout {
+					tg[i].y = append(tg[i].y, float64(y[(img*cout+ch)*hw+int(q)]))
+				}
+			}
+		}
+		b.Conv2.ApplyBN(y, n, hw, false)
+		s := b.ShortcutOf(cur, n, cin, h, w)
+		for j := range y {
+			y[j] = max(y[j]+s[j], 0)
+		}
+		cur, h, w, cin = y, ho, wo, cout
+	}
+	c.targets[[2]int{n, p}] = tg
+	return tg
+}
+
+// normal holds the normal equations' parts: G = AᵀA (upper triangle), R = AᵀY and Σ y_c².
+type normal struct {
+	g, r []float64
+	yy   []float64
+	rows int
+}
+
+// accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
+func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *target, lo, hi, d int) {
+	const chunk = 256
+	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
+	a := make([]float64, chunk*d)
+	yc := make([]float64, chunk*cout)
+	row := 0
+	for img := range lo {
+		row += len(tg.pos[img])
+	}
+	m := 0
+	flush := func() {
+		if m == 0 {
+			return
+		}
+		A := blas64.General{Rows: m, Cols: d, Stride: d, Data: a[:m*d]}
+		Y := blas64.General{Rows: m, Cols: cout, Stride: cout, Data: yc[:m*cout]}
+		blas64.Syrk(blas.Trans, 1, A, 1, blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: nm.g})
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, A, Y, 1, blas64.General{Rows: d, Cols: cout, Stride: cout, Data: nm.r})
+		for i := range m * cout {
+			nm.yy[i%cout] += yc[i] * yc[i]
+		}
+		nm.rows += m
+		m = 0
+	}
+	for img := lo; img < hi; img++ {
+		src := t[img*cin*h*w : (img+1)*cin*h*w]
+		for _, q := range tg.pos[img] {
+			oy, ox := int(q)/w, int(q)%w
+			dst := a[m*d : (m+1)*d]
+			j := 0
+			for ci := range cin {
+				for ky := range k {
+					iy := oy - pad + ky
+					for kx := range k {
+						ix := ox - pad + kx
+						v := 0.0
+						if iy >= 0 && iy < h && ix >= 0 && ix < w {
+							v = float64(src[(ci*h+iy)*w+ix])
+						}
+						dst[j] = v
+						j++
+					}
+				}
+			}
+			dst[j] = 1
+			copy(yc[m*cout:(m+1)*cout], tg.y[row*cout:(row+1)*cout])
+			row++
+			m++
+			if m == chunk {
+				flush()
+			}
+		}
+	}
+	flush()
+}
+
+// refit solves conv2's least squares (see the top of this file) for the hidden activation t of the
+// first n calibration images (h×w maps) and writes the new weights into conv.
+func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *target, ridge float64) (LayerStats, error) {
+	if conv.Stride != 1 || tg.cout != conv.Cout {
+		return LayerStats{}, errors.New("conv2 must have stride 1 and the original's output channels")
+	}
+	fl := conv.FilterLen()
+	d := fl + 1
+	parts := min(c.threads, n)
+	nms := make([]normal, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		nms[p] = normal{g: make([]float64, d*d), r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d)
+		}()
+	}
+	wg.Wait()
+	nm := nms[0]
+	for _, o := range nms[1:] {
+		for i := range nm.g {
+			nm.g[i] += o.g[i]
+		}
+		for i := range nm.r {
+			nm.r[i] += o.r[i]
+		}
+		for i := range nm.yy {
+			nm.yy[i] += o.yy[i]
+		}
+		nm.rows += o.rows
+	}
+	for i := range d { // mirror the upper triangle
+		for j := range i {
+			nm.g[i*d+j] = nm.g[j*d+i]
+		}
+	}
+	G := mat.NewSymDense(d, nm.g)
+	var tr float64
+	for i := range d {
+		tr += nm.g[i*d+i]
+	}
+	reg := mat.NewSymDense(d, slices.Clone(nm.g))
+	lambda := ridge * tr / float64(d)
+	for i := range d {
+		reg.SetSym(i, i, reg.At(i, i)+lambda)
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(reg) {
+		return LayerStats{}, errors.New("normal equations are not positive definite")
+	}
+	rows := conv.Rows()
+	scale, _ := conv.BN.Fold()
+	rowOf := func(ch int) int {
+		if conv.Assign == nil {
+			return ch
+		}
+		return int(conv.Assign[ch])
+	}
+	// Right-hand side per stored filter: AᵀY's column, or the s²-weighted mean of its members'.
+	rhs := mat.NewDense(d, rows, nil)
+	wsum := make([]float64, rows)
+	for ch := range conv.Cout {
+		r, s2 := rowOf(ch), float64(scale[ch])*float64(scale[ch])
+		if conv.Assign == nil {
+			s2 = 1
+		}
+		wsum[r] += s2
+		for i := range d {
+			rhs.Set(i, r, rhs.At(i, r)+s2*nm.r[i*tg.cout+ch])
+		}
+	}
+	for r := range rows {
+		if wsum[r] > 0 {
+			for i := range d {
+				rhs.Set(i, r, rhs.At(i, r)/wsum[r])
+			}
+		}
+	}
+	var sol mat.Dense
+	if err := chol.SolveTo(&sol, rhs); err != nil {
+		return LayerStats{}, err
+	}
+	// Relative error of channel c's weights u (D): (uᵀGu − 2uᵀR_c + Σy_c²) / Σ y_c².
+	relErr := func(u func(i int, ch int) float64) float64 {
+		var e, yy float64
+		gu := make([]float64, d)
+		for ch := range conv.Cout {
+			uc := make([]float64, d)
+			for i := range d {
+				uc[i] = u(i, ch)
+			}
+			ucv := mat.NewVecDense(d, uc)
+			guv := mat.NewVecDense(d, gu)
+			guv.MulVec(G, ucv)
+			var q, lin float64
+			for i := range d {
+				q += uc[i] * gu[i]
+				lin += uc[i] * nm.r[i*tg.cout+ch]
+			}
+			e += q - 2*lin + nm.yy[ch]
+			yy += nm.yy[ch]
+		}
+		return e / yy
+	}
+	st := LayerStats{Name: conv.Name, Rows: nm.rows}
+	st.Before = relErr(func(i, ch int) float64 {
+		r := rowOf(ch)
+		if i < fl {
+			return float64(conv.W[r*fl+i])
+		}
+		if conv.Bias != nil {
+			return float64(conv.Bias[r])
+		}
+		return 0
+	})
+	st.After = relErr(func(i, ch int) float64 { return sol.At(i, rowOf(ch)) })
+	for r := range rows {
+		for i := range fl {
+			conv.W[r*fl+i] = float32(sol.At(i, r))
+		}
+		if conv.Bias != nil {
+			conv.Bias[r] = float32(sol.At(fl, r))
+		}
+	}
+	if conv.Bias == nil {
+		for ch := range conv.Cout {
+			conv.BN.Mean[ch] -= float32(sol.At(fl, rowOf(ch)))
+		}
+	}
+	return st, nil
+}

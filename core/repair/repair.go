@@ -1,0 +1,186 @@
+// Package repair restores some of a pruned ResNet20's accuracy without gradient descent, from a few
+// hundred calibration images:
+//
+//   - adaptive BN (recal.go): every BatchNorm's running mean and variance are recomputed, in forward
+//     order, from the activations the pruned network itself produces;
+//   - least-squares refit (refit.go): each block's conv2 is refitted so that its pre-BN output on the
+//     pruned block's own input reproduces the original network's conv2 pre-BN output.
+//
+// Both run block by block in forward order, so each step sees the already repaired prefix of the
+// network. The calibration images are the caller's (the CLI uses the first N train images); the
+// package reads no files.
+package repair
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+)
+
+// Defaults of Options.
+const (
+	// DefaultPositions is how many spatial positions per image the refit samples at most: all 64
+	// and 256 of the 8×8 and 16×16 stages, 256 of the 1,024 of the 32×32 stage.
+	DefaultPositions = 256
+	// DefaultRidge is the refit's ridge λ relative to the mean diagonal of the normal matrix.
+	DefaultRidge = 1e-3
+)
+
+// Options selects the repairs. The zero value repairs nothing.
+type Options struct {
+	Recal     int     // recompute every BN's statistics from the first Recal calibration images (0 = off)
+	Refit     int     // refit every block's conv2 on the first Refit calibration images (0 = off)
+	Positions int     // refit: spatial positions sampled per image (0 = DefaultPositions)
+	Ridge     float64 // refit: relative ridge (0 = DefaultRidge)
+}
+
+// Calibration holds the calibration images and the original network, and caches the original
+// network's refit targets so that several pruned variants can be repaired against one forward pass.
+// It is safe for concurrent use.
+type Calibration struct {
+	orig    *resnet.Net
+	x       []float32 // n normalised 3×32×32 images
+	n       int
+	threads int
+
+	mu      sync.Mutex
+	targets map[[2]int][]target // by (images, positions)
+}
+
+// NewCalibration returns a Calibration for the original (unpruned) network orig and n normalised
+// images x (n×3×32×32); threads goroutines split the images in forward passes (0 = GOMAXPROCS).
+func NewCalibration(orig *resnet.Net, x []float32, n, threads int) (*Calibration, error) {
+	if n < 1 || len(x) != n*3*32*32 {
+		return nil, fmt.Errorf("repair: %d values for %d calibration images", len(x), n)
+	}
+	if err := orig.Validate(); err != nil {
+		return nil, err
+	}
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	return &Calibration{orig: orig, x: x, n: n, threads: threads, targets: map[[2]int][]target{}}, nil
+}
+
+// Images returns the number of calibration images.
+func (c *Calibration) Images() int { return c.n }
+
+// LayerStats reports one repaired layer.
+type LayerStats struct {
+	Name string `json:"name"`
+	// Refit only: the sum of squared errors of conv2's pre-BN output against the original network's,
+	// relative to the target's sum of squares, before and after the refit, on the sampled rows.
+	Before float64 `json:"rel_err_before"`
+	After  float64 `json:"rel_err_after"`
+	Rows   int     `json:"rows"` // sampled positions (least-squares equations per output channel)
+}
+
+// Stats reports a Repair.
+type Stats struct {
+	Recal     int          `json:"recal"`     // images the BN statistics came from
+	Refit     int          `json:"refit"`     // images the refit used
+	Positions int          `json:"positions"` // positions sampled per image in the refit
+	Layers    []LayerStats `json:"layers,omitempty"`
+}
+
+// Repair applies the repairs of opt to pruned in place, block by block in forward order:
+//
+//	stem:     [recal stem BN]
+//	block i:  [recal bn1] → [refit conv2 on relu(bn1(conv1 x))] → [recal bn2, shortcut BN]
+//
+// where x is block i's input computed by the already repaired prefix. The refit target is the
+// original network's conv2 pre-BN output, computed through the original prefix.
+func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
+	if opt.Recal < 0 || opt.Refit < 0 {
+		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d)", opt.Recal, opt.Refit)
+	}
+	n := max(opt.Recal, opt.Refit)
+	st := &Stats{Recal: opt.Recal, Refit: opt.Refit}
+	if n == 0 {
+		return st, nil
+	}
+	if n > c.n {
+		return nil, fmt.Errorf("repair: %d calibration images requested, %d available", n, c.n)
+	}
+	if err := pruned.Validate(); err != nil {
+		return nil, err
+	}
+	if len(pruned.Blocks) != len(c.orig.Blocks) || pruned.Arch != c.orig.Arch {
+		return nil, fmt.Errorf("repair: pruned network (%s, %d blocks) does not match the original (%s, %d blocks)",
+			pruned.Arch, len(pruned.Blocks), c.orig.Arch, len(c.orig.Blocks))
+	}
+	if opt.Positions <= 0 {
+		opt.Positions = DefaultPositions
+	}
+	if opt.Ridge <= 0 {
+		opt.Ridge = DefaultRidge
+	}
+	if opt.Refit > 0 {
+		st.Positions = opt.Positions
+	}
+	var tg []target
+	if opt.Refit > 0 {
+		tg = c.refitTargets(opt.Refit, opt.Positions)
+	}
+	recal := func(conv *resnet.ConvBN, z []float32, hw int) {
+		if opt.Recal > 0 {
+			setStats(&conv.BN, z[:opt.Recal*conv.Cout*hw], opt.Recal, conv.Cout, hw)
+		}
+	}
+	x := c.x[:n*3*32*32]
+	cur, h, w := c.convRaw(&pruned.Stem, x, n, 32, 32)
+	recal(&pruned.Stem, cur, h*w)
+	pruned.Stem.ApplyBN(cur, n, h*w, true)
+	cin := pruned.Stem.Cout
+	for i := range pruned.Blocks {
+		b := &pruned.Blocks[i]
+		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w)
+		recal(&b.Conv1, t, ho*wo)
+		b.Conv1.ApplyBN(t, n, ho*wo, true)
+		if opt.Refit > 0 {
+			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, &tg[i], opt.Ridge)
+			if err != nil {
+				return nil, fmt.Errorf("repair: %s: %w", b.Conv2.Name, err)
+			}
+			st.Layers = append(st.Layers, ls)
+		}
+		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+		recal(&b.Conv2, y, ho*wo)
+		b.Conv2.ApplyBN(y, n, ho*wo, false)
+		var s []float32
+		if b.Shortcut != nil {
+			s, _, _ = c.convRaw(b.Shortcut, cur, n, h, w)
+			recal(b.Shortcut, s, ho*wo)
+			b.Shortcut.ApplyBN(s, n, ho*wo, false)
+		} else {
+			s = b.ShortcutOf(cur, n, cin, h, w)
+		}
+		for j := range y {
+			y[j] = max(y[j]+s[j], 0)
+		}
+		cur, h, w, cin = y, ho, wo, b.Conv2.Cout
+	}
+	return st, nil
+}
+
+// convRaw is conv.ConvRaw with the images split among c.threads goroutines.
+func (c *Calibration) convRaw(conv *resnet.ConvBN, x []float32, n, h, w int) ([]float32, int, int) {
+	ho, wo := conv.OutSize(h, w)
+	in, out := conv.Cin*h*w, conv.Cout*ho*wo
+	z := make([]float32, n*out)
+	parts := min(c.threads, n)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			part, _, _ := conv.ConvRaw(x[lo*in:hi*in], hi-lo, h, w)
+			copy(z[lo*out:hi*out], part)
+		}()
+	}
+	wg.Wait()
+	return z, ho, wo
+}

@@ -1,0 +1,167 @@
+package repair
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+)
+
+// randomNet returns a variant-B ResNet20 with seeded random weights and BN statistics.
+func randomNet(t testing.TB, seed uint64) *resnet.Net {
+	t.Helper()
+	n, err := resnet.New(resnet.ArchB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for _, c := range n.Convs() {
+		std := math.Sqrt(2 / float64(c.FilterLen()))
+		for i := range c.W {
+			c.W[i] = float32(rng.NormFloat64() * std)
+		}
+		for i := range c.Cout {
+			c.BN.Gamma[i] = float32(0.5 + rng.Float64())
+			c.BN.Beta[i] = float32(rng.NormFloat64() * 0.1)
+			c.BN.Mean[i] = float32(rng.NormFloat64() * 0.1)
+			c.BN.Var[i] = float32(0.5 + rng.Float64())
+		}
+	}
+	for i := range n.FCW {
+		n.FCW[i] = float32(rng.NormFloat64() * 0.1)
+	}
+	return n
+}
+
+func randomImages(n int, seed uint64) []float32 {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	x := make([]float32, n*3*32*32)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
+
+func TestSetStats(t *testing.T) {
+	// 2 images × 2 channels × 2 positions.
+	z := []float32{1, 3, 10, 10, 5, 7, 10, 14}
+	bn := resnet.NewBatchNorm(2)
+	setStats(&bn, z, 2, 2, 2)
+	// channel 0: 1, 3, 5, 7 → mean 4, biased var 5; channel 1: 10, 10, 10, 14 → mean 11, var 3.
+	if bn.Mean[0] != 4 || bn.Var[0] != 5 || bn.Mean[1] != 11 || bn.Var[1] != 3 || bn.Gamma[0] != 1 {
+		t.Fatalf("stats %+v", bn)
+	}
+}
+
+// TestRecalNormalises checks that after recalibration every BN standardises its own input: the stem's
+// conv output, normalised with the new statistics, has mean 0 and variance 1 per channel.
+func TestRecalNormalises(t *testing.T) {
+	n := randomNet(t, 1)
+	x := randomImages(6, 2)
+	cal, err := NewCalibration(n.Clone(), x, 6, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := n.Clone()
+	if _, err := cal.Repair(m, Options{Recal: 6}); err != nil {
+		t.Fatal(err)
+	}
+	for bi, b := range m.Blocks {
+		if b.Conv1.BN.Mean[0] == n.Blocks[bi].Conv1.BN.Mean[0] {
+			t.Fatalf("%s: bn1 mean unchanged", b.Name)
+		}
+	}
+	z, h, w := m.Stem.ConvRaw(x, 6, 32, 32)
+	hw := h * w
+	for ch := range m.Stem.Cout {
+		var s, s2 float64
+		for img := range 6 {
+			for _, v := range z[(img*16+ch)*hw : (img*16+ch+1)*hw] {
+				u := (float64(v) - float64(m.Stem.BN.Mean[ch])) / math.Sqrt(float64(m.Stem.BN.Var[ch]))
+				s += u
+				s2 += u * u
+			}
+		}
+		cnt := float64(6 * hw)
+		if math.Abs(s/cnt) > 1e-4 || math.Abs(s2/cnt-1) > 1e-4 {
+			t.Fatalf("channel %d: normalised mean %v, second moment %v", ch, s/cnt, s2/cnt)
+		}
+	}
+}
+
+// TestRefit checks the least-squares refit: on the unpruned network it keeps reproducing the original
+// (tiny errors: each refit perturbs the next block's input a little); on pruned networks it lowers
+// every block's error.
+func TestRefit(t *testing.T) {
+	n := randomNet(t, 3)
+	const imgs = 8
+	x := randomImages(imgs, 4)
+	cal, err := NewCalibration(n, x, imgs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := n.Clone()
+	st, err := cal.Repair(same, Options{Refit: imgs, Positions: 64, Ridge: 1e-10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Layers) != 9 {
+		t.Fatalf("%d refitted layers, want 9", len(st.Layers))
+	}
+	for _, l := range st.Layers {
+		if l.Before > 1e-2 || math.Abs(l.After) > 1e-2 || l.After > l.Before+1e-9 || l.Rows != imgs*64 {
+			t.Errorf("unpruned %s: relative error %g → %g over %d rows", l.Name, l.Before, l.After, l.Rows)
+		}
+	}
+	for _, tc := range []struct {
+		m prune.Method
+		v prune.Variant
+	}{{prune.Removal, prune.Variant{}}, {prune.Removal, prune.Variant{Merge: true}}, {prune.Sharing, prune.Variant{}}, {prune.Sharing, prune.Variant{Study: true}}} {
+		s := prune.Spec{Method: tc.m, Ratio: 0.5, Seed: 1, Variant: tc.v}
+		p, err := prune.Cluster(n, s, prune.ClusterOptions{NInit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := prune.Apply(n, p, tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range st.Layers {
+			if !(l.After < l.Before) || l.After < 0 {
+				t.Errorf("method %d %s: %s relative error %g → %g", tc.m, tc.v.Name(), l.Name, l.Before, l.After)
+			}
+		}
+		if _, err := resnet.Compile(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cal.Repair(n.Clone(), Options{Refit: imgs + 1}); err == nil {
+		t.Error("more images than the calibration holds: no error")
+	}
+}
+
+func TestSamplePositions(t *testing.T) {
+	a := samplePositions(3, 1024, 256, 0)
+	b := samplePositions(3, 1024, 256, 0)
+	for img := range a {
+		if len(a[img]) != 256 {
+			t.Fatalf("%d positions", len(a[img]))
+		}
+		seen := map[int32]bool{}
+		for i, q := range a[img] {
+			if q != b[img][i] || seen[q] || q < 0 || q >= 1024 || (i > 0 && q <= a[img][i-1]) {
+				t.Fatalf("image %d: positions not distinct, sorted and reproducible", img)
+			}
+			seen[q] = true
+		}
+	}
+	if all := samplePositions(1, 64, 256, 5); len(all[0]) != 64 || all[0][63] != 63 {
+		t.Fatalf("small map not taken whole: %v", all[0])
+	}
+}
