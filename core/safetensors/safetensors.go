@@ -10,7 +10,8 @@
 // where the offsets are relative to the start of the byte buffer, and it may hold an extra
 // "__metadata__" entry mapping strings to strings.
 //
-// Read accepts F32, F16, BF16 and F64 tensors and converts them to float32. It treats its input as
+// Read accepts F32, F16, BF16 and F64 tensors and converts them to float32 (F64 values round to
+// nearest, and those beyond float32's range become infinities). It treats its input as
 // untrusted: it never panics, it caps the header length at MaxHeaderSize and checks it against the
 // input actually present before trusting it, and it requires the tensors' byte ranges to be in range,
 // non-overlapping and to cover the whole buffer, as the reference implementation does. Write always

@@ -7,7 +7,7 @@
 // nn.DataParallel adds to every name is removed.
 //
 // Float32 tensors are returned as they are; float64, float16 and bfloat16 tensors are converted to
-// float32. Integer and boolean tensors (e.g. BatchNorm's num_batches_tracked) and entries that are
+// float32 (float64 rounds to nearest). Integer and boolean tensors (e.g. BatchNorm's num_batches_tracked) and entries that are
 // not tensors (e.g. best_prec1) are skipped and listed in Checkpoint.Skipped. Tensors that are views
 // with strides or a storage offset are gathered into dense row-major data.
 //
