@@ -28,6 +28,17 @@ type kernelSet struct {
 	// y[(a*4+b)*16+j].
 	winoOut func(z []float32, stride int, y []float32)
 
+	// winoGather gathers the 6×6 input tiles of 16 lanes from a padded plane:
+	// g[(l*6+m)*16+j] = p[base[j]+l*pw+m]. fast promises that the lanes form
+	// 4 groups of 4 horizontally consecutive tiles (base[4q+i] = base[4q]+4i)
+	// with 18 readable floats per group row.
+	winoGather func(p []float32, base []int32, pw int, fast bool, g []float32)
+
+	// winoScatter applies the epilogue to the 16 transformed output tiles y
+	// (layout of winoOut) of one output channel and stores them; see
+	// scatterArgs. y2 is 256 floats of scratch.
+	winoScatter func(y, y2 []float32, a *scatterArgs)
+
 	// affine computes out[i] = s*z[i] + b (+ res[i] if res != nil), then
 	// max(0,·) if relu, for i < len(out).
 	affine func(out, z, res []float32, s, b float32, relu bool)

@@ -15,6 +15,11 @@ var avx2Kernels = kernelSet{
 	winoIn:  winoInAVX2,
 	winoOut: winoOutAVX2,
 	affine:  affineAVX2,
+
+	// No cross-lane permutes across 16 floats without AVX-512: the portable
+	// gather and scatter are used.
+	winoGather:  winoGatherPortable,
+	winoScatter: winoScatterPortable,
 }
 
 // gemm4AVX2 computes the 4×32 tile as two 4×16 halves, each with 8
@@ -50,6 +55,7 @@ func gemm4AVX2(k int, a, b []float32, ldb int, c []float32, ldc int) {
 		c30.Store(c[3*ldc+h : 3*ldc+h+8])
 		c31.Store(c[3*ldc+h+8 : 3*ldc+h+16])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func gemm1AVX2(k int, a, b []float32, ldb int, c []float32) {
@@ -67,6 +73,7 @@ func gemm1AVX2(k int, a, b []float32, ldb int, c []float32) {
 	c1.Store(c[8:16])
 	c2.Store(c[16:24])
 	c3.Store(c[24:32])
+	archsimd.ClearAVXUpperBits()
 }
 
 func winoInAVX2(g, v []float32, stride int) {
@@ -107,6 +114,7 @@ func winoInAVX2(g, v []float32, stride int) {
 			r5.Store(v[o+5*stride : o+5*stride+8])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func winoOutAVX2(z []float32, stride int, y []float32) {
@@ -143,6 +151,7 @@ func winoOutAVX2(z []float32, stride int, y []float32) {
 			o3.Store(y[(a*4+3)*16+h : (a*4+3)*16+h+8])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
@@ -155,7 +164,7 @@ func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
 	}
 	i := 0
 	for ; i+8 <= n; i += 8 {
-		v := archsimd.LoadFloat32x8(z[i : i+8]).MulAdd(vs, vb)
+		v := archsimd.LoadFloat32x8(z[i:i+8]).MulAdd(vs, vb)
 		if res != nil {
 			v = v.Add(archsimd.LoadFloat32x8(res[i : i+8]))
 		}
@@ -164,6 +173,7 @@ func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
 		}
 		v.Store(out[i : i+8])
 	}
+	archsimd.ClearAVXUpperBits()
 	if i < n {
 		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
 	}

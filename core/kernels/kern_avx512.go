@@ -6,6 +6,11 @@ import "simd/archsimd"
 
 // AVX-512 kernels: one Float32x16 holds 16 columns of a GEMM row or the 16
 // tile lanes of a Winograd transform.
+//
+// Every kernel ends with archsimd.ClearAVXUpperBits (VZEROUPPER): the Go
+// compiler does not emit it, and the scalar SSE code that runs between kernel
+// calls (gathers, scatters, memmove) is several times slower while the upper
+// halves of the vector registers are dirty.
 
 func init() {
 	if archsimd.X86.AVX512() {
@@ -23,6 +28,9 @@ var avx512Kernels = kernelSet{
 	winoIn:  winoInAVX512,
 	winoOut: winoOutAVX512,
 	affine:  affineAVX512,
+
+	winoGather:  winoGatherAVX512,
+	winoScatter: winoScatterAVX512,
 }
 
 // gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two
@@ -78,6 +86,7 @@ func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	c21.Store(c[2*ldc+16 : 2*ldc+32])
 	c30.Store(c[3*ldc : 3*ldc+16])
 	c31.Store(c[3*ldc+16 : 3*ldc+32])
+	archsimd.ClearAVXUpperBits()
 }
 
 // gemm1AVX512 is the 1×32 micro-kernel (remainder rows).
@@ -103,6 +112,7 @@ func gemm1AVX512(k int, a, b []float32, ldb int, c []float32) {
 	}
 	c0.Add(d0).Store(c[0:16])
 	c1.Add(d1).Store(c[16:32])
+	archsimd.ClearAVXUpperBits()
 }
 
 // winoInAVX512 applies B^T·d·B (see winoIn1D) to 16 tiles, one tile per
@@ -146,6 +156,7 @@ func winoInAVX512(g, v []float32, stride int) {
 		r4.Store(v[o+4*stride : o+4*stride+16])
 		r5.Store(v[o+5*stride : o+5*stride+16])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // winoOutAVX512 applies A^T·M·A (see winoOut1D) to 16 tiles, one per lane.
@@ -185,6 +196,7 @@ func winoOutAVX512(z []float32, stride int, y []float32) {
 		o2.Store(ya[32:48])
 		o3.Store(ya[48:64])
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
@@ -197,7 +209,7 @@ func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
 	}
 	i := 0
 	for ; i+16 <= n; i += 16 {
-		v := archsimd.LoadFloat32x16(z[i : i+16]).MulAdd(vs, vb)
+		v := archsimd.LoadFloat32x16(z[i:i+16]).MulAdd(vs, vb)
 		if res != nil {
 			v = v.Add(archsimd.LoadFloat32x16(res[i : i+16]))
 		}
@@ -218,4 +230,142 @@ func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
 		}
 		v.StorePart(out[i:])
 	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// Permutation tables for winoGatherAVX512. For a group of 4 consecutive tiles
+// the row segment X (16 floats from the group's first column, or from column
+// 2 for m ≥ 4) holds tile i's column m at lane 4i+m (4i+m-2). gatherLo[m]
+// picks column m of the groups in the two sources x:y into lanes 0..7,
+// gatherHi[m] into lanes 8..15.
+var gatherLo, gatherHi [6][16]uint32
+
+// Interleave tables for winoScatterAVX512: ilv[0] interleaves lanes 0..7 of
+// x and y (x0 y0 x1 y1 …), ilv[1] lanes 8..15; sel[q] builds, from the
+// interleaved pairs P = (Y0,Y1) and Q = (Y2,Y3), the 4 tiles 4q..4q+3 of a
+// half as 16 consecutive floats (Y0 Y1 Y2 Y3 of each tile).
+var ilv, sel [2][16]uint32
+
+func init() {
+	for m := 0; m < 6; m++ {
+		off := uint32(m)
+		if m >= 4 {
+			off = uint32(m - 2)
+		}
+		for i := uint32(0); i < 4; i++ {
+			gatherLo[m][i] = off + 4*i
+			gatherLo[m][4+i] = 16 + off + 4*i
+			gatherHi[m][8+i] = off + 4*i
+			gatherHi[m][12+i] = 16 + off + 4*i
+		}
+	}
+	for k := uint32(0); k < 8; k++ {
+		ilv[0][2*k], ilv[0][2*k+1] = k, 16+k
+		ilv[1][2*k], ilv[1][2*k+1] = 8+k, 24+k
+	}
+	for q := uint32(0); q < 2; q++ {
+		for i := uint32(0); i < 4; i++ {
+			k := 4*q + i // tile within the half
+			sel[q][4*i+0] = 2 * k
+			sel[q][4*i+1] = 2*k + 1
+			sel[q][4*i+2] = 16 + 2*k
+			sel[q][4*i+3] = 16 + 2*k + 1
+		}
+	}
+}
+
+// winoGatherAVX512 gathers 16 tiles with vector loads and two-source
+// permutes when they form 4 groups of 4 consecutive tiles (see kernelSet).
+func winoGatherAVX512(p []float32, base []int32, pw int, fast bool, g []float32) {
+	if !fast {
+		winoGatherPortable(p, base, pw, false, g)
+		return
+	}
+	base = base[:lanes]
+	g = g[:36*lanes]
+	var lo, hi [6]archsimd.Uint32x16
+	for m := 0; m < 6; m++ {
+		lo[m] = archsimd.LoadUint32x16Array(&gatherLo[m])
+		hi[m] = archsimd.LoadUint32x16Array(&gatherHi[m])
+	}
+	low := archsimd.Mask32x16FromBits(0x00ff)
+	b0, b1, b2, b3 := int(base[0]), int(base[4]), int(base[8]), int(base[12])
+	for l := 0; l < 6; l++ {
+		o := l * pw
+		a0 := archsimd.LoadFloat32x16(p[b0+o : b0+o+16])
+		a1 := archsimd.LoadFloat32x16(p[b1+o : b1+o+16])
+		a2 := archsimd.LoadFloat32x16(p[b2+o : b2+o+16])
+		a3 := archsimd.LoadFloat32x16(p[b3+o : b3+o+16])
+		for m := 0; m < 4; m++ {
+			d := a0.ConcatPermute(a1, lo[m]).IfElse(low, a2.ConcatPermute(a3, hi[m]))
+			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
+		}
+		a0 = archsimd.LoadFloat32x16(p[b0+o+2 : b0+o+18])
+		a1 = archsimd.LoadFloat32x16(p[b1+o+2 : b1+o+18])
+		a2 = archsimd.LoadFloat32x16(p[b2+o+2 : b2+o+18])
+		a3 = archsimd.LoadFloat32x16(p[b3+o+2 : b3+o+18])
+		for m := 4; m < 6; m++ {
+			d := a0.ConcatPermute(a1, lo[m]).IfElse(low, a2.ConcatPermute(a3, hi[m]))
+			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// winoScatterAVX512 stores full, horizontally contiguous tiles with
+// interleaving permutes and 16-wide (blockContig) or 8-wide (blockPairs)
+// stores, applying the epilogue in registers; other blocks use the portable
+// scatter.
+func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
+	if a.kind == blockScalar {
+		winoScatterPortable(y, y2, a)
+		return
+	}
+	y = y[:16*lanes]
+	ob := a.ob[:lanes]
+	il0, il1 := archsimd.LoadUint32x16Array(&ilv[0]), archsimd.LoadUint32x16Array(&ilv[1])
+	s0, s1 := archsimd.LoadUint32x16Array(&sel[0]), archsimd.LoadUint32x16Array(&sel[1])
+	vs, vb := archsimd.BroadcastFloat32x16(a.s), archsimd.BroadcastFloat32x16(a.b)
+	var zero archsimd.Float32x16
+	dst, res := a.dst, a.res
+	for r := 0; r < 4; r++ {
+		yr := y[r*4*lanes : (r+1)*4*lanes]
+		y0 := archsimd.LoadFloat32x16(yr[0:16])
+		y1 := archsimd.LoadFloat32x16(yr[16:32])
+		y2v := archsimd.LoadFloat32x16(yr[32:48])
+		y3 := archsimd.LoadFloat32x16(yr[48:64])
+		plo, phi := y0.ConcatPermute(y1, il0), y0.ConcatPermute(y1, il1)
+		qlo, qhi := y2v.ConcatPermute(y3, il0), y2v.ConcatPermute(y3, il1)
+		w := [4]archsimd.Float32x16{
+			plo.ConcatPermute(qlo, s0), plo.ConcatPermute(qlo, s1),
+			phi.ConcatPermute(qhi, s0), phi.ConcatPermute(qhi, s1),
+		}
+		ro := r * a.wo
+		for q := 0; q < 4; q++ {
+			v := w[q].MulAdd(vs, vb)
+			if a.kind == blockContig {
+				o := int(ob[4*q]) + ro
+				if res != nil {
+					v = v.Add(archsimd.LoadFloat32x16(res[o : o+16]))
+				}
+				if a.relu {
+					v = v.Max(zero)
+				}
+				v.Store(dst[o : o+16])
+				continue
+			}
+			o0, o1 := int(ob[4*q])+ro, int(ob[4*q+2])+ro
+			if res != nil {
+				r0 := archsimd.LoadFloat32x8(res[o0 : o0+8])
+				r1 := archsimd.LoadFloat32x8(res[o1 : o1+8])
+				v = v.Add(zero.SetLo(r0).SetHi(r1))
+			}
+			if a.relu {
+				v = v.Max(zero)
+			}
+			v.GetLo().Store(dst[o0 : o0+8])
+			v.GetHi().Store(dst[o1 : o1+8])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -10,6 +10,9 @@ var portableKernels = kernelSet{
 	winoIn:  winoInPortable,
 	winoOut: winoOutPortable,
 	affine:  affinePortable,
+
+	winoGather:  winoGatherPortable,
+	winoScatter: winoScatterPortable,
 }
 
 func gemm4Portable(k int, a, b []float32, ldb int, c []float32, ldc int) {
@@ -136,5 +139,60 @@ func affinePortable(out, z, res []float32, s, b float32, relu bool) {
 			v = 0
 		}
 		out[i] = v
+	}
+}
+
+func winoGatherPortable(p []float32, base []int32, pw int, fast bool, g []float32) {
+	base = base[:lanes]
+	for l := 0; l < 6; l++ {
+		for m := 0; m < 6; m++ {
+			gr := g[(l*6+m)*lanes : (l*6+m+1)*lanes]
+			off := l*pw + m
+			for j, b := range base {
+				gr[j] = p[int(b)+off]
+			}
+		}
+	}
+}
+
+// scatterArgs describes where winoScatter stores 16 output tiles of one
+// output channel.
+type scatterArgs struct {
+	dst, res []float32 // res is nil without residual
+	ob       []int32   // per lane: offset in dst (and res) of the tile's top-left pixel
+	valid    []int32   // per lane: rows<<3 | cols of the tile inside the image
+	kind     int       // blockScalar, blockContig or blockPairs
+	nl       int       // lanes holding real tiles
+	wo       int       // output row stride
+	s, b     float32   // scale and bias
+	relu     bool
+}
+
+// Block kinds of 16 output tiles (see winoScatter fast paths).
+const (
+	blockScalar = iota // anything: per-lane stores
+	blockContig        // 4 groups of 4 full tiles, each group 16 consecutive floats per row
+	blockPairs         // 8 pairs of 2 full tiles, each pair 8 consecutive floats per row
+)
+
+func winoScatterPortable(y, y2 []float32, a *scatterArgs) {
+	affinePortable(y2[:16*lanes], y, nil, a.s, a.b, a.relu && a.res == nil)
+	for j := 0; j < a.nl; j++ {
+		ob := int(a.ob[j])
+		va, vb := int(a.valid[j])>>3, int(a.valid[j])&7
+		for r := 0; r < va; r++ {
+			o := ob + r*a.wo
+			d := a.dst[o : o+vb]
+			for c := range d {
+				v := y2[(r*4+c)*lanes+j]
+				if a.res != nil {
+					v += a.res[o+c]
+					if a.relu && v < 0 {
+						v = 0
+					}
+				}
+				d[c] = v
+			}
+		}
 	}
 }

@@ -104,6 +104,7 @@ func (c *Conv) OutChannels(ep *Epilogue) int {
 type Workspace struct {
 	f32 []float32
 	i32 []int32
+	sa  scatterArgs
 }
 
 // floats returns a scratch slice of n float32 values (contents undefined).
@@ -229,7 +230,7 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 	is := ws.ints(ni + needI)
 	e := c.resolve(ep, is[:ni], fs[:nf])
 	if useWino {
-		c.winogradForward(dst, src, n, h, w, &e, fs[nf:], is[ni:])
+		c.winogradForward(dst, src, n, h, w, &e, fs[nf:], is[ni:], &ws.sa)
 	} else {
 		c.im2colForward(dst, src, n, h, w, &e, fs[nf:])
 	}

@@ -112,11 +112,11 @@ func (c *Conv) winoPlan(n, h, w int) winoPlan {
 func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	p := c.winoPlan(n, h, w)
 	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin+c.rows)*p.tp + 36*lanes + 2*16*lanes
-	ni = 3 * p.tp
+	ni = 3*p.tp + 2*(p.tp/lanes) + lanes
 	return nf, ni
 }
 
-func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []float32, is []int32) {
+func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []float32, is []int32, sa *scatterArgs) {
 	K := kern()
 	p := c.winoPlan(n, h, w)
 	cin, rows := c.cin, c.rows
@@ -128,6 +128,9 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	g, fs := fs[:36*lanes], fs[36*lanes:]
 	y, y2 := fs[:16*lanes], fs[16*lanes:32*lanes]
 	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
+	nb := p.tp / lanes
+	inFast, outKind := is[3*p.tp:3*p.tp+nb], is[3*p.tp+nb:3*p.tp+2*nb]
+	obuf := is[3*p.tp+2*nb : 3*p.tp+2*nb+lanes]
 
 	for img0 := 0; img0 < n; img0 += p.nc {
 		m := min(p.nc, n-img0)
@@ -165,19 +168,15 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 			outBase[t] = int32((img0+i)*e.cout*hwo + 4*ty*p.wo + 4*tx)
 			valid[t] = int32(min(4, p.ho-4*ty)*8 + min(4, p.wo-4*tx))
 		}
+		for t0 := 0; t0 < tp; t0 += lanes {
+			inFast[t0/lanes], outKind[t0/lanes] = blockKinds(inBase[t0:t0+lanes], outBase[t0:t0+lanes], valid[t0:t0+lanes], tc-t0)
+		}
 
 		// Input transform: V_ξ[c][t].
 		for ci := 0; ci < cin; ci++ {
+			pl := pbuf[ci*plane:]
 			for t0 := 0; t0 < tp; t0 += lanes {
-				for j := 0; j < lanes; j++ {
-					base := int(inBase[t0+j]) + ci*plane
-					for l := 0; l < 6; l++ {
-						row := pbuf[base+l*p.pw : base+l*p.pw+6]
-						for mm, v := range row {
-							g[(l*6+mm)*lanes+j] = v
-						}
-					}
-				}
+				K.winoGather(pl, inBase[t0:t0+lanes], p.pw, inFast[t0/lanes] != 0, g)
 				K.winoIn(g, vbuf[ci*tp+t0:], cin*tp)
 			}
 		}
@@ -199,6 +198,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		}
 
 		// Output transform and epilogue, scattered to NCHW.
+		*sa = scatterArgs{dst: dst, res: e.res, wo: p.wo, relu: e.relu}
 		for r := 0; r < rows; r++ {
 			cos := e.inv[e.start[r]:e.start[r+1]]
 			if len(cos) == 0 {
@@ -206,30 +206,55 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 			}
 			for t0 := 0; t0 < tc; t0 += lanes {
 				K.winoOut(zbuf[r*tp+t0:], rows*tp, y)
-				nl := min(lanes, tc-t0)
+				sa.nl = min(lanes, tc-t0)
+				sa.kind = int(outKind[t0/lanes])
+				sa.valid = valid[t0 : t0+lanes]
 				for _, co := range cos {
-					K.affine(y2, y, nil, e.scale[co], e.bias[co], e.relu && e.res == nil)
-					coOff := int(co) * hwo
-					for j := 0; j < nl; j++ {
-						ob := int(outBase[t0+j]) + coOff
-						va, vb := int(valid[t0+j])>>3, int(valid[t0+j])&7
-						for a := 0; a < va; a++ {
-							o := ob + a*p.wo
-							d := dst[o : o+vb]
-							for b := range d {
-								v := y2[(a*4+b)*lanes+j]
-								if e.res != nil {
-									v += e.res[o+b]
-									if e.relu && v < 0 {
-										v = 0
-									}
-								}
-								d[b] = v
-							}
-						}
+					for j := range obuf {
+						obuf[j] = outBase[t0+j] + co*int32(hwo)
 					}
+					sa.ob = obuf
+					sa.s, sa.b = e.scale[co], e.bias[co]
+					K.winoScatter(y, y2, sa)
 				}
 			}
 		}
 	}
+}
+
+// blockKinds classifies a block of 16 tiles for the gather (fast: 4 groups of
+// 4 horizontally consecutive tiles) and for the scatter (see blockContig and
+// blockPairs); nl is the number of real tiles in the block.
+func blockKinds(in, out, valid []int32, nl int) (inFast, outKind int32) {
+	if nl < lanes {
+		return 0, blockScalar
+	}
+	consec := func(b []int32, i int) bool { return b[i] == b[i-1]+4 }
+	inFast = 1
+	for j := 0; j < lanes; j++ {
+		if j%4 != 0 && !consec(in, j) {
+			inFast = 0
+		}
+	}
+	for j := 0; j < lanes; j++ {
+		if valid[j] != 4*8+4 {
+			return inFast, blockScalar
+		}
+	}
+	contig, pairs := true, true
+	for j := 1; j < lanes; j++ {
+		if j%4 != 0 && !consec(out, j) {
+			contig = false
+		}
+		if j%2 != 0 && !consec(out, j) {
+			pairs = false
+		}
+	}
+	switch {
+	case contig:
+		return inFast, blockContig
+	case pairs:
+		return inFast, blockPairs
+	}
+	return inFast, blockScalar
 }

@@ -1,0 +1,121 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// resnet20Layer is one convolution of ResNet20 on 32×32 CIFAR-10 images.
+type resnet20Layer struct {
+	name                   string
+	cin, h, rows, k, s, p  int
+	count                  int // occurrences in the network
+	relu, residual, affine bool
+}
+
+// resnet20Layers lists the distinct conv shapes of ResNet20 with their counts
+// (19 3×3 convs + 2 1×1 shortcuts).
+var resnet20Layers = []resnet20Layer{
+	{name: "stem_3to16_32x32", cin: 3, h: 32, rows: 16, k: 3, s: 1, p: 1, count: 1, relu: true, affine: true},
+	{name: "s1_16to16_32x32", cin: 16, h: 32, rows: 16, k: 3, s: 1, p: 1, count: 6, relu: true, affine: true},
+	{name: "s2_16to32_32x32", cin: 16, h: 32, rows: 32, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
+	{name: "sc_1x1_16to32_32x32", cin: 16, h: 32, rows: 32, k: 1, s: 2, p: 0, count: 1, affine: true},
+	{name: "s1_32to32_16x16", cin: 32, h: 16, rows: 32, k: 3, s: 1, p: 1, count: 5, relu: true, affine: true},
+	{name: "s2_32to64_16x16", cin: 32, h: 16, rows: 64, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
+	{name: "sc_1x1_32to64_16x16", cin: 32, h: 16, rows: 64, k: 1, s: 2, p: 0, count: 1, affine: true},
+	{name: "s1_64to64_8x8", cin: 64, h: 8, rows: 64, k: 3, s: 1, p: 1, count: 5, relu: true, affine: true},
+}
+
+func (l resnet20Layer) macs() int {
+	ho := (l.h+2*l.p-l.k)/l.s + 1
+	return l.rows * l.cin * l.k * l.k * ho * ho
+}
+
+type benchConv struct {
+	conv     *Conv
+	src, dst []float32
+	ep       *Epilogue
+	h        int
+}
+
+func newBenchConv(l resnet20Layer, n int, rng *rand.Rand) benchConv {
+	conv := NewConv(randSlice(rng, l.rows*l.cin*l.k*l.k), l.rows, l.cin, l.k, l.s, l.p)
+	ho, wo := conv.OutSize(l.h, l.h)
+	ep := &Epilogue{ReLU: l.relu}
+	if l.affine {
+		ep.Scale, ep.Bias = randSlice(rng, l.rows), randSlice(rng, l.rows)
+	}
+	if l.residual {
+		ep.Residual = randSlice(rng, n*l.rows*ho*wo)
+	}
+	return benchConv{conv: conv, src: randSlice(rng, n*l.cin*l.h*l.h), dst: make([]float32, n*l.rows*ho*wo), ep: ep, h: l.h}
+}
+
+const benchN = 16
+
+// BenchmarkConv measures each ResNet20 layer shape at n = 16 images.
+func BenchmarkConv(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, l := range resnet20Layers {
+		b.Run(l.name, func(b *testing.B) {
+			bc := newBenchConv(l, benchN, rng)
+			var ws Workspace
+			bc.conv.Forward(bc.dst, bc.src, benchN, bc.h, bc.h, bc.ep, &ws)
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, _ := threadCPUTime()
+			for b.Loop() {
+				bc.conv.Forward(bc.dst, bc.src, benchN, bc.h, bc.h, bc.ep, &ws)
+			}
+			report(b, benchN, float64(l.macs()), cpu0)
+		})
+	}
+}
+
+// report records ns/image and GFLOP/s (wall time) and, where the OS thread's
+// CPU time is available, cpu-ns/image (CPU time of the benchmark thread,
+// which is what matters on a machine shared with other jobs).
+func report(b *testing.B, n int, macs float64, cpu0 int64) {
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(sec*1e9/float64(b.N*n), "ns/image")
+	b.ReportMetric(2*macs*float64(b.N*n)/sec/1e9, "GFLOP/s")
+	if cpu1, ok := threadCPUTime(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N*n), "cpu-ns/image")
+	}
+}
+
+// BenchmarkResNet20Convs runs all 19+2 convolutions of ResNet20 on one batch
+// of images in network order and reports ns per image and the effective
+// GFLOP/s (direct-convolution FLOPs, 2 per MAC).
+func BenchmarkResNet20Convs(b *testing.B) {
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			var seq []benchConv
+			macs := 0
+			for _, l := range resnet20Layers {
+				for i := 0; i < l.count; i++ {
+					seq = append(seq, newBenchConv(l, n, rng))
+					macs += l.macs()
+				}
+			}
+			var ws Workspace
+			run := func() {
+				for i := range seq {
+					bc := &seq[i]
+					bc.conv.Forward(bc.dst, bc.src, n, bc.h, bc.h, bc.ep, &ws)
+				}
+			}
+			run()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, _ := threadCPUTime()
+			for b.Loop() {
+				run()
+			}
+			report(b, n, float64(macs), cpu0)
+		})
+	}
+}
