@@ -51,10 +51,13 @@ bench-compare: build
 
 ## fuzz: each fuzz target for FUZZTIME (default 70s).
 FUZZTIME ?= 70s
+FUZZ = go test -run=NONE -fuzztime=$(FUZZTIME) -fuzzminimizetime=3s
 fuzz:
-	go test -run=NONE -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./core/safetensors/
-	go test -run=NONE -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./core/torchload/
-	go test -run=NONE -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./core/cifar/
+	$(FUZZ) -fuzz=FuzzRead ./core/safetensors/
+	$(FUZZ) -fuzz=FuzzLoad ./core/torchload/
+	$(FUZZ) -fuzz=FuzzZipPickle ./core/torchload/
+	$(FUZZ) -fuzz=FuzzUnpickle ./core/torchload/
+	$(FUZZ) -fuzz=FuzzParse ./core/cifar/
 
 clean:
 	rm -rf bin dist
