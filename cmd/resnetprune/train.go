@@ -1,0 +1,376 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
+	"github.com/resnet20-pruning/resnet20-pruning/core/train"
+)
+
+// FinetunePrune is the hook through which `finetune --method M --ratio R` prunes the loaded
+// weights before fine-tuning them. It stays nil until the pruning code is wired in (set it from an
+// init function next to the prune command); until then those two flags are rejected.
+var FinetunePrune func(net *resnet.Net, method string, ratio float64) (*resnet.Net, error)
+
+// trainOpts are the flags of train and finetune.
+type trainOpts struct {
+	cfg        train.Config
+	schedule   string
+	seed       uint64
+	arch       string // train only
+	weights    string // finetune only
+	method     string // finetune only: prune first (hook)
+	ratio      float64
+	dataDir    string
+	trainLimit int
+	testLimit  int
+	out        string
+	resume     bool
+	stopAfter  int
+	threadsSet bool
+	epochsSet  bool
+	quiet      bool
+}
+
+func (o *trainOpts) register(fs *flag.FlagSet, finetune bool) {
+	def := train.DefaultConfig()
+	lr, epochs := def.LR, 200
+	if finetune {
+		lr, epochs = 0.01, 20
+	}
+	fs.IntVar(&o.cfg.Epochs, "epochs", epochs, "epochs to train in all (with --resume: the run's total)")
+	fs.IntVar(&o.cfg.Batch, "batch", def.Batch, "mini-batch size")
+	fs.Float64Var(&o.cfg.LR, "lr", lr, "peak learning rate")
+	fs.Float64Var(&o.cfg.Momentum, "momentum", def.Momentum, "SGD momentum")
+	fs.BoolVar(&o.cfg.Nesterov, "nesterov", false, "Nesterov momentum")
+	fs.Float64Var(&o.cfg.WeightDecay, "wd", def.WeightDecay, "L2 weight decay")
+	fs.BoolVar(&o.cfg.NoDecayBNBias, "no-wd-bn-bias", false, "no weight decay on BN γ/β and biases")
+	fs.StringVar(&o.schedule, "schedule", string(train.Cosine), "learning-rate schedule: cosine, step (×0.1 at 50% and 75%), onecycle or constant")
+	fs.Float64Var(&o.cfg.Warmup, "warmup", 0, "warm-up epochs (linear; for onecycle the rising phase, default 30%)")
+	fs.Float64Var(&o.cfg.LabelSmoothing, "label-smoothing", 0, "label smoothing ε")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of initialisation, shuffling and augmentation")
+	fs.IntVar(&o.cfg.Threads, "threads", 0, "goroutines per mini-batch (0 = all cores); results are reproducible for a given seed and thread count")
+	fs.BoolVar(&o.cfg.FreezeBN, "freeze-bn", false, "use BN running statistics and do not train γ/β")
+	fs.BoolVar(&o.cfg.NoAugment, "no-augment", false, "no random crop / flip")
+	fs.StringVar(&o.dataDir, "data", "", "CIFAR-10 binary folder (default $"+cifar.EnvDir+", else "+cifar.DefaultDir+")")
+	fs.IntVar(&o.trainLimit, "train-limit", 0, "train on the first N training images only (0 = all 50,000)")
+	fs.IntVar(&o.testLimit, "test-limit", 1000, "test images evaluated after each epoch (the first N; 0 = none)")
+	fs.StringVar(&o.out, "out", "", "weights to write (.safetensors); the log (.log.jsonl, .log.csv) and checkpoint (.ckpt.safetensors) go next to it")
+	fs.BoolVar(&o.resume, "resume", false, "continue from the checkpoint next to --out")
+	fs.IntVar(&o.stopAfter, "stop-after", 0, "stop after this many epochs in this invocation (0 = run to the end); continue with --resume")
+	fs.BoolVar(&o.quiet, "quiet", false, "no per-epoch lines on stdout")
+	if finetune {
+		fs.StringVar(&o.weights, "weights", "", "weights to fine-tune (.safetensors, method-1 files with .assign too, or a PyTorch checkpoint)")
+		fs.StringVar(&o.method, "method", "", "prune with this method before fine-tuning (needs the prune hook)")
+		fs.Float64Var(&o.ratio, "ratio", 0, "pruning ratio for --method")
+	} else {
+		fs.StringVar(&o.arch, "arch", "B", "ResNet20 variant: A (option-A shortcuts) or B (1×1 projections)")
+	}
+}
+
+// parseTrain parses train's or finetune's flags.
+func parseTrain(name string, args []string, finetune bool) (*trainOpts, error) {
+	usage := "--epochs N --out W.safetensors [--arch B] [--batch 128] [--lr 0.1] [--schedule cosine|step|onecycle] [--resume] …"
+	if finetune {
+		usage = "--weights W --epochs N --out W2.safetensors [--lr 0.01] [--resume] …"
+	}
+	fs := newFlags(name, usage)
+	o := &trainOpts{}
+	o.register(fs, finetune)
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		o.threadsSet = o.threadsSet || f.Name == "threads"
+		o.epochsSet = o.epochsSet || f.Name == "epochs"
+	})
+	o.cfg.Schedule, o.cfg.Seed = train.Schedule(o.schedule), o.seed
+	var err error
+	if o.cfg.Threads, err = threadsOrDefault(o.cfg.Threads); err != nil {
+		return nil, err
+	}
+	if o.out == "" || !strings.HasSuffix(o.out, ".safetensors") {
+		return nil, fmt.Errorf("--out must name a .safetensors file")
+	}
+	if finetune && o.weights == "" && !o.resume {
+		return nil, fmt.Errorf("--weights is required")
+	}
+	if (o.method != "") != (o.ratio != 0) {
+		return nil, fmt.Errorf("--method and --ratio go together")
+	}
+	if o.trainLimit < 0 || o.testLimit < 0 || o.stopAfter < 0 {
+		return nil, fmt.Errorf("--train-limit, --test-limit and --stop-after must be ≥ 0")
+	}
+	return o, o.cfg.Validate()
+}
+
+// outputs returns the files written next to --out.
+func (o *trainOpts) outputs() (ckpt, jsonl, csvPath string) {
+	base := strings.TrimSuffix(o.out, ".safetensors")
+	return base + ".ckpt.safetensors", base + ".log.jsonl", base + ".log.csv"
+}
+
+func runTrain(args []string) error {
+	o, err := parseTrain("train", args, false)
+	if err != nil {
+		return err
+	}
+	trainSet, testSet, err := o.loadData()
+	if err != nil {
+		return err
+	}
+	return o.run(trainSet, testSet, os.Stdout, func() (*resnet.Net, map[string]string, error) {
+		net, err := resnet.New(resnet.Arch(o.arch))
+		if err != nil {
+			return nil, nil, err
+		}
+		train.Init(net, o.seed)
+		return net, map[string]string{"train.init": "kaiming_normal seed " + strconv.FormatUint(o.seed, 10)}, nil
+	})
+}
+
+func runFinetune(args []string) error {
+	o, err := parseTrain("finetune", args, true)
+	if err != nil {
+		return err
+	}
+	trainSet, testSet, err := o.loadData()
+	if err != nil {
+		return err
+	}
+	return o.run(trainSet, testSet, os.Stdout, o.finetuneStart)
+}
+
+// finetuneStart loads --weights (and prunes them when --method is given).
+func (o *trainOpts) finetuneStart() (*resnet.Net, map[string]string, error) {
+	net, err := loadNet(o.weights)
+	if err != nil {
+		return nil, nil, err
+	}
+	meta := map[string]string{"train.init": o.weights}
+	if o.method != "" {
+		if FinetunePrune == nil {
+			return nil, nil, errors.New("--method/--ratio: pruning before fine-tuning is not wired in yet; run `resnetprune prune` and fine-tune its output")
+		}
+		if net, err = FinetunePrune(net, o.method, o.ratio); err != nil {
+			return nil, nil, err
+		}
+		meta["train.pruned"] = fmt.Sprintf("method %s ratio %g", o.method, o.ratio)
+	}
+	return net, meta, nil
+}
+
+// loadData reads the training images (the first --train-limit) and the first --test-limit test images.
+func (o *trainOpts) loadData() (trainSet, testSet *cifar.Set, err error) {
+	dir, err := cifar.Dir(o.dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if trainSet, err = cifar.Open(dir, cifar.Train); err != nil {
+		return nil, nil, err
+	}
+	if o.trainLimit > 0 && o.trainLimit < trainSet.Len() {
+		trainSet = trainSet.Slice(0, o.trainLimit)
+	}
+	testSet = &cifar.Set{}
+	if o.testLimit > 0 {
+		if testSet, err = cifar.Open(dir, cifar.Test); err != nil {
+			return nil, nil, err
+		}
+		testSet = testSet.Slice(0, min(o.testLimit, testSet.Len()))
+	}
+	return trainSet, testSet, nil
+}
+
+// run trains (or resumes) and writes weights, checkpoint and logs after every epoch. start gives
+// the initial weights of a fresh run and metadata describing them.
+func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start func() (*resnet.Net, map[string]string, error)) error {
+	ckptPath, jsonlPath, csvPath := o.outputs()
+	var (
+		t    *train.Trainer
+		meta map[string]string
+	)
+	if o.resume {
+		f, err := safetensors.ReadFile(ckptPath)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			fmt.Fprintf(os.Stderr, "no checkpoint %s: starting from the beginning\n", ckptPath)
+		case err != nil:
+			return err
+		default:
+			threads, epochs := 0, 0
+			if o.threadsSet {
+				threads = o.cfg.Threads
+			}
+			if o.epochsSet {
+				epochs = o.cfg.Epochs
+			}
+			if t, err = train.Resume(f, trainSet, threads, epochs); err != nil {
+				return fmt.Errorf("%s: %w", ckptPath, err)
+			}
+			meta = map[string]string{}
+			for k, v := range f.Metadata {
+				if strings.HasPrefix(k, "train.init") || strings.HasPrefix(k, "train.pruned") {
+					meta[k] = v
+				}
+			}
+			fmt.Fprintf(os.Stderr, "resuming %s at epoch %d of %d\n", ckptPath, t.Epoch, t.Cfg.Epochs)
+		}
+	}
+	if t == nil {
+		net, m, err := start()
+		if err != nil {
+			return err
+		}
+		if t, err = train.NewTrainer(net, trainSet, o.cfg); err != nil {
+			return err
+		}
+		meta = m
+	}
+	// The logs always hold exactly the checkpoint's epochs: rewrite them from it.
+	if err := writeLogs(jsonlPath, csvPath, t.Log); err != nil {
+		return err
+	}
+	ran := 0
+	for !t.Done() && (o.stopAfter == 0 || ran < o.stopAfter) {
+		bar := newTrainBar(fmt.Sprintf("epoch %d/%d", t.Epoch+1, t.Cfg.Epochs), trainSet.Len())
+		st := t.RunEpoch(bar.update)
+		net := t.Model.Net()
+		if testSet.Len() > 0 {
+			e, err := resnet.Compile(net)
+			if err != nil {
+				return err
+			}
+			st.TestAcc = eval.Run(e, testSet, t.Cfg.Threads, nil).Accuracy()
+			t.Log[len(t.Log)-1].TestAcc = st.TestAcc
+		}
+		ck, err := t.Checkpoint(meta)
+		if err != nil {
+			return err
+		}
+		if err := safetensors.WriteFile(ckptPath, ck); err != nil {
+			return err
+		}
+		summary := map[string]string{"train.epoch": strconv.Itoa(t.Epoch), "train.config": ck.Metadata[train.MetaConfig]}
+		for k, v := range meta {
+			summary[k] = v
+		}
+		if err := net.Save(o.out, summary); err != nil {
+			return err
+		}
+		if err := appendLogs(jsonlPath, csvPath, st); err != nil {
+			return err
+		}
+		if !o.quiet {
+			fmt.Fprintf(stdout, "epoch %3d/%d  lr %.5f  loss %.4f  train %.2f%%  test-1k %.2f%%  %.1f s (%.0f img/s)\n",
+				st.Epoch, t.Cfg.Epochs, st.LR, st.Loss, st.Acc, st.TestAcc, st.Seconds, st.ImagesSec)
+		}
+		ran++
+	}
+	return nil
+}
+
+var csvHeader = []string{"epoch", "lr", "train_loss", "train_acc", "test1k_acc", "seconds", "images", "images_per_s"}
+
+func csvRow(s train.EpochStats) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	return []string{strconv.Itoa(s.Epoch), f(s.LR), f(s.Loss), f(s.Acc), f(s.TestAcc), f(s.Seconds), strconv.Itoa(s.Images), f(s.ImagesSec)}
+}
+
+// writeLogs rewrites both logs with the given epochs.
+func writeLogs(jsonlPath, csvPath string, log []train.EpochStats) error {
+	var j, c strings.Builder
+	w := csv.NewWriter(&c)
+	w.Write(csvHeader)
+	for _, s := range log {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		j.Write(append(b, '\n'))
+		w.Write(csvRow(s))
+	}
+	w.Flush()
+	if err := os.WriteFile(jsonlPath, []byte(j.String()), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(csvPath, []byte(c.String()), 0o644)
+}
+
+// appendLogs adds one epoch to both logs.
+func appendLogs(jsonlPath, csvPath string, s train.EpochStats) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	if err := appendFile(jsonlPath, append(b, '\n')); err != nil {
+		return err
+	}
+	var c strings.Builder
+	w := csv.NewWriter(&c)
+	w.Write(csvRow(s))
+	w.Flush()
+	return appendFile(csvPath, []byte(c.String()))
+}
+
+func appendFile(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// trainBar draws "epoch 3/200 [=====>    ] 12800/50000  420 img/s  ETA 1m28s  loss 1.2345  acc 56.7%"
+// on a terminal, at most 10 times a second; it is silent when stderr is not a terminal.
+type trainBar struct {
+	out         io.Writer
+	label       string
+	total       int
+	start, last time.Time
+}
+
+func newTrainBar(label string, total int) *trainBar {
+	b := &trainBar{label: label, total: total, start: time.Now()}
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && total > 0 {
+		b.out = os.Stderr
+	}
+	return b
+}
+
+func (b *trainBar) update(done int, loss, acc float64) {
+	if b.out == nil || (time.Since(b.last) < 100*time.Millisecond && done < b.total) {
+		return
+	}
+	b.last = time.Now()
+	el := time.Since(b.start).Seconds()
+	rate := float64(done) / max(el, 1e-9)
+	const width = 30
+	fill := width * done / b.total
+	eta := ""
+	if rate > 0 && done < b.total {
+		eta = "ETA " + (time.Duration(float64(b.total-done)/rate) * time.Second).String()
+	}
+	fmt.Fprintf(b.out, "\r%s [%s%s] %d/%d  %.0f img/s  %s  loss %.4f  acc %.1f%%   ", b.label,
+		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, b.total, rate, eta, loss, acc)
+	if done >= b.total {
+		fmt.Fprint(b.out, "\r\033[K")
+	}
+}
