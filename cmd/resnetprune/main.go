@@ -4,6 +4,8 @@
 //	resnetprune eval   --weights study.safetensors --limit 1000 [--json]
 //	resnetprune bench  --weights study.safetensors --threads 2
 //	resnetprune data   [--dir data]
+//	resnetprune train  --epochs 200 --out w.safetensors [--arch B] [--resume]
+//	resnetprune finetune --weights pruned.safetensors --epochs 20 --out ft.safetensors
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -26,6 +28,8 @@ var commands = []command{
 	{"eval", "evaluate weights on CIFAR-10: accuracy, speed, params, MACs", runEval},
 	{"bench", "reproducible inference throughput: warm-up, several runs, median", runBench},
 	{"data", "download CIFAR-10 (binary version) and check its MD5", runData},
+	{"train", "train ResNet20 from scratch: SGD, schedules, augmentation, checkpoints, --resume", runTrain},
+	{"finetune", "fine-tune (pruned) weights with the training loop, typically at a lower LR", runFinetune},
 }
 
 func usage() {
