@@ -35,48 +35,94 @@ var avx512Kernels = kernelSet{
 
 // gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two
 // 16-wide vectors of row p of B, broadcasts the 4 packed values of A and
-// issues 8 FMAs into 8 accumulators. The depth loop is unrolled 4 times.
+// issues 8 FMAs into 8 accumulators. The depth loop is unrolled 4 times by
+// hand (the compiler does not unroll, and a loop-carried accumulator costs a
+// register move per FMA since MulAdd writes its result over its receiver).
 func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
 	a = a[:4*k]
 	p := 0
 	for ; p+4 <= k; p += 4 {
 		ap := a[4*p : 4*p+16]
-		for u := 0; u < 4; u++ {
-			br := b[(p+u)*ldb : (p+u)*ldb+32]
-			b0 := archsimd.LoadFloat32x16(br[0:16])
-			b1 := archsimd.LoadFloat32x16(br[16:32])
-			a0 := archsimd.BroadcastFloat32x16(ap[4*u])
-			c00 = a0.MulAdd(b0, c00)
-			c01 = a0.MulAdd(b1, c01)
-			a1 := archsimd.BroadcastFloat32x16(ap[4*u+1])
-			c10 = a1.MulAdd(b0, c10)
-			c11 = a1.MulAdd(b1, c11)
-			a2 := archsimd.BroadcastFloat32x16(ap[4*u+2])
-			c20 = a2.MulAdd(b0, c20)
-			c21 = a2.MulAdd(b1, c21)
-			a3 := archsimd.BroadcastFloat32x16(ap[4*u+3])
-			c30 = a3.MulAdd(b0, c30)
-			c31 = a3.MulAdd(b1, c31)
-		}
+		o := p * ldb
+		br0 := b[o : o+32]
+		b00 := archsimd.LoadFloat32x16(br0[0:16])
+		b01 := archsimd.LoadFloat32x16(br0[16:32])
+		a00 := archsimd.BroadcastFloat32x16(ap[0])
+		c00 = a00.MulAdd(b00, c00)
+		c01 = a00.MulAdd(b01, c01)
+		a01 := archsimd.BroadcastFloat32x16(ap[1])
+		c10 = a01.MulAdd(b00, c10)
+		c11 = a01.MulAdd(b01, c11)
+		a02 := archsimd.BroadcastFloat32x16(ap[2])
+		c20 = a02.MulAdd(b00, c20)
+		c21 = a02.MulAdd(b01, c21)
+		a03 := archsimd.BroadcastFloat32x16(ap[3])
+		c30 = a03.MulAdd(b00, c30)
+		c31 = a03.MulAdd(b01, c31)
+		br1 := b[o+1*ldb : o+1*ldb+32]
+		b10 := archsimd.LoadFloat32x16(br1[0:16])
+		b11 := archsimd.LoadFloat32x16(br1[16:32])
+		a10 := archsimd.BroadcastFloat32x16(ap[4])
+		c00 = a10.MulAdd(b10, c00)
+		c01 = a10.MulAdd(b11, c01)
+		a11 := archsimd.BroadcastFloat32x16(ap[5])
+		c10 = a11.MulAdd(b10, c10)
+		c11 = a11.MulAdd(b11, c11)
+		a12 := archsimd.BroadcastFloat32x16(ap[6])
+		c20 = a12.MulAdd(b10, c20)
+		c21 = a12.MulAdd(b11, c21)
+		a13 := archsimd.BroadcastFloat32x16(ap[7])
+		c30 = a13.MulAdd(b10, c30)
+		c31 = a13.MulAdd(b11, c31)
+		br2 := b[o+2*ldb : o+2*ldb+32]
+		b20 := archsimd.LoadFloat32x16(br2[0:16])
+		b21 := archsimd.LoadFloat32x16(br2[16:32])
+		a20 := archsimd.BroadcastFloat32x16(ap[8])
+		c00 = a20.MulAdd(b20, c00)
+		c01 = a20.MulAdd(b21, c01)
+		a21 := archsimd.BroadcastFloat32x16(ap[9])
+		c10 = a21.MulAdd(b20, c10)
+		c11 = a21.MulAdd(b21, c11)
+		a22 := archsimd.BroadcastFloat32x16(ap[10])
+		c20 = a22.MulAdd(b20, c20)
+		c21 = a22.MulAdd(b21, c21)
+		a23 := archsimd.BroadcastFloat32x16(ap[11])
+		c30 = a23.MulAdd(b20, c30)
+		c31 = a23.MulAdd(b21, c31)
+		br3 := b[o+3*ldb : o+3*ldb+32]
+		b30 := archsimd.LoadFloat32x16(br3[0:16])
+		b31 := archsimd.LoadFloat32x16(br3[16:32])
+		a30 := archsimd.BroadcastFloat32x16(ap[12])
+		c00 = a30.MulAdd(b30, c00)
+		c01 = a30.MulAdd(b31, c01)
+		a31 := archsimd.BroadcastFloat32x16(ap[13])
+		c10 = a31.MulAdd(b30, c10)
+		c11 = a31.MulAdd(b31, c11)
+		a32 := archsimd.BroadcastFloat32x16(ap[14])
+		c20 = a32.MulAdd(b30, c20)
+		c21 = a32.MulAdd(b31, c21)
+		a33 := archsimd.BroadcastFloat32x16(ap[15])
+		c30 = a33.MulAdd(b30, c30)
+		c31 = a33.MulAdd(b31, c31)
 	}
 	for ; p < k; p++ {
-		br := b[p*ldb : p*ldb+32]
-		b0 := archsimd.LoadFloat32x16(br[0:16])
-		b1 := archsimd.LoadFloat32x16(br[16:32])
 		ap := a[4*p : 4*p+4]
-		a0 := archsimd.BroadcastFloat32x16(ap[0])
-		c00 = a0.MulAdd(b0, c00)
-		c01 = a0.MulAdd(b1, c01)
-		a1 := archsimd.BroadcastFloat32x16(ap[1])
-		c10 = a1.MulAdd(b0, c10)
-		c11 = a1.MulAdd(b1, c11)
-		a2 := archsimd.BroadcastFloat32x16(ap[2])
-		c20 = a2.MulAdd(b0, c20)
-		c21 = a2.MulAdd(b1, c21)
-		a3 := archsimd.BroadcastFloat32x16(ap[3])
-		c30 = a3.MulAdd(b0, c30)
-		c31 = a3.MulAdd(b1, c31)
+		br0 := b[p*ldb : p*ldb+32]
+		b00 := archsimd.LoadFloat32x16(br0[0:16])
+		b01 := archsimd.LoadFloat32x16(br0[16:32])
+		a00 := archsimd.BroadcastFloat32x16(ap[0])
+		c00 = a00.MulAdd(b00, c00)
+		c01 = a00.MulAdd(b01, c01)
+		a01 := archsimd.BroadcastFloat32x16(ap[1])
+		c10 = a01.MulAdd(b00, c10)
+		c11 = a01.MulAdd(b01, c11)
+		a02 := archsimd.BroadcastFloat32x16(ap[2])
+		c20 = a02.MulAdd(b00, c20)
+		c21 = a02.MulAdd(b01, c21)
+		a03 := archsimd.BroadcastFloat32x16(ap[3])
+		c30 = a03.MulAdd(b00, c30)
+		c31 = a03.MulAdd(b01, c31)
 	}
 	c00.Store(c[0:16])
 	c01.Store(c[16:32])
