@@ -5,8 +5,13 @@ func roundUp(x, m int) int { return (x + m - 1) / m * m }
 // im2colScratch returns the float32 and int32 scratch sizes of im2colForward.
 func (c *Conv) im2colScratch(h, w int) (nf, ni int) {
 	ho, wo := c.OutSize(h, w)
-	return c.kdim*roundUp(ho*wo, nr) + 4*nr, 0
+	return c.kdim*im2colStride(ho*wo) + 4*nr, 0
 }
+
+// im2colStride is the row stride of the im2col matrix for hw output pixels:
+// a multiple of nr plus 16 floats, so that the rows of a 32-column panel do
+// not all map to the same few L1 sets.
+func im2colStride(hw int) int { return roundUp(hw, nr) + 16 }
 
 // im2colForward computes the convolution image by image as the GEMM
 //
@@ -20,7 +25,7 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 	K := kern()
 	ho, wo := c.OutSize(h, w)
 	hw := ho * wo
-	np := roundUp(hw, nr)
+	np := im2colStride(hw)
 	bmat := scratch[:c.kdim*np]
 	tile := scratch[c.kdim*np : c.kdim*np+4*nr]
 	kd := c.kdim
@@ -30,7 +35,7 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 		if c.k == 1 && c.stride == 1 && c.pad == 0 && hw%nr == 0 {
 			b, ldb = in, hw // the image already is the B matrix
 		} else {
-			c.im2col(bmat, in, h, w, ho, wo, np)
+			c.im2col(K, bmat, in, h, w, ho, wo, np)
 		}
 		for j0 := 0; j0 < hw; j0 += nr {
 			cnt := min(nr, hw-j0)
@@ -65,11 +70,11 @@ func (e *epi) store(K *kernelSet, dst, z []float32, r, img, p0, hw int) {
 // im2col fills bmat (kdim × np, row stride np) with the im2col matrix of one
 // image using row-span copies (contiguous copies when stride is 1); columns
 // hw..np-1 are zeroed.
-func (c *Conv) im2col(bmat, in []float32, h, w, ho, wo, np int) {
+func (c *Conv) im2col(K *kernelSet, bmat, in []float32, h, w, ho, wo, np int) {
 	k, s, pad := c.k, c.stride, c.pad
 	hw := ho * wo
 	for ci := 0; ci < c.cin; ci++ {
-		plane := in[ci*h*w : (ci+1)*h*w]
+		plane := in[ci*h*w:] // the rest of the image: slack for vector reads
 		for ky := 0; ky < k; ky++ {
 			for kx := 0; kx < k; kx++ {
 				row := bmat[((ci*k+ky)*k+kx)*np : ((ci*k+ky)*k+kx+1)*np]
@@ -92,10 +97,13 @@ func (c *Conv) im2col(bmat, in []float32, h, w, ho, wo, np int) {
 					}
 					clear(seg[:lo])
 					clear(seg[hi+1:])
-					src := plane[iy*w : (iy+1)*w]
-					if s == 1 {
+					src := plane[iy*w:]
+					switch s {
+					case 1:
 						copy(seg[lo:hi+1], src[lo-pad+kx:hi-pad+kx+1])
-					} else {
+					case 2:
+						K.decimate2(seg[lo:hi+1], src[2*lo-pad+kx:])
+					default:
 						ix := lo*s - pad + kx
 						for ox := lo; ox <= hi; ox++ {
 							seg[ox] = src[ix]

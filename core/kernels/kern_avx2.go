@@ -20,6 +20,7 @@ var avx2Kernels = kernelSet{
 	// gather and scatter are used.
 	winoGather:  winoGatherPortable,
 	winoScatter: winoScatterPortable,
+	decimate2:   decimate2Portable,
 }
 
 // gemm4AVX2 computes the 4×32 tile as two 4×16 halves, each with 8

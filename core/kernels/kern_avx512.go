@@ -31,6 +31,7 @@ var avx512Kernels = kernelSet{
 
 	winoGather:  winoGatherAVX512,
 	winoScatter: winoScatterAVX512,
+	decimate2:   decimate2AVX512,
 }
 
 // gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two
@@ -292,6 +293,9 @@ var gatherLo, gatherHi [6][16]uint32
 // half as 16 consecutive floats (Y0 Y1 Y2 Y3 of each tile).
 var ilv, sel [2][16]uint32
 
+// evenIdx picks the even lanes of the 32 floats x:y (decimate2AVX512).
+var evenIdx [16]uint32
+
 func init() {
 	for m := 0; m < 6; m++ {
 		off := uint32(m)
@@ -304,6 +308,9 @@ func init() {
 			gatherHi[m][8+i] = off + 4*i
 			gatherHi[m][12+i] = 16 + off + 4*i
 		}
+	}
+	for i := range evenIdx {
+		evenIdx[i] = uint32(2 * i)
 	}
 	for k := uint32(0); k < 8; k++ {
 		ilv[0][2*k], ilv[0][2*k+1] = k, 16+k
@@ -414,4 +421,29 @@ func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 		}
 	}
 	archsimd.ClearAVXUpperBits()
+}
+
+// decimate2AVX512 picks the even elements of 32 consecutive floats with one
+// two-source permute per 16 outputs.
+func decimate2AVX512(dst, src []float32) {
+	n := len(dst)
+	i := 0
+	if n >= 8 {
+		idx := archsimd.LoadUint32x16Array(&evenIdx)
+		for ; i+16 <= n && 2*i+32 <= len(src); i += 16 {
+			x := archsimd.LoadFloat32x16(src[2*i : 2*i+16])
+			y := archsimd.LoadFloat32x16(src[2*i+16 : 2*i+32])
+			x.ConcatPermute(y, idx).Store(dst[i : i+16])
+		}
+		if i < n && 2*i+32 <= len(src) {
+			x := archsimd.LoadFloat32x16(src[2*i : 2*i+16])
+			y := archsimd.LoadFloat32x16(src[2*i+16 : 2*i+32])
+			x.ConcatPermute(y, idx).StorePart(dst[i:])
+			i = n
+		}
+		archsimd.ClearAVXUpperBits()
+	}
+	for ; i < n; i++ {
+		dst[i] = src[2*i]
+	}
 }

@@ -13,6 +13,7 @@ var portableKernels = kernelSet{
 
 	winoGather:  winoGatherPortable,
 	winoScatter: winoScatterPortable,
+	decimate2:   decimate2Portable,
 }
 
 func gemm4Portable(k int, a, b []float32, ldb int, c []float32, ldc int) {
@@ -194,5 +195,15 @@ func winoScatterPortable(y, y2 []float32, a *scatterArgs) {
 				d[c] = v
 			}
 		}
+	}
+}
+
+func decimate2Portable(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	src = src[:2*len(dst)-1]
+	for i := range dst {
+		dst[i] = src[2*i]
 	}
 }
