@@ -29,10 +29,10 @@ type kernelSet struct {
 	winoOut func(z []float32, stride int, y []float32)
 
 	// winoGather gathers the 6×6 input tiles of 16 lanes from a padded plane:
-	// g[(l*6+m)*16+j] = p[base[j]+l*pw+m]. fast promises that the lanes form
-	// 4 groups of 4 horizontally consecutive tiles (base[4q+i] = base[4q]+4i)
-	// with 18 readable floats per group row.
-	winoGather func(p []float32, base []int32, pw int, fast bool, g []float32)
+	// g[(l*6+m)*16+j] = p[base[j]+l*pw+m]. kind blockContig promises 4 groups
+	// of 4 horizontally consecutive tiles (base[4q+i] = base[4q]+4i), kind
+	// blockPairs 8 pairs of consecutive tiles (base[2k+1] = base[2k]+4).
+	winoGather func(p []float32, base []int32, pw int, kind int, g []float32)
 
 	// winoScatter applies the epilogue to the 16 transformed output tiles y
 	// (layout of winoOut) of one output channel and stores them; see

@@ -328,10 +328,13 @@ func init() {
 }
 
 // winoGatherAVX512 gathers 16 tiles with vector loads and two-source
-// permutes when they form 4 groups of 4 consecutive tiles (see kernelSet).
-func winoGatherAVX512(p []float32, base []int32, pw int, fast bool, g []float32) {
-	if !fast {
-		winoGatherPortable(p, base, pw, false, g)
+// permutes when they form 4 groups of 4 consecutive tiles, or 8 pairs of
+// consecutive tiles (see kernelSet.winoGather). For each group q and tile row
+// l it builds A_q with tile i's columns 0..3 at lanes 4i..4i+3 (and B_q with
+// columns 2..5), then column m of the 16 tiles is two permutes and a blend.
+func winoGatherAVX512(p []float32, base []int32, pw int, kind int, g []float32) {
+	if kind == blockScalar {
+		winoGatherPortable(p, base, pw, kind, g)
 		return
 	}
 	base = base[:lanes]
@@ -342,23 +345,26 @@ func winoGatherAVX512(p []float32, base []int32, pw int, fast bool, g []float32)
 		hi[m] = archsimd.LoadUint32x16Array(&gatherHi[m])
 	}
 	low := archsimd.Mask32x16FromBits(0x00ff)
-	b0, b1, b2, b3 := int(base[0]), int(base[4]), int(base[8]), int(base[12])
+	var zero archsimd.Float32x16
+	ld := func(s0, s1 int) archsimd.Float32x16 {
+		if kind == blockContig {
+			return archsimd.LoadFloat32x16(p[s0 : s0+16])
+		}
+		return zero.SetLo(archsimd.LoadFloat32x8(p[s0 : s0+8])).SetHi(archsimd.LoadFloat32x8(p[s1 : s1+8]))
+	}
+	q0, q1, q2, q3 := int(base[0]), int(base[4]), int(base[8]), int(base[12])
+	r0, r1, r2, r3 := int(base[2]), int(base[6]), int(base[10]), int(base[14])
 	for l := 0; l < 6; l++ {
 		o := l * pw
-		a0 := archsimd.LoadFloat32x16(p[b0+o : b0+o+16])
-		a1 := archsimd.LoadFloat32x16(p[b1+o : b1+o+16])
-		a2 := archsimd.LoadFloat32x16(p[b2+o : b2+o+16])
-		a3 := archsimd.LoadFloat32x16(p[b3+o : b3+o+16])
+		a0, a1, a2, a3 := ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o)
 		for m := 0; m < 4; m++ {
 			d := a0.ConcatPermute(a1, lo[m]).IfElse(low, a2.ConcatPermute(a3, hi[m]))
 			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
 		}
-		a0 = archsimd.LoadFloat32x16(p[b0+o+2 : b0+o+18])
-		a1 = archsimd.LoadFloat32x16(p[b1+o+2 : b1+o+18])
-		a2 = archsimd.LoadFloat32x16(p[b2+o+2 : b2+o+18])
-		a3 = archsimd.LoadFloat32x16(p[b3+o+2 : b3+o+18])
+		o += 2
+		b0, b1, b2, b3 := ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o)
 		for m := 4; m < 6; m++ {
-			d := a0.ConcatPermute(a1, lo[m]).IfElse(low, a2.ConcatPermute(a3, hi[m]))
+			d := b0.ConcatPermute(b1, lo[m]).IfElse(low, b2.ConcatPermute(b3, hi[m]))
 			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
 		}
 	}

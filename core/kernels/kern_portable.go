@@ -143,7 +143,7 @@ func affinePortable(out, z, res []float32, s, b float32, relu bool) {
 	}
 }
 
-func winoGatherPortable(p []float32, base []int32, pw int, fast bool, g []float32) {
+func winoGatherPortable(p []float32, base []int32, pw int, kind int, g []float32) {
 	base = base[:lanes]
 	for l := 0; l < 6; l++ {
 		for m := 0; m < 6; m++ {

@@ -137,21 +137,24 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		tc := m * p.tpi
 		tp := roundUp(tc, nr)
 
-		// Zero-padded copy of the chunk's input.
+		// Zero-padded copy of the chunk's input (the pads are a few floats:
+		// plain loops beat clear's memclr calls).
 		for i := 0; i < m; i++ {
 			for ci := 0; ci < cin; ci++ {
 				in := src[((img0+i)*cin+ci)*h*w : ((img0+i)*cin+ci+1)*h*w]
 				pl := pbuf[(i*cin+ci)*plane : (i*cin+ci+1)*plane]
-				for yy := 0; yy < p.ph; yy++ {
-					row := pl[yy*p.pw : (yy+1)*p.pw]
-					iy := yy - c.pad
-					if iy < 0 || iy >= h {
-						clear(row)
-						continue
+				top, bot := c.pad*p.pw, (c.pad+h)*p.pw
+				clear(pl[:top])
+				clear(pl[bot:])
+				for iy := 0; iy < h; iy++ {
+					row := pl[top+iy*p.pw : top+(iy+1)*p.pw]
+					for x := range row[:c.pad] {
+						row[x] = 0
 					}
-					clear(row[:c.pad])
 					copy(row[c.pad:c.pad+w], in[iy*w:(iy+1)*w])
-					clear(row[c.pad+w:])
+					for x := c.pad + w; x < len(row); x++ {
+						row[x] = 0
+					}
 				}
 			}
 		}
@@ -176,7 +179,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		for ci := 0; ci < cin; ci++ {
 			pl := pbuf[ci*plane:]
 			for t0 := 0; t0 < tp; t0 += lanes {
-				K.winoGather(pl, inBase[t0:t0+lanes], p.pw, inFast[t0/lanes] != 0, g)
+				K.winoGather(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g)
 				K.winoIn(g, vbuf[ci*tp+t0:], cin*tp)
 			}
 		}
@@ -222,19 +225,28 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	}
 }
 
-// blockKinds classifies a block of 16 tiles for the gather (fast: 4 groups of
-// 4 horizontally consecutive tiles) and for the scatter (see blockContig and
-// blockPairs); nl is the number of real tiles in the block.
+// blockKinds classifies a block of 16 tiles for the gather and for the
+// scatter (see blockContig and blockPairs; the scatter also needs full
+// tiles); nl is the number of real tiles in the block.
 func blockKinds(in, out, valid []int32, nl int) (inFast, outKind int32) {
 	if nl < lanes {
 		return 0, blockScalar
 	}
 	consec := func(b []int32, i int) bool { return b[i] == b[i-1]+4 }
-	inFast = 1
-	for j := 0; j < lanes; j++ {
+	inContig, inPairs := true, true
+	for j := 1; j < lanes; j++ {
 		if j%4 != 0 && !consec(in, j) {
-			inFast = 0
+			inContig = false
 		}
+		if j%2 != 0 && !consec(in, j) {
+			inPairs = false
+		}
+	}
+	switch {
+	case inContig:
+		inFast = blockContig
+	case inPairs:
+		inFast = blockPairs
 	}
 	for j := 0; j < lanes; j++ {
 		if valid[j] != 4*8+4 {
