@@ -179,11 +179,3 @@ func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
 		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
 	}
 }
-
-// tail returns s[i:], or nil when s is nil.
-func tail(s []float32, i int) []float32 {
-	if s == nil {
-		return nil
-	}
-	return s[i:]
-}

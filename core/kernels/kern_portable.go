@@ -207,3 +207,11 @@ func decimate2Portable(dst, src []float32) {
 		dst[i] = src[2*i]
 	}
 }
+
+// tail returns s[i:], or nil when s is nil.
+func tail(s []float32, i int) []float32 {
+	if s == nil {
+		return nil
+	}
+	return s[i:]
+}
