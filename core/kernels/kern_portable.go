@@ -16,21 +16,43 @@ var portableKernels = kernelSet{
 	decimate2:   decimate2Portable,
 }
 
+// gemm4Portable computes the 4×32 tile in 4×4 register blocks (16 scalar
+// accumulators), streaming the packed A and 4 columns of B per block.
 func gemm4Portable(k int, a, b []float32, ldb int, c []float32, ldc int) {
-	var acc [4][nr]float32
 	a = a[:4*k]
-	for p := 0; p < k; p++ {
-		br := b[p*ldb : p*ldb+nr]
-		a0, a1, a2, a3 := a[4*p], a[4*p+1], a[4*p+2], a[4*p+3]
-		for j, bv := range br {
-			acc[0][j] += a0 * bv
-			acc[1][j] += a1 * bv
-			acc[2][j] += a2 * bv
-			acc[3][j] += a3 * bv
+	for j := 0; j < nr; j += 4 {
+		var c00, c01, c02, c03, c10, c11, c12, c13 float32
+		var c20, c21, c22, c23, c30, c31, c32, c33 float32
+		for p := 0; p < k; p++ {
+			bp := b[p*ldb+j : p*ldb+j+4]
+			ap := a[4*p : 4*p+4]
+			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+			a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c02 += a0 * b2
+			c03 += a0 * b3
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c12 += a1 * b2
+			c13 += a1 * b3
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c22 += a2 * b2
+			c23 += a2 * b3
+			c30 += a3 * b0
+			c31 += a3 * b1
+			c32 += a3 * b2
+			c33 += a3 * b3
 		}
-	}
-	for i := range acc {
-		copy(c[i*ldc:i*ldc+nr], acc[i][:])
+		r := c[j : j+4]
+		r[0], r[1], r[2], r[3] = c00, c01, c02, c03
+		r = c[ldc+j : ldc+j+4]
+		r[0], r[1], r[2], r[3] = c10, c11, c12, c13
+		r = c[2*ldc+j : 2*ldc+j+4]
+		r[0], r[1], r[2], r[3] = c20, c21, c22, c23
+		r = c[3*ldc+j : 3*ldc+j+4]
+		r[0], r[1], r[2], r[3] = c30, c31, c32, c33
 	}
 }
 
