@@ -53,13 +53,14 @@ func newUnit(c *resnet.ConvBN, freeze bool) unit {
 	return u
 }
 
-// forward runs conv and BN on x (n×cin×h×w) into u.y and returns the output size.
-func (u *unit) forward(p nn.Parallel, x []float32, n, h, w int, train bool) (ho, wo int) {
+// forward runs conv and BN on x (n×cin×h×w) into u.y, adding res (if not nil) and applying a
+// ReLU (if relu) in the BN's pass, and returns the output size.
+func (u *unit) forward(p nn.Parallel, x []float32, n, h, w int, train bool, res []float32, relu bool) (ho, wo int) {
 	ho, wo = u.conv.OutSize(h, w)
 	size := n * u.cout * ho * wo
 	u.z, u.y = grow(u.z, size), grow(u.y, size)
 	u.conv.Forward(p, u.z, x, n, h, w)
-	u.bn.Forward(p, u.y, u.z, n, ho*wo, train)
+	u.bn.ForwardAct(p, u.y, u.z, n, ho*wo, train, res, relu)
 	return ho, wo
 }
 
@@ -187,29 +188,29 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 	if len(x) < n*3*h*w {
 		panic(fmt.Sprintf("train: %d inputs for %d images of 3×%d×%d", len(x), n, h, w))
 	}
-	h, w = m.stem.forward(p, x, n, h, w, train)
-	nn.ReLUForward(p, m.stem.y, n, m.stem.cout*h*w)
+	h, w = m.stem.forward(p, x, n, h, w, train, nil, true)
 	maxAct := m.stem.cout * h * w
 	cur := m.stem.y
 	for i := range m.blocks {
 		b := &m.blocks[i]
 		b.h, b.w = h, w
-		ho, wo := b.c1.forward(p, cur, n, h, w, train)
-		nn.ReLUForward(p, b.c1.y, n, b.c1.cout*ho*wo)
-		b.c2.forward(p, b.c1.y, n, ho, wo, train)
+		ho, wo := b.c1.conv.OutSize(h, w)
 		per := b.c2.cout * ho * wo
+		var res []float32
 		switch b.kind {
 		case identity:
-			nn.AddForward(p, b.c2.y, cur, n, per)
+			res = cur
 		case optionA:
 			b.scOut = grow(b.scOut, n*per)
 			nn.ShortcutAForward(p, b.scOut, cur, n, b.cin, h, w, b.c2.cout, b.stride)
-			nn.AddForward(p, b.c2.y, b.scOut, n, per)
+			res = b.scOut
 		case projection:
-			b.sc.forward(p, cur, n, h, w, train)
-			nn.AddForward(p, b.c2.y, b.sc.y, n, per)
+			b.sc.forward(p, cur, n, h, w, train, nil, false)
+			res = b.sc.y
 		}
-		nn.ReLUForward(p, b.c2.y, n, per)
+		b.c1.forward(p, cur, n, h, w, train, nil, true)
+		// relu(bn2(conv2 t) + shortcut), fused into BN2's pass.
+		b.c2.forward(p, b.c1.y, n, ho, wo, train, res[:n*per], true)
 		maxAct = max(maxAct, b.cin*h*w, b.c1.cout*ho*wo, per)
 		cur, h, w = b.c2.y, ho, wo
 	}
@@ -243,9 +244,8 @@ func (m *Model) Backward(dlogits []float32) {
 		nn.ReLUBackward(p, g[0], b.c2.y, n, per)
 		b.c2.bn.Backward(p, g[1], g[0])
 		b.c2.conv.Backward(p, g[2], g[1])
-		nn.ReLUBackward(p, g[2], b.c1.y, n, b.c1.cout*ho*wo)
-		b.c1.bn.Backward(p, g[2], g[2])
-		b.c1.conv.Backward(p, g[1], g[2]) // g[1] = dL/d(block input) through the residual branch
+		b.c1.bn.BackwardAct(p, g[2], g[2], b.c1.y) // through conv1's ReLU and BN
+		b.c1.conv.Backward(p, g[1], g[2])          // g[1] = dL/d(block input) through the residual branch
 		inSize := n * b.cin * b.h * b.w
 		switch b.kind {
 		case identity:
@@ -259,9 +259,7 @@ func (m *Model) Backward(dlogits []float32) {
 		}
 		g[0], g[1] = g[1], g[0]
 	}
-	h, w = m.stem.conv.OutSize(m.h, m.w)
-	nn.ReLUBackward(p, g[0], m.stem.y, n, m.stem.cout*h*w)
-	m.stem.bn.Backward(p, g[0], g[0])
+	m.stem.bn.BackwardAct(p, g[0], g[0], m.stem.y)
 	m.stem.conv.Backward(p, nil, g[0])
 	m.g = g
 }

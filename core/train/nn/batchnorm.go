@@ -74,6 +74,13 @@ func (bn *BatchNorm) channelSums(p Parallel, n int, f func(ch int, row []float32
 // Forward normalises x (n×C×hw) into y (which must not alias x) and remembers x for Backward.
 // With train set and the BN not frozen it uses batch statistics and updates the running ones.
 func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) {
+	bn.ForwardAct(p, y, x, n, hw, train, nil, false)
+}
+
+// ForwardAct is Forward followed, in the same pass, by the addition of res (when not nil; the
+// residual branch of a block, n×C×hw) and a ReLU (when relu is set):
+// y = max(γ·x̂ + β + res, 0). Its backward pass is BackwardAct with the output y as mask.
+func (bn *BatchNorm) ForwardAct(p Parallel, y, x []float32, n, hw int, train bool, res []float32, relu bool) {
 	C := bn.C
 	bn.x, bn.n, bn.hw = x[:n*C*hw], n, hw
 	bn.batch = train && !bn.Frozen
@@ -116,7 +123,11 @@ func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) 
 		for img := lo; img < hi; img++ {
 			for ch := range C {
 				off := (img*C + ch) * hw
-				scaleShift(y[off:off+hw], x[off:off+hw], a[ch], b[ch])
+				var r []float32
+				if res != nil {
+					r = res[off : off+hw]
+				}
+				scaleShift(y[off:off+hw], x[off:off+hw], r, a[ch], b[ch], relu)
 			}
 		}
 	})
@@ -124,7 +135,12 @@ func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) 
 
 // Backward sets DGamma and DBeta (zero when frozen) and writes dL/dx into dx; dy is dL/dy.
 // dx may alias dy.
-func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
+func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) { bn.BackwardAct(p, dx, dy, nil) }
+
+// BackwardAct is Backward for ForwardAct with a ReLU: given the ReLU's output out, the gradient
+// reaching the BN is dy·[out > 0] (computed on the fly; dy is not changed unless dx aliases it).
+// A nil out means no ReLU.
+func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
 	C, n, hw := bn.C, bn.n, bn.hw
 	mu32 := make([]float32, C)
 	for ch := range C {
@@ -134,6 +150,9 @@ func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
 	bn.channelSums(p, n, func(ch int, row []float32, img int) (float64, float64) {
 		off := (img*C + ch) * hw
 		g := dy[off : off+hw]
+		if out != nil {
+			return maskedSums32(g, out[off:off+hw], row, mu32[ch])
+		}
 		return sum32(g), dotShift32(g, row, mu32[ch])
 	})
 	a, b, c := make([]float32, C), make([]float32, C), make([]float32, C)
@@ -147,7 +166,7 @@ func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
 		}
 		gr := float64(bn.Gamma[ch]) * bn.r[ch]
 		if !bn.batch {
-			a[ch] = float32(gr) // dx = γ·r·dy
+			a[ch] = float32(gr) // dx = γ·r·dy (b = c = 0)
 			continue
 		}
 		// dx = γr·dy − γr·dβ/M − γr²·dγ/M·(x−μ) = a·dy + b·x + c
@@ -162,13 +181,15 @@ func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
 				off := (img*C + ch) * hw
 				g, x, d := dy[off:off+hw], bn.x[off:off+hw], dx[off:off+hw]
 				ac, bc, cc := a[ch], b[ch], c[ch]
-				if !bn.batch {
+				x, d = x[:len(g)], d[:len(g)]
+				if out != nil {
+					o := out[off : off+hw]
+					o = o[:len(g)]
 					for i, v := range g {
-						d[i] = ac * v
+						d[i] = ac*mask(v, o[i]) + bc*x[i] + cc
 					}
 					continue
 				}
-				x = x[:len(g)]
 				for i, v := range g {
 					d[i] = ac*v + bc*x[i] + cc
 				}
@@ -177,12 +198,56 @@ func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) {
 	})
 }
 
-// scaleShift sets y = a·x + b element-wise.
-func scaleShift(y, x []float32, a, b float32) {
+// scaleShift sets y = a·x + b (+ res when not nil), then max(·, 0) when relu is set.
+func scaleShift(y, x, res []float32, a, b float32, relu bool) {
 	x = x[:len(y)]
-	for i, v := range x {
-		y[i] = a*v + b
+	switch {
+	case res != nil && relu:
+		res = res[:len(y)]
+		for i, v := range x {
+			y[i] = max(a*v+b+res[i], 0)
+		}
+	case res != nil:
+		res = res[:len(y)]
+		for i, v := range x {
+			y[i] = a*v + b + res[i]
+		}
+	case relu:
+		for i, v := range x {
+			y[i] = max(a*v+b, 0)
+		}
+	default:
+		for i, v := range x {
+			y[i] = a*v + b
+		}
 	}
+}
+
+// mask returns g where out > 0 and 0 elsewhere, without a branch: the sign bit of −bits(out)
+// is set exactly when out is positive (ReLU outputs are never −0).
+func mask(g, out float32) float32 {
+	m := uint32(-int32(math.Float32bits(out)) >> 31)
+	return math.Float32frombits(math.Float32bits(g) & m)
+}
+
+// maskedSums32 returns Σ g' and Σ g'·(x−mu) for g' = g·[out > 0], accumulated like sum32.
+func maskedSums32(g, out, x []float32, mu float32) (float64, float64) {
+	out, x = out[:len(g)], x[:len(g)]
+	var s0, s1, t0, t1 float32
+	i := 0
+	for ; i+2 <= len(g); i += 2 {
+		g0, g1 := mask(g[i], out[i]), mask(g[i+1], out[i+1])
+		s0 += g0
+		s1 += g1
+		t0 += g0 * (x[i] - mu)
+		t1 += g1 * (x[i+1] - mu)
+	}
+	for ; i < len(g); i++ {
+		g0 := mask(g[i], out[i])
+		s0 += g0
+		t0 += g0 * (x[i] - mu)
+	}
+	return float64(s0 + s1), float64(t0 + t1)
 }
 
 // sqDev32 returns Σ (v−mu)² accumulated like sum32.

@@ -17,7 +17,8 @@ import "github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 //	db[j] = Σ_images Σ_p dz[j][p]
 //	dx = col2im(Wᵀ·dz)                          col2im adds each col entry back to the pixel it came from
 //
-// A 1×1 stride-1 unpadded convolution uses x itself as col.
+// The forward pass and, for stride-1 "same" convolutions, the input gradient run on the inference
+// kernels (kernels.Conv); the weight gradient and the other input gradients use kernels.Sgemm.
 type Conv struct {
 	Cin, Rows, K, Stride, Pad int
 	// Assign, when non-nil, maps each of the Cout = len(Assign) output channels to its filter.
@@ -29,11 +30,12 @@ type Conv struct {
 
 	x          []float32 // input saved by Forward
 	n, h, w    int
-	col, dcol  [][]float32 // per-shard scratch
+	colT, dcol [][]float32 // per-shard scratch
 	z          [][]float32
 	dw, db     [][]float32 // per-shard partial gradients
-	noIm2col   bool
 	colLen, hw int
+	ws         []kernels.Workspace // per-shard scratch of the prepared kernels
+	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 }
 
 // NewConv returns a convolution over w (rows×cin×k×k, aliased, not copied), with optional bias b
@@ -67,58 +69,77 @@ func (c *Conv) OutSize(h, w int) (ho, wo int) {
 }
 
 // Forward computes y (n×Cout×ho×wo) from x (n×Cin×h×w) and remembers x for Backward.
+// It runs the inference kernels (kernels.Conv: Winograd for 3×3 stride 1, else im2col + GEMM,
+// with the gather and bias fused into the store), prepared from the current weights.
 func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 	ho, wo := c.OutSize(h, w)
 	P, KK, cout := ho*wo, c.Cin*c.K*c.K, c.Cout()
 	c.x, c.n, c.h, c.w, c.hw, c.colLen = x[:n*c.Cin*h*w], n, h, w, P, KK*P
-	c.noIm2col = c.K == 1 && c.Stride == 1 && c.Pad == 0
-	t := p.Shards(n)
-	c.col, c.z = growShards(c.col, t), growShards(c.z, t)
-	p.For(n, func(s, lo, hi int) {
-		for img := lo; img < hi; img++ {
-			col := c.im2col(s, img)
-			out := y[img*cout*P : (img+1)*cout*P]
-			z := out
+	c.growWorkspaces(p.Shards(n))
+	ep := &kernels.Epilogue{Gather: c.Assign}
+	if c.B != nil {
+		c.outBias = grow(c.outBias, cout)
+		for ch := range cout {
+			r := ch
 			if c.Assign != nil {
-				c.z[s] = grow(c.z[s], c.Rows*P)
-				z = c.z[s]
+				r = int(c.Assign[ch])
 			}
-			kernels.Sgemm(false, false, c.Rows, P, KK, 1, c.W, KK, col, P, 0, z, P)
-			if c.B != nil {
-				for r, b := range c.B {
-					row := z[r*P : (r+1)*P]
-					for i := range row {
-						row[i] += b
-					}
-				}
-			}
-			if c.Assign != nil {
-				for ch, g := range c.Assign {
-					copy(out[ch*P:(ch+1)*P], z[int(g)*P:(int(g)+1)*P])
-				}
-			}
+			c.outBias[ch] = c.B[r]
 		}
+		ep.Bias = c.outBias
+	}
+	kc := kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	chw := c.Cin * h * w
+	p.For(n, func(s, lo, hi int) {
+		kc.Forward(y[lo*cout*P:hi*cout*P], x[lo*chw:hi*chw], hi-lo, h, w, ep, &c.ws[s])
 	})
 }
 
-// im2col returns image img's col matrix, built in shard s's scratch (or x itself for 1×1 convs).
-func (c *Conv) im2col(s, img int) []float32 {
-	chw := c.Cin * c.h * c.w
-	x := c.x[img*chw : (img+1)*chw]
-	if c.noIm2col {
-		return x
+func (c *Conv) growWorkspaces(t int) {
+	for len(c.ws) < t {
+		c.ws = append(c.ws, kernels.Workspace{})
 	}
-	c.col[s] = grow(c.col[s], c.colLen)
-	Im2col(c.col[s], x, c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
-	return c.col[s]
+}
+
+// sameStride1 reports whether the convolution keeps the size (stride 1, padding (K−1)/2): then
+// its input gradient is itself a convolution, of dz by the flipped, transposed filters.
+func (c *Conv) sameStride1() bool { return c.Stride == 1 && 2*c.Pad == c.K-1 }
+
+// flipTranspose returns the filters of the input-gradient convolution of a stride-1 "same"
+// convolution: W'[ci][r][ky][kx] = W[r][ci][K−1−ky][K−1−kx], so that
+// dx[ci] = Σ_r dz[r] ⋆ W'[ci][r] with the same padding.
+func (c *Conv) flipTranspose() []float32 {
+	k := c.K
+	wt := make([]float32, len(c.W))
+	for r := range c.Rows {
+		for ci := range c.Cin {
+			for ky := range k {
+				for kx := range k {
+					wt[((ci*c.Rows+r)*k+ky)*k+kx] = c.W[((r*c.Cin+ci)*k+k-1-ky)*k+k-1-kx]
+				}
+			}
+		}
+	}
+	return wt
 }
 
 // Backward sets DW (and DB) to the gradient of the loss for the batch of the last Forward and,
 // when dx is not nil, writes dL/dx (n×Cin×h×w) into it. dy is dL/dy (n×Cout×ho×wo).
+//
+// For stride-1 "same" convolutions dx is computed as the convolution of dz by the flipped,
+// transposed filters with the inference kernels (Winograd for 3×3); otherwise as col2im(Wᵀ·dz).
 func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	n, P, KK, cout := c.n, c.hw, c.Cin*c.K*c.K, c.Cout()
+	ho, wo := c.OutSize(c.h, c.w)
 	t := p.Shards(n)
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
+	c.colT = growShards(c.colT, t)
+	c.growWorkspaces(t)
+	var kt *kernels.Conv
+	if dx != nil && c.sameStride1() {
+		kt = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+	}
+	chw := c.Cin * c.h * c.w
 	p.For(n, func(s, lo, hi int) {
 		dw := grow(c.dw[s], len(c.W))
 		clear(dw)
@@ -129,37 +150,43 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 			clear(db)
 			c.db[s] = db
 		}
-		for img := lo; img < hi; img++ {
-			dz := dy[img*cout*P : (img+1)*cout*P]
-			if c.Assign != nil {
-				c.z[s] = grow(c.z[s], c.Rows*P)
-				z := c.z[s]
-				clear(z)
+		// dz of the shard's images: dy itself, or summed over each filter's members.
+		dzAll := dy[lo*cout*P : hi*cout*P]
+		if c.Assign != nil {
+			c.z[s] = grow(c.z[s], (hi-lo)*c.Rows*P)
+			dzAll = c.z[s]
+			clear(dzAll)
+			for img := lo; img < hi; img++ {
+				src := dy[img*cout*P : (img+1)*cout*P]
+				dst := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
 				for ch, g := range c.Assign {
-					axpy(z[int(g)*P:(int(g)+1)*P], dz[ch*P:(ch+1)*P])
+					axpy(dst[int(g)*P:(int(g)+1)*P], src[ch*P:(ch+1)*P])
 				}
-				dz = z
 			}
+		}
+		for img := lo; img < hi; img++ {
+			dz := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
 			if db != nil {
 				for r := range db {
 					db[r] += float32(sum32(dz[r*P : (r+1)*P]))
 				}
 			}
-			col := c.im2col(s, img)
-			kernels.Sgemm(false, true, c.Rows, KK, P, 1, dz, P, col, P, 1, dw, KK)
-			if dx == nil {
+			// dW += dz·colᵀ, with colᵀ (P×KK) built directly so that the GEMM needs no transpose.
+			c.colT[s] = grow(c.colT[s], c.colLen)
+			colT := c.colT[s]
+			Im2colT(colT, c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+			kernels.Sgemm(false, false, c.Rows, KK, P, 1, dz, P, colT, KK, 1, dw, KK)
+			if dx == nil || kt != nil {
 				continue
 			}
-			chw := c.Cin * c.h * c.w
 			dxi := dx[img*chw : (img+1)*chw]
-			if c.noIm2col {
-				kernels.Sgemm(true, false, KK, P, c.Rows, 1, c.W, KK, dz, P, 0, dxi, P)
-				continue
-			}
 			c.dcol[s] = grow(c.dcol[s], c.colLen)
 			dcol := c.dcol[s]
 			kernels.Sgemm(true, false, KK, P, c.Rows, 1, c.W, KK, dz, P, 0, dcol, P)
 			Col2im(dxi, dcol, c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+		}
+		if kt != nil {
+			kt.Forward(dx[lo*chw:hi*chw], dzAll, hi-lo, ho, wo, nil, &c.ws[s])
 		}
 	})
 	reduceShards(c.DW, c.dw[:t])
@@ -211,6 +238,56 @@ func Im2col(col, x []float32, cin, h, w, k, stride, pad int) {
 						}
 					}
 					clear(dst[hi:])
+				}
+			}
+		}
+	}
+}
+
+// Im2colT writes the transposed column matrix (P×KK) of one image: colT[p][j] = col[j][p] of
+// Im2col. Each output pixel's receptive field is one contiguous row.
+func Im2colT(colT, x []float32, cin, h, w, k, stride, pad int) {
+	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
+	KK := cin * k * k
+	hw := h * w
+	for oy := range ho {
+		y0 := oy*stride - pad
+		for ox := range wo {
+			row := colT[(oy*wo+ox)*KK : (oy*wo+ox+1)*KK]
+			x0 := ox*stride - pad
+			if k == 3 && y0 >= 0 && y0+3 <= h && x0 >= 0 && x0+3 <= w {
+				// Interior 3×3 window: nine unrolled copies per channel.
+				off := y0*w + x0
+				for ci := range cin {
+					src := x[ci*hw+off : ci*hw+off+2*w+3]
+					d := row[ci*9 : ci*9+9]
+					d[0], d[1], d[2] = src[0], src[1], src[2]
+					d[3], d[4], d[5] = src[w], src[w+1], src[w+2]
+					d[6], d[7], d[8] = src[2*w], src[2*w+1], src[2*w+2]
+				}
+				continue
+			}
+			if k == 1 && y0 >= 0 && y0 < h && x0 >= 0 && x0 < w {
+				off := y0*w + x0
+				for ci := range cin {
+					row[ci] = x[ci*hw+off]
+				}
+				continue
+			}
+			j := 0
+			for ci := range cin {
+				plane := x[ci*hw : (ci+1)*hw]
+				for ky := range k {
+					iy := y0 + ky
+					for kx := range k {
+						ix := x0 + kx
+						if iy >= 0 && iy < h && ix >= 0 && ix < w {
+							row[j] = plane[iy*w+ix]
+						} else {
+							row[j] = 0
+						}
+						j++
+					}
 				}
 			}
 		}

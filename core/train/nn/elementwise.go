@@ -15,9 +15,7 @@ func ReLUForward(p Parallel, x []float32, n, per int) {
 	p.For(n, func(_, lo, hi int) {
 		v := x[lo*per : hi*per]
 		for i, e := range v {
-			if e < 0 {
-				v[i] = 0
-			}
+			v[i] = max(e, 0)
 		}
 	})
 }
@@ -26,10 +24,9 @@ func ReLUForward(p Parallel, x []float32, n, per int) {
 func ReLUBackward(p Parallel, dy, y []float32, n, per int) {
 	p.For(n, func(_, lo, hi int) {
 		g, o := dy[lo*per:hi*per], y[lo*per:hi*per]
-		for i, e := range o {
-			if e <= 0 {
-				g[i] = 0
-			}
+		o = o[:len(g)]
+		for i, e := range g {
+			g[i] = mask(e, o[i])
 		}
 	})
 }

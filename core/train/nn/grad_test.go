@@ -265,6 +265,72 @@ func bnCase(name string, threads, n, C, hw int, frozen bool) gradCase {
 	}
 }
 
+// bnActCase checks the fused BN (+ residual) + ReLU of ForwardAct/BackwardAct. Inputs are chosen
+// so that no pre-activation lies within gradEps of the ReLU's kink.
+func bnActCase(name string, threads int, residual bool) gradCase {
+	const n, C, hw = 3, 2, 6
+	rng := rand.New(rand.NewPCG(13, uint64(threads)))
+	in := [][]float32{randVec(rng, n*C*hw), randVec(rng, C), randVec(rng, C)}
+	if residual {
+		in = append(in, awayFromZero(rng, n*C*hw))
+	}
+	var bn *BatchNorm
+	var y []float32
+	p := Parallel{threads}
+	ref := func(in [][]float64) []float64 {
+		out := refBN(in[0], in[1], in[2], n, C, hw, nil, nil)
+		for i := range out {
+			if residual {
+				out[i] += in[3][i]
+			}
+			out[i] = math.Max(out[i], 0)
+		}
+		return out
+	}
+	// Move inputs whose pre-activation is near 0 away from the kink.
+	pre := func() []float64 {
+		in64 := to64(in)
+		out := refBN(in64[0], in64[1], in64[2], n, C, hw, nil, nil)
+		if residual {
+			for i := range out {
+				out[i] += in64[3][i]
+			}
+		}
+		return out
+	}
+	for i, v := range pre() {
+		if math.Abs(v) < 0.05 && residual {
+			in[3][i] += 0.2
+		}
+	}
+	return gradCase{
+		name:   name,
+		inputs: in,
+		forward: func(in [][]float32) []float32 {
+			bn = NewBatchNorm(in[1], in[2], make([]float32, C), make([]float32, C))
+			y = make([]float32, n*C*hw)
+			var res []float32
+			if residual {
+				res = in[3]
+			}
+			bn.ForwardAct(p, y, in[0], n, hw, true, res, true)
+			return y
+		},
+		backward: func(dy []float32) [][]float32 {
+			dx := make([]float32, len(dy))
+			bn.BackwardAct(p, dx, dy, y)
+			grads := [][]float32{dx, bn.DGamma, bn.DBeta}
+			if residual {
+				dres := append([]float32(nil), dy...)
+				ReLUBackward(p, dres, y, n, C*hw)
+				grads = append(grads, dres)
+			}
+			return grads
+		},
+		ref: ref,
+	}
+}
+
 func TestGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	p2 := Parallel{2}
@@ -280,6 +346,8 @@ func TestGradients(t *testing.T) {
 		bnCase("batchnorm/train", 2, 3, 4, 5, false),
 		bnCase("batchnorm/train/1thread", 1, 4, 2, 3, false),
 		bnCase("batchnorm/frozen", 2, 3, 4, 5, true),
+		bnActCase("batchnorm+relu", 2, false),
+		bnActCase("batchnorm+residual+relu", 3, true),
 		func() gradCase {
 			n, per := 3, 10
 			var y []float32
