@@ -84,6 +84,11 @@ type winoPlan struct {
 	tp                  int // GEMM columns per chunk (nc·tpi rounded up to nr)
 }
 
+// xiSkew separates the 36 frequency matrices of V and Z by 16 floats more
+// than their size: the transforms access all 36 at the same offset, and
+// power-of-two strides would put those 36 lines in one L1 set.
+const xiSkew = 16
+
 // winoChunkBytes is the target size of a chunk's working set (fits in L2).
 const winoChunkBytes = 1 << 20
 
@@ -111,7 +116,7 @@ func (c *Conv) winoPlan(n, h, w int) winoPlan {
 // winogradScratch returns the float32 and int32 scratch sizes of winogradForward.
 func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	p := c.winoPlan(n, h, w)
-	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin+c.rows)*p.tp + 36*lanes + 2*16*lanes
+	nf = p.nc*c.cin*p.ph*p.pw + 36*((c.cin+c.rows)*p.tp+2*xiSkew) + 36*lanes + 2*16*lanes
 	ni = 3*p.tp + 2*(p.tp/lanes) + lanes
 	return nf, ni
 }
@@ -123,8 +128,8 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	plane := p.ph * p.pw
 	hwo := p.ho * p.wo
 	pbuf, fs := fs[:p.nc*cin*plane], fs[p.nc*cin*plane:]
-	vbuf, fs := fs[:36*cin*p.tp], fs[36*cin*p.tp:]
-	zbuf, fs := fs[:36*rows*p.tp], fs[36*rows*p.tp:]
+	vbuf, fs := fs[:36*(cin*p.tp+xiSkew)], fs[36*(cin*p.tp+xiSkew):]
+	zbuf, fs := fs[:36*(rows*p.tp+xiSkew)], fs[36*(rows*p.tp+xiSkew):]
 	g, fs := fs[:36*lanes], fs[36*lanes:]
 	y, y2 := fs[:16*lanes], fs[16*lanes:32*lanes]
 	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
@@ -136,6 +141,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		m := min(p.nc, n-img0)
 		tc := m * p.tpi
 		tp := roundUp(tc, nr)
+		vs, zs := cin*tp+xiSkew, rows*tp+xiSkew // ξ strides of V and Z
 
 		// Zero-padded copy of the chunk's input (the pads are a few floats:
 		// plain loops beat clear's memclr calls).
@@ -180,15 +186,15 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 			pl := pbuf[ci*plane:]
 			for t0 := 0; t0 < tp; t0 += lanes {
 				K.winoGather(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g)
-				K.winoIn(g, vbuf[ci*tp+t0:], cin*tp)
+				K.winoIn(g, vbuf[ci*tp+t0:], vs)
 			}
 		}
 
 		// Z_ξ = U_ξ · V_ξ for the 36 frequencies.
 		for xi := 0; xi < 36; xi++ {
 			u := c.u[xi*rows*cin : (xi+1)*rows*cin]
-			v := vbuf[xi*cin*tp : (xi+1)*cin*tp]
-			z := zbuf[xi*rows*tp : (xi+1)*rows*tp]
+			v := vbuf[xi*vs : xi*vs+cin*tp]
+			z := zbuf[xi*zs : xi*zs+rows*tp]
 			for j0 := 0; j0 < tp; j0 += nr {
 				r := 0
 				for ; r+4 <= rows; r += 4 {
@@ -208,7 +214,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 				continue
 			}
 			for t0 := 0; t0 < tc; t0 += lanes {
-				K.winoOut(zbuf[r*tp+t0:], rows*tp, y)
+				K.winoOut(zbuf[r*tp+t0:], zs, y)
 				sa.nl = min(lanes, tc-t0)
 				sa.kind = int(outKind[t0/lanes])
 				sa.valid = valid[t0 : t0+lanes]
