@@ -280,58 +280,37 @@ func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// Permutation tables for winoGatherAVX512. For a group of 4 consecutive tiles
-// the row segment X (16 floats from the group's first column, or from column
-// 2 for m ≥ 4) holds tile i's column m at lane 4i+m (4i+m-2). gatherLo[m]
-// picks column m of the groups in the two sources x:y into lanes 0..7,
-// gatherHi[m] into lanes 8..15.
-var gatherLo, gatherHi [6][16]uint32
-
-// Interleave tables for winoScatterAVX512: ilv[0] interleaves lanes 0..7 of
-// x and y (x0 y0 x1 y1 …), ilv[1] lanes 8..15; sel[q] builds, from the
-// interleaved pairs P = (Y0,Y1) and Q = (Y2,Y3), the 4 tiles 4q..4q+3 of a
-// half as 16 consecutive floats (Y0 Y1 Y2 Y3 of each tile).
-var ilv, sel [2][16]uint32
-
 // evenIdx picks the even lanes of the 32 floats x:y (decimate2AVX512).
 var evenIdx [16]uint32
 
 func init() {
-	for m := 0; m < 6; m++ {
-		off := uint32(m)
-		if m >= 4 {
-			off = uint32(m - 2)
-		}
-		for i := uint32(0); i < 4; i++ {
-			gatherLo[m][i] = off + 4*i
-			gatherLo[m][4+i] = 16 + off + 4*i
-			gatherHi[m][8+i] = off + 4*i
-			gatherHi[m][12+i] = 16 + off + 4*i
-		}
-	}
 	for i := range evenIdx {
 		evenIdx[i] = uint32(2 * i)
 	}
-	for k := uint32(0); k < 8; k++ {
-		ilv[0][2*k], ilv[0][2*k+1] = k, 16+k
-		ilv[1][2*k], ilv[1][2*k+1] = 8+k, 24+k
-	}
-	for q := uint32(0); q < 2; q++ {
-		for i := uint32(0); i < 4; i++ {
-			k := 4*q + i // tile within the half
-			sel[q][4*i+0] = 2 * k
-			sel[q][4*i+1] = 2*k + 1
-			sel[q][4*i+2] = 16 + 2*k
-			sel[q][4*i+3] = 16 + 2*k + 1
-		}
-	}
 }
 
-// winoGatherAVX512 gathers 16 tiles with vector loads and two-source
-// permutes when they form 4 groups of 4 consecutive tiles, or 8 pairs of
-// consecutive tiles (see kernelSet.winoGather). For each group q and tile row
-// l it builds A_q with tile i's columns 0..3 at lanes 4i..4i+3 (and B_q with
-// columns 2..5), then column m of the 16 tiles is two permutes and a blend.
+// transpose4x4 transposes the 4×4 matrix held in each 128-bit group of
+// (a0, a1, a2, a3): group g of cm is (a0[4g+m], a1[4g+m], a2[4g+m], a3[4g+m]).
+// Eight in-lane unpack instructions.
+func transpose4x4(a0, a1, a2, a3 archsimd.Float32x16) (c0, c1, c2, c3 archsimd.Float32x16) {
+	i0, i1, i2, i3 := a0.AsInt32x16(), a1.AsInt32x16(), a2.AsInt32x16(), a3.AsInt32x16()
+	t0 := i0.InterleaveLoGrouped(i1).AsInt64x8()
+	t1 := i2.InterleaveLoGrouped(i3).AsInt64x8()
+	t2 := i0.InterleaveHiGrouped(i1).AsInt64x8()
+	t3 := i2.InterleaveHiGrouped(i3).AsInt64x8()
+	c0 = t0.InterleaveLoGrouped(t1).AsFloat32x16()
+	c1 = t0.InterleaveHiGrouped(t1).AsFloat32x16()
+	c2 = t2.InterleaveLoGrouped(t3).AsFloat32x16()
+	c3 = t2.InterleaveHiGrouped(t3).AsFloat32x16()
+	return
+}
+
+// winoGatherAVX512 gathers blocks of kind blockContig or blockPairs, whose
+// lanes are in group-interleaved order (lane 4i+q = tile i of group q, see
+// winogradForward). For tile row l, A_q holds row l of group q's tiles from
+// their first column (tile i's columns 0..3 in 128-bit group i), so column m
+// of all 16 tiles is column m of the 4×4 transposes of (A_0..A_3); columns
+// 4 and 5 come likewise from B_q, loaded 2 floats further.
 func winoGatherAVX512(p []float32, base []int32, pw int, kind int, g []float32) {
 	if kind == blockScalar {
 		winoGatherPortable(p, base, pw, kind, g)
@@ -339,12 +318,6 @@ func winoGatherAVX512(p []float32, base []int32, pw int, kind int, g []float32) 
 	}
 	base = base[:lanes]
 	g = g[:36*lanes]
-	var lo, hi [6]archsimd.Uint32x16
-	for m := 0; m < 6; m++ {
-		lo[m] = archsimd.LoadUint32x16Array(&gatherLo[m])
-		hi[m] = archsimd.LoadUint32x16Array(&gatherHi[m])
-	}
-	low := archsimd.Mask32x16FromBits(0x00ff)
 	var zero archsimd.Float32x16
 	ld := func(s0, s1 int) archsimd.Float32x16 {
 		if kind == blockContig {
@@ -352,29 +325,29 @@ func winoGatherAVX512(p []float32, base []int32, pw int, kind int, g []float32) 
 		}
 		return zero.SetLo(archsimd.LoadFloat32x8(p[s0 : s0+8])).SetHi(archsimd.LoadFloat32x8(p[s1 : s1+8]))
 	}
-	q0, q1, q2, q3 := int(base[0]), int(base[4]), int(base[8]), int(base[12])
-	r0, r1, r2, r3 := int(base[2]), int(base[6]), int(base[10]), int(base[14])
+	q0, q1, q2, q3 := int(base[0]), int(base[1]), int(base[2]), int(base[3])
+	r0, r1, r2, r3 := int(base[8]), int(base[9]), int(base[10]), int(base[11])
 	for l := 0; l < 6; l++ {
 		o := l * pw
-		a0, a1, a2, a3 := ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o)
-		for m := 0; m < 4; m++ {
-			d := a0.ConcatPermute(a1, lo[m]).IfElse(low, a2.ConcatPermute(a3, hi[m]))
-			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
-		}
+		gl := g[l*6*lanes : (l+1)*6*lanes]
+		d0, d1, d2, d3 := transpose4x4(ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o))
 		o += 2
-		b0, b1, b2, b3 := ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o)
-		for m := 4; m < 6; m++ {
-			d := b0.ConcatPermute(b1, lo[m]).IfElse(low, b2.ConcatPermute(b3, hi[m]))
-			d.Store(g[(l*6+m)*lanes : (l*6+m+1)*lanes])
-		}
+		_, _, d4, d5 := transpose4x4(ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o))
+		d0.Store(gl[0:16])
+		d1.Store(gl[16:32])
+		d2.Store(gl[32:48])
+		d3.Store(gl[48:64])
+		d4.Store(gl[64:80])
+		d5.Store(gl[80:96])
 	}
 	archsimd.ClearAVXUpperBits()
 }
 
-// winoScatterAVX512 stores full, horizontally contiguous tiles with
-// interleaving permutes and 16-wide (blockContig) or 8-wide (blockPairs)
-// stores, applying the epilogue in registers; other blocks use the portable
-// scatter.
+// winoScatterAVX512 stores blocks of full tiles of kind blockContig (16
+// consecutive floats per group and tile row) or blockPairs (8 + 8), lanes in
+// group-interleaved order: for output row r the 4×4 transposes of
+// (Y_r0..Y_r3) are exactly the 16 floats of each group. The epilogue is
+// applied in registers; other blocks use the portable scatter.
 func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 	if a.kind == blockScalar {
 		winoScatterPortable(y, y2, a)
@@ -382,28 +355,20 @@ func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 	}
 	y = y[:16*lanes]
 	ob := a.ob[:lanes]
-	il0, il1 := archsimd.LoadUint32x16Array(&ilv[0]), archsimd.LoadUint32x16Array(&ilv[1])
-	s0, s1 := archsimd.LoadUint32x16Array(&sel[0]), archsimd.LoadUint32x16Array(&sel[1])
 	vs, vb := archsimd.BroadcastFloat32x16(a.s), archsimd.BroadcastFloat32x16(a.b)
 	var zero archsimd.Float32x16
 	dst, res := a.dst, a.res
 	for r := 0; r < 4; r++ {
 		yr := y[r*4*lanes : (r+1)*4*lanes]
-		y0 := archsimd.LoadFloat32x16(yr[0:16])
-		y1 := archsimd.LoadFloat32x16(yr[16:32])
-		y2v := archsimd.LoadFloat32x16(yr[32:48])
-		y3 := archsimd.LoadFloat32x16(yr[48:64])
-		plo, phi := y0.ConcatPermute(y1, il0), y0.ConcatPermute(y1, il1)
-		qlo, qhi := y2v.ConcatPermute(y3, il0), y2v.ConcatPermute(y3, il1)
-		w := [4]archsimd.Float32x16{
-			plo.ConcatPermute(qlo, s0), plo.ConcatPermute(qlo, s1),
-			phi.ConcatPermute(qhi, s0), phi.ConcatPermute(qhi, s1),
-		}
+		w0, w1, w2, w3 := transpose4x4(
+			archsimd.LoadFloat32x16(yr[0:16]), archsimd.LoadFloat32x16(yr[16:32]),
+			archsimd.LoadFloat32x16(yr[32:48]), archsimd.LoadFloat32x16(yr[48:64]))
+		w := [4]archsimd.Float32x16{w0, w1, w2, w3}
 		ro := r * a.wo
 		for q := 0; q < 4; q++ {
 			v := w[q].MulAdd(vs, vb)
 			if a.kind == blockContig {
-				o := int(ob[4*q]) + ro
+				o := int(ob[q]) + ro
 				if res != nil {
 					v = v.Add(archsimd.LoadFloat32x16(res[o : o+16]))
 				}
@@ -413,7 +378,7 @@ func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 				v.Store(dst[o : o+16])
 				continue
 			}
-			o0, o1 := int(ob[4*q])+ro, int(ob[4*q+2])+ro
+			o0, o1 := int(ob[q])+ro, int(ob[8+q])+ro
 			if res != nil {
 				r0 := archsimd.LoadFloat32x8(res[o0 : o0+8])
 				r1 := archsimd.LoadFloat32x8(res[o1 : o1+8])

@@ -178,7 +178,15 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 			valid[t] = int32(min(4, p.ho-4*ty)*8 + min(4, p.wo-4*tx))
 		}
 		for t0 := 0; t0 < tp; t0 += lanes {
-			inFast[t0/lanes], outKind[t0/lanes] = blockKinds(inBase[t0:t0+lanes], outBase[t0:t0+lanes], valid[t0:t0+lanes], tc-t0)
+			in, out, val := inBase[t0:t0+lanes], outBase[t0:t0+lanes], valid[t0:t0+lanes]
+			inFast[t0/lanes], outKind[t0/lanes] = blockKinds(in, out, val, tc-t0)
+			if inFast[t0/lanes] != blockScalar {
+				// Fast blocks hold their 4 groups of 4 tiles in
+				// group-interleaved lane order: lane 4i+q = tile 4q+i.
+				interleave4x4(in)
+				interleave4x4(out)
+				interleave4x4(val)
+			}
 		}
 
 		// Input transform: V_ξ[c][t].
@@ -275,4 +283,13 @@ func blockKinds(in, out, valid []int32, nl int) (inFast, outKind int32) {
 		return inFast, blockPairs
 	}
 	return inFast, blockScalar
+}
+
+// interleave4x4 transposes the 16 entries of b seen as a 4×4 matrix.
+func interleave4x4(b []int32) {
+	for i := 0; i < 4; i++ {
+		for q := i + 1; q < 4; q++ {
+			b[4*i+q], b[4*q+i] = b[4*q+i], b[4*i+q]
+		}
+	}
 }
