@@ -119,3 +119,30 @@ func BenchmarkResNet20Convs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConvPath compares the im2col and Winograd paths on the stride-1
+// 3×3 ResNet20 shapes (n = 16).
+func BenchmarkConvPath(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, l := range resnet20Layers {
+		if l.k != 3 || l.s != 1 {
+			continue
+		}
+		for _, path := range []int{pathIm2col, pathWinograd} {
+			b.Run(l.name+"/"+pathNames[path], func(b *testing.B) {
+				forcePath = path
+				defer func() { forcePath = pathAuto }()
+				bc := newBenchConv(l, benchN, rng)
+				var ws Workspace
+				bc.conv.Forward(bc.dst, bc.src, benchN, bc.h, bc.h, bc.ep, &ws)
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				cpu0, _ := threadCPUTime()
+				for b.Loop() {
+					bc.conv.Forward(bc.dst, bc.src, benchN, bc.h, bc.h, bc.ep, &ws)
+				}
+				report(b, benchN, float64(l.macs()), cpu0)
+			})
+		}
+	}
+}

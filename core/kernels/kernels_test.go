@@ -241,3 +241,38 @@ func testSgemm(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardAllocs checks that Forward does not allocate once the
+// workspace has grown.
+func TestForwardAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, tc := range convCases {
+		src := randSlice(rng, tc.n*tc.cin*tc.h*tc.w)
+		conv := NewConv(randSlice(rng, tc.rows*tc.cin*tc.k*tc.k), tc.rows, tc.cin, tc.k, tc.s, tc.p)
+		ho, wo := conv.OutSize(tc.h, tc.w)
+		ep := tc.epilogue(rng, ho, wo)
+		dst := make([]float32, tc.n*conv.OutChannels(ep)*ho*wo)
+		var ws Workspace
+		conv.Forward(dst, src, tc.n, tc.h, tc.w, ep, &ws)
+		if a := testing.AllocsPerRun(3, func() { conv.Forward(dst, src, tc.n, tc.h, tc.w, ep, &ws) }); a != 0 {
+			t.Errorf("%s: %v allocations per Forward", tc.name, a)
+		}
+	}
+}
+
+// TestConvAccessors checks Rows, OutSize and OutChannels.
+func TestConvAccessors(t *testing.T) {
+	c := NewConv(make([]float32, 5*3*9), 5, 3, 3, 2, 1)
+	if c.Rows() != 5 {
+		t.Errorf("Rows = %d, want 5", c.Rows())
+	}
+	if ho, wo := c.OutSize(32, 15); ho != 16 || wo != 8 {
+		t.Errorf("OutSize(32,15) = %d,%d, want 16,8", ho, wo)
+	}
+	if got := c.OutChannels(nil); got != 5 {
+		t.Errorf("OutChannels(nil) = %d, want 5", got)
+	}
+	if got := c.OutChannels(&Epilogue{Gather: make([]int32, 12)}); got != 12 {
+		t.Errorf("OutChannels(gather 12) = %d, want 12", got)
+	}
+}
