@@ -16,12 +16,13 @@ package kernels
 //	      | 0  4  0 -5  0  1 |       |  0     0     1    |
 //
 // The weights U_ξ[r][c] = (G·g_rc·G^T)_ξ are computed once in NewConv (in
-// float64). Forward processes the images in chunks: the chunk's input is
-// copied into a zero-padded buffer, the tiles of all images are gathered 16 at
-// a time and transformed into V_ξ[c][t], the 36 products Z_ξ = U_ξ·V_ξ are
-// computed with the GEMM micro-kernels (N = number of tiles in the chunk), and
-// the output transform is applied per (row, 16 tiles) with the epilogue fused
-// into the scatter to NCHW.
+// float64). Forward processes the images in chunks that fit in L2: the
+// chunk's input is copied into a zero-padded buffer, the tiles of all images
+// are gathered 16 at a time and transformed into V_ξ[c][t] (t = tile index
+// over the whole chunk, so the GEMMs have N = chunk tiles); then for each
+// block of 32 tiles and 4 filters the 36 products Z_ξ = U_ξ·V_ξ are computed
+// with the GEMM micro-kernel into L1 scratch, and the output transform is
+// applied with the epilogue fused into the scatter to NCHW.
 
 var winoG = [6][3]float64{
 	{1.0 / 4, 0, 0},
@@ -84,10 +85,14 @@ type winoPlan struct {
 	tp                  int // GEMM columns per chunk (nc·tpi rounded up to nr)
 }
 
-// xiSkew separates the 36 frequency matrices of V and Z by 16 floats more
-// than their size: the transforms access all 36 at the same offset, and
-// power-of-two strides would put those 36 lines in one L1 set.
+// xiSkew separates the 36 frequency matrices of V (and of the 4×32 Z
+// blocks) by 16 floats more than their size: the transforms access all 36 at
+// the same offset, and power-of-two strides would put those 36 lines in one
+// L1 set.
 const xiSkew = 16
+
+// zlocStride is the ξ stride of the L1-resident 4×32 product blocks.
+const zlocStride = 4*nr + xiSkew
 
 // winoChunkBytes is the target size of a chunk's working set (fits in L2).
 const winoChunkBytes = 1 << 20
@@ -98,7 +103,7 @@ func (c *Conv) winoPlan(n, h, w int) winoPlan {
 	p.ty, p.tx = (p.ho+3)/4, (p.wo+3)/4
 	p.tpi = p.ty * p.tx
 	p.ph, p.pw = 4*p.ty+2, 4*p.tx+2
-	perImg := 4 * (c.cin*p.ph*p.pw + 36*(c.cin+c.rows)*p.tpi)
+	perImg := 4 * (c.cin*p.ph*p.pw + 36*c.cin*p.tpi)
 	p.nc = max(1, min(n, winoChunkBytes/perImg))
 	if p.nc < n && p.nc*p.tpi > nr {
 		// Prefer chunks whose tile count is a multiple of nr.
@@ -116,7 +121,7 @@ func (c *Conv) winoPlan(n, h, w int) winoPlan {
 // winogradScratch returns the float32 and int32 scratch sizes of winogradForward.
 func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	p := c.winoPlan(n, h, w)
-	nf = p.nc*c.cin*p.ph*p.pw + 36*((c.cin+c.rows)*p.tp+2*xiSkew) + 36*lanes + 2*16*lanes
+	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin*p.tp+xiSkew) + 36*zlocStride + 36*lanes + 2*16*lanes
 	ni = 3*p.tp + 2*(p.tp/lanes) + lanes
 	return nf, ni
 }
@@ -129,7 +134,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	hwo := p.ho * p.wo
 	pbuf, fs := fs[:p.nc*cin*plane], fs[p.nc*cin*plane:]
 	vbuf, fs := fs[:36*(cin*p.tp+xiSkew)], fs[36*(cin*p.tp+xiSkew):]
-	zbuf, fs := fs[:36*(rows*p.tp+xiSkew)], fs[36*(rows*p.tp+xiSkew):]
+	zloc, fs := fs[:36*zlocStride], fs[36*zlocStride:]
 	g, fs := fs[:36*lanes], fs[36*lanes:]
 	y, y2 := fs[:16*lanes], fs[16*lanes:32*lanes]
 	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
@@ -141,7 +146,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		m := min(p.nc, n-img0)
 		tc := m * p.tpi
 		tp := roundUp(tc, nr)
-		vs, zs := cin*tp+xiSkew, rows*tp+xiSkew // ξ strides of V and Z
+		vs := cin*tp + xiSkew // ξ stride of V
 
 		// Zero-padded copy of the chunk's input (the pads are a few floats:
 		// plain loops beat clear's memclr calls).
@@ -198,41 +203,48 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 			}
 		}
 
-		// Z_ξ = U_ξ · V_ξ for the 36 frequencies.
-		for xi := 0; xi < 36; xi++ {
-			u := c.u[xi*rows*cin : (xi+1)*rows*cin]
-			v := vbuf[xi*vs : xi*vs+cin*tp]
-			z := zbuf[xi*zs : xi*zs+rows*tp]
-			for j0 := 0; j0 < tp; j0 += nr {
-				r := 0
-				for ; r+4 <= rows; r += 4 {
-					K.gemm4(cin, u[r*cin:(r+4)*cin], v[j0:], tp, z[r*tp+j0:], tp)
-				}
-				for ; r < rows; r++ {
-					K.gemm1(cin, u[r*cin:(r+1)*cin], v[j0:], tp, z[r*tp+j0:])
-				}
-			}
-		}
-
-		// Output transform and epilogue, scattered to NCHW.
+		// For each block of 32 tiles and 4 rows: the 36 products
+		// Z_ξ = U_ξ·V_ξ into L1 scratch, then the output transform and the
+		// epilogue, scattered to NCHW.
 		*sa = scatterArgs{dst: dst, res: e.res, wo: p.wo, relu: e.relu}
-		for r := 0; r < rows; r++ {
-			cos := e.inv[e.start[r]:e.start[r+1]]
-			if len(cos) == 0 {
-				continue
-			}
-			for t0 := 0; t0 < tc; t0 += lanes {
-				K.winoOut(zbuf[r*tp+t0:], zs, y)
-				sa.nl = min(lanes, tc-t0)
-				sa.kind = int(outKind[t0/lanes])
-				sa.valid = valid[t0 : t0+lanes]
-				for _, co := range cos {
-					for j := range obuf {
-						obuf[j] = outBase[t0+j] + co*int32(hwo)
+		for j0 := 0; j0 < tc; j0 += nr {
+			for r0 := 0; r0 < rows; r0 += 4 {
+				mr := min(4, rows-r0)
+				if e.start[r0+mr] == e.start[r0] {
+					continue // no output channel reads these rows
+				}
+				for xi := 0; xi < 36; xi++ {
+					u := c.u[xi*rows*cin : (xi+1)*rows*cin]
+					v := vbuf[xi*vs+j0 : xi*vs+cin*tp]
+					z := zloc[xi*zlocStride : xi*zlocStride+4*nr]
+					if mr == 4 {
+						K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
+						continue
 					}
-					sa.ob = obuf
-					sa.s, sa.b = e.scale[co], e.bias[co]
-					K.winoScatter(y, y2, sa)
+					for i := 0; i < mr; i++ {
+						K.gemm1(cin, u[(r0+i)*cin:(r0+i+1)*cin], v, tp, z[i*nr:])
+					}
+				}
+				for i := 0; i < mr; i++ {
+					cos := e.inv[e.start[r0+i]:e.start[r0+i+1]]
+					if len(cos) == 0 {
+						continue
+					}
+					for h := 0; h < nr && j0+h < tc; h += lanes {
+						t0 := j0 + h
+						K.winoOut(zloc[i*nr+h:], zlocStride, y)
+						sa.nl = min(lanes, tc-t0)
+						sa.kind = int(outKind[t0/lanes])
+						sa.valid = valid[t0 : t0+lanes]
+						for _, co := range cos {
+							for j := range obuf {
+								obuf[j] = outBase[t0+j] + co*int32(hwo)
+							}
+							sa.ob = obuf
+							sa.s, sa.b = e.scale[co], e.bias[co]
+							K.winoScatter(y, y2, sa)
+						}
+					}
 				}
 			}
 		}
