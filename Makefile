@@ -10,6 +10,8 @@ CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
 
+include web/web.mk
+
 .PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare bench-wasm fuzz clean
 
 build:

@@ -1,0 +1,2 @@
+# Browser demo targets (included from the top-level Makefile).
+.PHONY: serve site
