@@ -10,8 +10,6 @@ CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
 
-include web/web.mk
-
 .PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare bench-wasm fuzz clean
 
 build:
@@ -68,3 +66,6 @@ clean:
 bench-wasm:
 	$(SIMD) GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
 	GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
+
+# Browser demo targets: serve, site.
+include web/web.mk
