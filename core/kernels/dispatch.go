@@ -25,7 +25,7 @@ type kernelSet struct {
 
 	// winoOut applies the output transform A^T·M·A to 16 tiles whose 36
 	// frequencies are z[ξ*stride+j], writing output pixel (a,b) of tile j to
-	// y[(a*4+b)*16+j].
+	// y[(a*4+b)*16+j]; y holds 40*16 floats, y[256:] is scratch.
 	winoOut func(z []float32, stride int, y []float32)
 
 	// winoGather gathers the 6×6 input tiles of 16 lanes from a padded plane:

@@ -119,7 +119,7 @@ func winoInAVX2(g, v []float32, stride int) {
 }
 
 func winoOutAVX2(z []float32, stride int, y []float32) {
-	var t [24 * 16]float32
+	t := y[16*16 : 40*16] // A^T·M, [a][m][lane]
 	y = y[:16*16]
 	c2, c4, c8 := archsimd.BroadcastFloat32x8(2), archsimd.BroadcastFloat32x8(4), archsimd.BroadcastFloat32x8(8)
 	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x8) (o0, o1, o2, o3 archsimd.Float32x8) {

@@ -208,7 +208,7 @@ func winoInAVX512(g, v []float32, stride int) {
 
 // winoOutAVX512 applies A^T·M·A (see winoOut1D) to 16 tiles, one per lane.
 func winoOutAVX512(z []float32, stride int, y []float32) {
-	var t [24 * 16]float32 // A^T·M, [a][m][lane]
+	t := y[16*16 : 40*16] // A^T·M, [a][m][lane]
 	y = y[:16*16]
 	c2, c4, c8 := archsimd.BroadcastFloat32x16(2), archsimd.BroadcastFloat32x16(4), archsimd.BroadcastFloat32x16(8)
 	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x16) (o0, o1, o2, o3 archsimd.Float32x16) {

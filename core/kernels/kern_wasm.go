@@ -117,7 +117,7 @@ func winoInWasm(g, v []float32, stride int) {
 }
 
 func winoOutWasm(z []float32, stride int, y []float32) {
-	var t [24 * 16]float32
+	t := y[16*16 : 40*16] // A^T·M, [a][m][lane]
 	y = y[:16*16]
 	c2, c4, c8 := archsimd.BroadcastFloat32x4(2), archsimd.BroadcastFloat32x4(4), archsimd.BroadcastFloat32x4(8)
 	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x4) (o0, o1, o2, o3 archsimd.Float32x4) {

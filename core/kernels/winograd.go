@@ -121,7 +121,7 @@ func (c *Conv) winoPlan(n, h, w int) winoPlan {
 // winogradScratch returns the float32 and int32 scratch sizes of winogradForward.
 func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	p := c.winoPlan(n, h, w)
-	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin*p.tp+xiSkew) + 36*zlocStride + 36*lanes + 2*16*lanes
+	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin*p.tp+xiSkew) + 36*zlocStride + 36*lanes + 56*lanes
 	ni = 3*p.tp + 2*(p.tp/lanes) + lanes
 	return nf, ni
 }
@@ -136,7 +136,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	vbuf, fs := fs[:36*(cin*p.tp+xiSkew)], fs[36*(cin*p.tp+xiSkew):]
 	zloc, fs := fs[:36*zlocStride], fs[36*zlocStride:]
 	g, fs := fs[:36*lanes], fs[36*lanes:]
-	y, y2 := fs[:16*lanes], fs[16*lanes:32*lanes]
+	y, y2 := fs[:40*lanes], fs[40*lanes:56*lanes]
 	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
 	nb := p.tp / lanes
 	inFast, outKind := is[3*p.tp:3*p.tp+nb], is[3*p.tp+nb:3*p.tp+2*nb]
