@@ -91,33 +91,45 @@ func report(b *testing.B, n int, macs float64, cpu0 int64) {
 // GFLOP/s (direct-convolution FLOPs, 2 per MAC).
 func BenchmarkResNet20Convs(b *testing.B) {
 	for _, n := range []int{1, 16, 64} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(7, 8))
-			var seq []benchConv
-			macs := 0
-			for _, l := range resnet20Layers {
-				for i := 0; i < l.count; i++ {
-					seq = append(seq, newBenchConv(l, n, rng))
-					macs += l.macs()
-				}
-			}
-			var ws Workspace
-			run := func() {
-				for i := range seq {
-					bc := &seq[i]
-					bc.conv.Forward(bc.dst, bc.src, n, bc.h, bc.h, bc.ep, &ws)
-				}
-			}
-			run()
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			cpu0, _ := threadCPUTime()
-			for b.Loop() {
-				run()
-			}
-			report(b, n, float64(macs), cpu0)
-		})
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchResNet20(b, n) })
 	}
+}
+
+// BenchmarkResNet20ConvsKernels runs BenchmarkResNet20Convs at n = 16 with
+// every kernel implementation the CPU supports.
+func BenchmarkResNet20ConvsKernels(b *testing.B) {
+	defer func() { kernOverride = nil }()
+	for _, k := range append(append([]*kernelSet(nil), simdSets...), &portableKernels) {
+		kernOverride = k
+		b.Run(k.name, func(b *testing.B) { benchResNet20(b, benchN) })
+	}
+}
+
+func benchResNet20(b *testing.B, n int) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var seq []benchConv
+	macs := 0
+	for _, l := range resnet20Layers {
+		for i := 0; i < l.count; i++ {
+			seq = append(seq, newBenchConv(l, n, rng))
+			macs += l.macs()
+		}
+	}
+	var ws Workspace
+	run := func() {
+		for i := range seq {
+			bc := &seq[i]
+			bc.conv.Forward(bc.dst, bc.src, n, bc.h, bc.h, bc.ep, &ws)
+		}
+	}
+	run()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0, _ := threadCPUTime()
+	for b.Loop() {
+		run()
+	}
+	report(b, n, float64(macs), cpu0)
 }
 
 // BenchmarkConvPath compares the im2col and Winograd paths on the stride-1

@@ -88,6 +88,7 @@ var convCases = []convCase{
 	{name: "pad2", n: 3, cin: 5, h: 9, w: 11, rows: 6, k: 3, s: 1, p: 2, bias: true, relu: true},
 	{name: "k5", n: 2, cin: 4, h: 12, w: 10, rows: 7, k: 5, s: 1, p: 2, scale: true, res: true},
 	{name: "k3_s3", n: 2, cin: 3, h: 13, w: 13, rows: 5, k: 3, s: 3, p: 1},
+	{name: "multichunk", n: 6, cin: 16, h: 32, w: 32, rows: 6, k: 3, s: 1, p: 1, scale: true, res: true, relu: true},
 	{name: "big_n", n: 17, cin: 16, h: 8, w: 8, rows: 24, k: 3, s: 1, p: 1, relu: true},
 }
 
