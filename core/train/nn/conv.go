@@ -31,6 +31,8 @@ type Conv struct {
 	x          []float32 // input saved by Forward
 	n, h, w    int
 	colT, dcol [][]float32 // per-shard scratch
+	xt         [][]float32 // per-shard padded HWC copy of one input image
+	dwSum      []float32   // DW in (ky, kx, ci) column order before permutation
 	z          [][]float32
 	dw, db     [][]float32 // per-shard partial gradients
 	colLen, hw int
@@ -133,8 +135,13 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	ho, wo := c.OutSize(c.h, c.w)
 	t := p.Shards(n)
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
-	c.colT = growShards(c.colT, t)
+	c.colT, c.xt = growShards(c.colT, t), growShards(c.xt, t)
 	c.growWorkspaces(t)
+	// With enough input channels colᵀ is gathered from a padded HWC copy of the image, K·K
+	// contiguous runs of Cin floats per output pixel; its columns, and so dW, are then in
+	// (ky, kx, ci) order and permuted into PyTorch's (ci, ky, kx) at the end.
+	hwc := c.Cin >= 8
+	hp, wp := c.h+2*c.Pad, c.w+2*c.Pad
 	var kt *kernels.Conv
 	if dx != nil && c.sameStride1() {
 		kt = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
@@ -174,7 +181,13 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 			// dW += dz·colᵀ, with colᵀ (P×KK) built directly so that the GEMM needs no transpose.
 			c.colT[s] = grow(c.colT[s], c.colLen)
 			colT := c.colT[s]
-			Im2colT(colT, c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+			if hwc {
+				c.xt[s] = grow(c.xt[s], hp*wp*c.Cin)
+				PadHWC(c.xt[s], c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.Pad)
+				Im2colTHWC(colT, c.xt[s], c.Cin, hp, wp, c.K, c.Stride)
+			} else {
+				Im2colT(colT, c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+			}
 			kernels.Sgemm(false, false, c.Rows, KK, P, 1, dz, P, colT, KK, 1, dw, KK)
 			if dx == nil || kt != nil {
 				continue
@@ -189,9 +202,62 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 			kt.Forward(dx[lo*chw:hi*chw], dzAll, hi-lo, ho, wo, nil, &c.ws[s])
 		}
 	})
-	reduceShards(c.DW, c.dw[:t])
+	if hwc {
+		c.dwSum = grow(c.dwSum, len(c.W))
+		reduceShards(c.dwSum, c.dw[:t])
+		kk := c.K * c.K
+		for r := range c.Rows {
+			for j := range kk {
+				for ci := range c.Cin {
+					c.DW[(r*c.Cin+ci)*kk+j] = c.dwSum[(r*kk+j)*c.Cin+ci]
+				}
+			}
+		}
+	} else {
+		reduceShards(c.DW, c.dw[:t])
+	}
 	if c.B != nil {
 		reduceShards(c.DB, c.db[:t])
+	}
+}
+
+// PadHWC writes image x (cin×h×w) into xt as (h+2·pad)×(w+2·pad)×cin, channels last, with a
+// zero border of pad pixels.
+func PadHWC(xt, x []float32, cin, h, w, pad int) {
+	wp := w + 2*pad
+	clear(xt[:pad*wp*cin])
+	clear(xt[(h+pad)*wp*cin : (h+2*pad)*wp*cin])
+	for y := range h {
+		row := xt[(y+pad)*wp*cin : (y+pad+1)*wp*cin]
+		clear(row[:pad*cin])
+		clear(row[(w+pad)*cin:])
+		d := row[pad*cin : (w+pad)*cin]
+		for ix := range w {
+			px := d[ix*cin : (ix+1)*cin]
+			src := x[y*w+ix:]
+			for ci := range px {
+				px[ci] = src[ci*h*w]
+			}
+		}
+	}
+}
+
+// Im2colTHWC writes the transposed column matrix (P×KK) of one padded HWC image xt
+// (hp×wp×cin, as PadHWC makes it) with columns in (ky, kx, ci) order:
+// colT[oy·wo+ox][(ky·k+kx)·cin+ci] = xt[oy·stride+ky][ox·stride+kx][ci].
+func Im2colTHWC(colT, xt []float32, cin, hp, wp, k, stride int) {
+	ho, wo := (hp-k)/stride+1, (wp-k)/stride+1
+	KK := cin * k * k
+	for oy := range ho {
+		for ox := range wo {
+			row := colT[(oy*wo+ox)*KK : (oy*wo+ox+1)*KK]
+			j := 0
+			for ky := range k {
+				src := xt[((oy*stride+ky)*wp+ox*stride)*cin:]
+				copy(row[j:j+k*cin], src[:k*cin])
+				j += k * cin
+			}
+		}
 	}
 }
 

@@ -343,6 +343,11 @@ func TestGradients(t *testing.T) {
 		convCase("conv3x3/bias", 1, 2, 2, 4, 4, 3, 3, 1, 1, true, nil),
 		convCase("conv3x3/shared", 2, 3, 2, 4, 5, 3, 3, 1, 1, true, []int32{2, 0, 2, 1, 0}),
 		convCase("conv3x3/s2/shared", 2, 2, 3, 6, 6, 2, 3, 2, 1, false, []int32{1, 1, 0, 1}),
+		// Cin ≥ 8 takes the channels-last colᵀ path of the weight gradient.
+		convCase("conv3x3/s1/cin8", 2, 2, 8, 5, 4, 3, 3, 1, 1, false, nil),
+		convCase("conv3x3/s2/cin9", 2, 3, 9, 5, 6, 2, 3, 2, 1, true, nil),
+		convCase("conv1x1/s2/cin8", 2, 2, 8, 5, 5, 3, 1, 2, 0, false, nil),
+		convCase("conv3x3/cin8/shared", 3, 3, 8, 4, 4, 2, 3, 1, 1, true, []int32{1, 0, 1}),
 		bnCase("batchnorm/train", 2, 3, 4, 5, false),
 		bnCase("batchnorm/train/1thread", 1, 4, 2, 3, false),
 		bnCase("batchnorm/frozen", 2, 3, 4, 5, true),
