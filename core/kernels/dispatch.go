@@ -39,9 +39,10 @@ type kernelSet struct {
 	// scatterArgs. y2 is 256 floats of scratch.
 	winoScatter func(y, y2 []float32, a *scatterArgs)
 
-	// decimate2 computes dst[i] = src[2*i] for i < len(dst); src must hold
-	// at least 2*len(dst)-1 values (more lets the vector path run further).
-	decimate2 func(dst, src []float32)
+	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
+	// src may hold more values than the last one read, which lets the
+	// vector path run further.
+	decimate2 func(dst []float32, dp int, src []float32, sp, rows, n int)
 
 	// affine computes out[i] = s*z[i] + b (+ res[i] if res != nil), then
 	// max(0,·) if relu, for i < len(out).

@@ -396,25 +396,24 @@ func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 
 // decimate2AVX512 picks the even elements of 32 consecutive floats with one
 // two-source permute per 16 outputs.
-func decimate2AVX512(dst, src []float32) {
-	n := len(dst)
-	i := 0
-	if n >= 8 {
-		idx := archsimd.LoadUint32x16Array(&evenIdx)
-		for ; i+16 <= n && 2*i+32 <= len(src); i += 16 {
-			x := archsimd.LoadFloat32x16(src[2*i : 2*i+16])
-			y := archsimd.LoadFloat32x16(src[2*i+16 : 2*i+32])
-			x.ConcatPermute(y, idx).Store(dst[i : i+16])
+func decimate2AVX512(dst []float32, dp int, src []float32, sp, rows, n int) {
+	idx := archsimd.LoadUint32x16Array(&evenIdx)
+	for r := 0; r < rows; r++ {
+		d, s := dst[r*dp:r*dp+n], src[r*sp:]
+		i := 0
+		for ; i < n && 2*i+32 <= len(s); i += 16 {
+			x := archsimd.LoadFloat32x16(s[2*i : 2*i+16])
+			y := archsimd.LoadFloat32x16(s[2*i+16 : 2*i+32])
+			v := x.ConcatPermute(y, idx)
+			if i+16 <= n {
+				v.Store(d[i : i+16])
+			} else {
+				v.StorePart(d[i:])
+			}
 		}
-		if i < n && 2*i+32 <= len(src) {
-			x := archsimd.LoadFloat32x16(src[2*i : 2*i+16])
-			y := archsimd.LoadFloat32x16(src[2*i+16 : 2*i+32])
-			x.ConcatPermute(y, idx).StorePart(dst[i:])
-			i = n
+		for ; i < n; i++ {
+			d[i] = s[2*i]
 		}
-		archsimd.ClearAVXUpperBits()
 	}
-	for ; i < n; i++ {
-		dst[i] = src[2*i]
-	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -220,13 +220,13 @@ func winoScatterPortable(y, y2 []float32, a *scatterArgs) {
 	}
 }
 
-func decimate2Portable(dst, src []float32) {
-	if len(dst) == 0 {
-		return
-	}
-	src = src[:2*len(dst)-1]
-	for i := range dst {
-		dst[i] = src[2*i]
+func decimate2Portable(dst []float32, dp int, src []float32, sp, rows, n int) {
+	for r := 0; r < rows; r++ {
+		d := dst[r*dp : r*dp+n]
+		s := src[r*sp : r*sp+2*n-1]
+		for i := range d {
+			d[i] = s[2*i]
+		}
 	}
 }
 
