@@ -179,27 +179,18 @@ func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
 		for img := lo; img < hi; img++ {
 			for ch := range C {
 				off := (img*C + ch) * hw
-				g, x, d := dy[off:off+hw], bn.x[off:off+hw], dx[off:off+hw]
-				ac, bc, cc := a[ch], b[ch], c[ch]
-				x, d = x[:len(g)], d[:len(g)]
+				var o []float32
 				if out != nil {
-					o := out[off : off+hw]
-					o = o[:len(g)]
-					for i, v := range g {
-						d[i] = ac*mask(v, o[i]) + bc*x[i] + cc
-					}
-					continue
+					o = out[off : off+hw]
 				}
-				for i, v := range g {
-					d[i] = ac*v + bc*x[i] + cc
-				}
+				bnDx(dx[off:off+hw], dy[off:off+hw], bn.x[off:off+hw], o, a[ch], b[ch], c[ch])
 			}
 		}
 	})
 }
 
-// scaleShift sets y = a·x + b (+ res when not nil), then max(·, 0) when relu is set.
-func scaleShift(y, x, res []float32, a, b float32, relu bool) {
+// scaleShiftGo sets y = a·x + b (+ res when not nil), then max(·, 0) when relu is set.
+func scaleShiftGo(y, x, res []float32, a, b float32, relu bool) {
 	x = x[:len(y)]
 	switch {
 	case res != nil && relu:
@@ -223,6 +214,22 @@ func scaleShift(y, x, res []float32, a, b float32, relu bool) {
 	}
 }
 
+// bnDxGo sets d = a·g' + b·x + c with g' = g·[out > 0] (g' = g when out is nil).
+// d may alias g.
+func bnDxGo(d, g, x, out []float32, a, b, c float32) {
+	x, d = x[:len(g)], d[:len(g)]
+	if out != nil {
+		out = out[:len(g)]
+		for i, v := range g {
+			d[i] = a*mask(v, out[i]) + b*x[i] + c
+		}
+		return
+	}
+	for i, v := range g {
+		d[i] = a*v + b*x[i] + c
+	}
+}
+
 // mask returns g where out > 0 and 0 elsewhere, without a branch: the sign bit of −bits(out)
 // is set exactly when out is positive (ReLU outputs are never −0).
 func mask(g, out float32) float32 {
@@ -230,8 +237,8 @@ func mask(g, out float32) float32 {
 	return math.Float32frombits(math.Float32bits(g) & m)
 }
 
-// maskedSums32 returns Σ g' and Σ g'·(x−mu) for g' = g·[out > 0], accumulated like sum32.
-func maskedSums32(g, out, x []float32, mu float32) (float64, float64) {
+// maskedSums32Go returns Σ g' and Σ g'·(x−mu) for g' = g·[out > 0], accumulated like sum32.
+func maskedSums32Go(g, out, x []float32, mu float32) (float64, float64) {
 	out, x = out[:len(g)], x[:len(g)]
 	var s0, s1, t0, t1 float32
 	i := 0
@@ -250,8 +257,8 @@ func maskedSums32(g, out, x []float32, mu float32) (float64, float64) {
 	return float64(s0 + s1), float64(t0 + t1)
 }
 
-// sqDev32 returns Σ (v−mu)² accumulated like sum32.
-func sqDev32(v []float32, mu float32) float64 {
+// sqDev32Go returns Σ (v−mu)² accumulated like sum32.
+func sqDev32Go(v []float32, mu float32) float64 {
 	var s0, s1, s2, s3 float32
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -268,8 +275,8 @@ func sqDev32(v []float32, mu float32) float64 {
 	return float64((s0 + s1) + (s2 + s3))
 }
 
-// dotShift32 returns Σ g[i]·(x[i]−mu) accumulated like sum32.
-func dotShift32(g, x []float32, mu float32) float64 {
+// dotShift32Go returns Σ g[i]·(x[i]−mu) accumulated like sum32.
+func dotShift32Go(g, x []float32, mu float32) float64 {
 	x = x[:len(g)]
 	var s0, s1, s2, s3 float32
 	i := 0

@@ -23,11 +23,7 @@ func ReLUForward(p Parallel, x []float32, n, per int) {
 // ReLUBackward turns dy into dL/dx in place, given the ReLU's output y: dy[i] = 0 where y[i] ≤ 0.
 func ReLUBackward(p Parallel, dy, y []float32, n, per int) {
 	p.For(n, func(_, lo, hi int) {
-		g, o := dy[lo*per:hi*per], y[lo*per:hi*per]
-		o = o[:len(g)]
-		for i, e := range g {
-			g[i] = mask(e, o[i])
-		}
+		reluMask(dy[lo*per:hi*per], y[lo*per:hi*per])
 	})
 }
 

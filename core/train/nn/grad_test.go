@@ -267,8 +267,8 @@ func bnCase(name string, threads, n, C, hw int, frozen bool) gradCase {
 
 // bnActCase checks the fused BN (+ residual) + ReLU of ForwardAct/BackwardAct. Inputs are chosen
 // so that no pre-activation lies within gradEps of the ReLU's kink.
-func bnActCase(name string, threads int, residual bool) gradCase {
-	const n, C, hw = 3, 2, 6
+func bnActCase(name string, threads, hw int, residual bool) gradCase {
+	const n, C = 3, 2
 	rng := rand.New(rand.NewPCG(13, uint64(threads)))
 	in := [][]float32{randVec(rng, n*C*hw), randVec(rng, C), randVec(rng, C)}
 	if residual {
@@ -343,6 +343,7 @@ func TestGradients(t *testing.T) {
 		convCase("conv3x3/bias", 1, 2, 2, 4, 4, 3, 3, 1, 1, true, nil),
 		convCase("conv3x3/shared", 2, 3, 2, 4, 5, 3, 3, 1, 1, true, []int32{2, 0, 2, 1, 0}),
 		convCase("conv3x3/s2/shared", 2, 2, 3, 6, 6, 2, 3, 2, 1, false, []int32{1, 1, 0, 1}),
+		convCase("conv3x3/s1/large", 2, 2, 2, 9, 8, 3, 3, 1, 1, true, nil),
 		// Cin ≥ 8 takes the channels-last colᵀ path of the weight gradient.
 		convCase("conv3x3/s1/cin8", 2, 2, 8, 5, 4, 3, 3, 1, 1, false, nil),
 		convCase("conv3x3/s2/cin9", 2, 3, 9, 5, 6, 2, 3, 2, 1, true, nil),
@@ -351,8 +352,10 @@ func TestGradients(t *testing.T) {
 		bnCase("batchnorm/train", 2, 3, 4, 5, false),
 		bnCase("batchnorm/train/1thread", 1, 4, 2, 3, false),
 		bnCase("batchnorm/frozen", 2, 3, 4, 5, true),
-		bnActCase("batchnorm+relu", 2, false),
-		bnActCase("batchnorm+residual+relu", 3, true),
+		bnCase("batchnorm/train/hw37", 2, 2, 3, 37, false), // rows past one 16-float vector
+		bnActCase("batchnorm+relu", 2, 6, false),
+		bnActCase("batchnorm+residual+relu", 3, 6, true),
+		bnActCase("batchnorm+residual+relu/hw35", 2, 35, true),
 		func() gradCase {
 			n, per := 3, 10
 			var y []float32

@@ -60,10 +60,10 @@ func growShards(s [][]float32, t int) [][]float32 {
 	return s
 }
 
-// sum32 returns the sum of v, accumulated in float32 over four lanes and returned as float64.
+// sum32Go returns the sum of v, accumulated in float32 over four lanes and returned as float64.
 // It is used for per-row partial sums (rows are at most a few thousand elements) that are then
 // accumulated in float64.
-func sum32(v []float32) float64 {
+func sum32Go(v []float32) float64 {
 	var s0, s1, s2, s3 float32
 	i := 0
 	for ; i+4 <= len(v); i += 4 {

@@ -1,0 +1,146 @@
+//go:build goexperiment.simd && amd64
+
+package nn
+
+import "simd/archsimd"
+
+// AVX-512 versions of the element-wise kernels (vec.go): 16 floats per step, the tail in Go.
+// Each ends with VZEROUPPER (archsimd.ClearAVXUpperBits), as the scalar code around it is slow
+// while the upper halves of the vector registers are dirty.
+
+func init() {
+	if archsimd.X86.AVX512() {
+		scaleShift, bnDx, reluMask = scaleShiftAVX512, bnDxAVX512, reluMaskAVX512
+		sum32, sqDev32, dotShift32, maskedSums32 = sum32AVX512, sqDev32AVX512, dotShift32AVX512, maskedSums32AVX512
+	}
+}
+
+// fold4 halves v twice in registers and stores the four partial sums in a; the caller adds
+// them with scalar code after archsimd.ClearAVXUpperBits (scalar SSE code before VZEROUPPER
+// pays the AVX–SSE transition penalty).
+func fold4(v archsimd.Float32x16, a *[4]float32) {
+	q := v.GetLo().Add(v.GetHi())
+	q.GetLo().Add(q.GetHi()).StoreArray(a)
+}
+
+func add4(a *[4]float32) float32 { return (a[0] + a[1]) + (a[2] + a[3]) }
+
+func scaleShiftAVX512(y, x, res []float32, a, b float32, relu bool) {
+	x = x[:len(y)]
+	if res != nil {
+		res = res[:len(y)]
+	}
+	va, vb, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(y); i += 16 {
+		v := archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(va, vb)
+		if res != nil {
+			v = v.Add(archsimd.LoadFloat32x16(res[i : i+16]))
+		}
+		if relu {
+			v = v.Max(zero)
+		}
+		v.Store(y[i : i+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(y) {
+		var r []float32
+		if res != nil {
+			r = res[i:]
+		}
+		scaleShiftGo(y[i:], x[i:], r, a, b, relu)
+	}
+}
+
+func bnDxAVX512(d, g, x, out []float32, a, b, c float32) {
+	x, d = x[:len(g)], d[:len(g)]
+	if out != nil {
+		out = out[:len(g)]
+	}
+	va, vb, vc, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c), archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		gv := archsimd.LoadFloat32x16(g[i : i+16])
+		if out != nil {
+			gv = gv.Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
+		}
+		gv.MulAdd(va, archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(vb, vc)).Store(d[i : i+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(g) {
+		var o []float32
+		if out != nil {
+			o = out[i:]
+		}
+		bnDxGo(d[i:], g[i:], x[i:], o, a, b, c)
+	}
+}
+
+func reluMaskAVX512(g, out []float32) {
+	out = out[:len(g)]
+	zero := archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero)).Store(g[i : i+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(g) {
+		reluMaskGo(g[i:], out[i:])
+	}
+}
+
+func sum32AVX512(v []float32) float64 {
+	acc := archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(v); i += 16 {
+		acc = acc.Add(archsimd.LoadFloat32x16(v[i : i+16]))
+	}
+	var a [4]float32
+	fold4(acc, &a)
+	archsimd.ClearAVXUpperBits()
+	return float64(add4(&a)) + sum32Go(v[i:])
+}
+
+func sqDev32AVX512(v []float32, mu float32) float64 {
+	acc, m := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(mu)
+	i := 0
+	for ; i+16 <= len(v); i += 16 {
+		dv := archsimd.LoadFloat32x16(v[i : i+16]).Sub(m)
+		acc = dv.MulAdd(dv, acc)
+	}
+	var a [4]float32
+	fold4(acc, &a)
+	archsimd.ClearAVXUpperBits()
+	return float64(add4(&a)) + sqDev32Go(v[i:], mu)
+}
+
+func dotShift32AVX512(g, x []float32, mu float32) float64 {
+	x = x[:len(g)]
+	acc, m := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(mu)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		acc = archsimd.LoadFloat32x16(g[i:i+16]).MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), acc)
+	}
+	var a [4]float32
+	fold4(acc, &a)
+	archsimd.ClearAVXUpperBits()
+	return float64(add4(&a)) + dotShift32Go(g[i:], x[i:], mu)
+}
+
+func maskedSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
+	out, x = out[:len(g)], x[:len(g)]
+	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
+	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
+		s = s.Add(gv)
+		t = gv.MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), t)
+	}
+	var sa, ta [4]float32
+	fold4(s, &sa)
+	fold4(t, &ta)
+	archsimd.ClearAVXUpperBits()
+	a, b := maskedSums32Go(g[i:], out[i:], x[i:], mu)
+	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
