@@ -80,8 +80,9 @@ const DefaultCalib = 512
 // Its compact name (Name) is "study" or "fixed" followed by "+"-joined steps in a fixed order:
 // pcaD (cluster in a D-dimensional PCA space), kernels (cluster 3×3 kernels, method 1), norm or
 // closest (representative), bn (BN recalibration), merge (method 2: fold removed channels into their
-// representative's conv2 input), refit (least-squares refit of conv2). For example
-// "fixed+bn+merge+refit".
+// representative's conv2 input), refit (least-squares refit of conv2), comp (the refit also cancels
+// the error the pruned prefix left in the shortcut branch), fc (the refit also refits the linear
+// layer to the original logits). For example "fixed+bn+merge+refit".
 type Variant struct {
 	Study   bool // keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)
 	PCA     int  // cluster in the space of the first PCA components (0 = no PCA)
@@ -90,6 +91,8 @@ type Variant struct {
 	Recal   int  // recompute every BN's statistics from this many train images (0 = off)
 	Merge   bool // method 2: W2[:,rep] += Σ W2[:,m] over the removed members m of rep's cluster
 	Refit   int  // refit every block's conv2 by least squares on this many train images (0 = off)
+	Comp    bool // refit: target the original block's output (conv2 + shortcut), not its conv2 output
+	FC      bool // refit: also refit the linear layer to the original network's logits
 }
 
 // Name returns the variant's compact name, e.g. "fixed+pca8+norm+bn+merge+refit". Calibration
@@ -116,6 +119,12 @@ func (v Variant) Name() string {
 	}
 	if v.Refit > 0 {
 		parts = append(parts, "refit")
+	}
+	if v.Comp {
+		parts = append(parts, "comp")
+	}
+	if v.FC {
+		parts = append(parts, "fc")
 	}
 	return strings.Join(parts, "+")
 }
@@ -164,6 +173,10 @@ func ParseVariant(s string, calib int) (Variant, error) {
 			v.Rep = Rep(p)
 		case p == "merge":
 			v.Merge = true
+		case p == "comp":
+			v.Comp = true
+		case p == "fc":
+			v.FC = true
 		case strings.HasPrefix(p, "pca"):
 			d, err := strconv.Atoi(p[3:])
 			if err != nil || d < 1 {
@@ -185,7 +198,7 @@ func ParseVariant(s string, calib int) (Variant, error) {
 				v.Refit = n
 				continue
 			}
-			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit)", s, p)
+			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, comp, fc)", s, p)
 		}
 	}
 	return v, nil
@@ -214,6 +227,9 @@ func (s *Spec) Validate() error {
 	if v.PCA < 0 || v.Recal < 0 || v.Refit < 0 {
 		return fmt.Errorf("prune: negative pca/recal/refit (%d/%d/%d)", v.PCA, v.Recal, v.Refit)
 	}
+	if (v.Comp || v.FC) && v.Refit == 0 {
+		return fmt.Errorf("prune: comp and fc are parts of the refit: add refit")
+	}
 	if v.Kernels && s.Method != Sharing {
 		return fmt.Errorf("prune: kernel clustering is a method-1 (weight sharing) option")
 	}
@@ -221,7 +237,7 @@ func (s *Spec) Validate() error {
 }
 
 // Link returns a URL fragment with every setting as key=value, keys named as the CLI's flags, e.g.
-// "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512".
+// "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&fc=false".
 // extra settings (for example the evaluation images) are appended in the given order.
 func (s *Spec) Link(extra ...[2]string) string {
 	v := s.Variant
@@ -244,6 +260,8 @@ func (s *Spec) Link(extra ...[2]string) string {
 		{"recal", strconv.Itoa(v.Recal)},
 		{"merge", strconv.FormatBool(v.Merge)},
 		{"refit", strconv.Itoa(v.Refit)},
+		{"comp", strconv.FormatBool(v.Comp)},
+		{"fc", strconv.FormatBool(v.FC)},
 	}
 	kv = append(kv, extra...)
 	var b strings.Builder

@@ -32,7 +32,28 @@ import (
 type target struct {
 	pos  [][]int32 // per image, sampled output positions (y·wo + x), increasing
 	y    []float64 // rows×cout, row-major, in the order of pos
+	u    []float64 // rows×cout: the original block's output before its final ReLU, bn2(y) + shortcut
 	cout int
+	pool []float64 // last block only: the original network's pooled features, n×cout
+}
+
+// compensated returns the target that makes the pruned block's output before its final ReLU equal
+// the original's, u, given the pruned block's shortcut output s (n×cout×hw) and conv2's BN
+// (scale, shift):  scale·y* + shift + s = u  ⇒  y* = (u − s − shift)/scale.
+func (tg *target) compensated(conv *resnet.ConvBN, s []float32, hw int) *target {
+	scale, shift := conv.BN.Fold()
+	out := &target{pos: tg.pos, y: make([]float64, len(tg.y)), cout: tg.cout}
+	row := 0
+	for img, ps := range tg.pos {
+		for _, q := range ps {
+			for ch := range tg.cout {
+				sv := float64(s[(img*tg.cout+ch)*hw+int(q)])
+				out.y[row*tg.cout+ch] = (tg.u[row*tg.cout+ch] - sv - float64(shift[ch])) / float64(scale[ch])
+			}
+			row++
+		}
+	}
+	return out
 }
 
 // samplePositions picks min(p, hw) of an hw-position map for each of n images: all of them when
@@ -89,12 +110,118 @@ func (c *Calibration) refitTargets(n, p int) []target {
 		b.Conv2.ApplyBN(y, n, hw, false)
 		s := b.ShortcutOf(cur, n, cin, h, w)
 		for j := range y {
-			y[j] = max(y[j]+s[j], 0)
+			y[j] += s[j]
+		}
+		for img, ps := range tg[i].pos {
+			for _, q := range ps {
+				for ch := range cout {
+					tg[i].u = append(tg[i].u, float64(y[(img*cout+ch)*hw+int(q)]))
+				}
+			}
+		}
+		for j := range y {
+			y[j] = max(y[j], 0)
 		}
 		cur, h, w, cin = y, ho, wo, cout
 	}
+	tg[len(tg)-1].pool = pool(cur, n, cin, h*w)
 	c.targets[[2]int{n, p}] = tg
 	return tg
+}
+
+// pool returns the global average pool of x (n×c×hw) as float64 (n×c).
+func pool(x []float32, n, c, hw int) []float64 {
+	out := make([]float64, n*c)
+	for i := range n * c {
+		var s float64
+		for _, v := range x[i*hw : (i+1)*hw] {
+			s += float64(v)
+		}
+		out[i] = s / float64(hw)
+	}
+	return out
+}
+
+// refitLinear fits the linear layer W' (Classes×C) and bias b' on the pruned network's pooled
+// features f (n×C) to the original network's logits z = W f_orig + b:
+// min ‖[f 1] [W' b']ᵀ − z‖² + λ‖·‖², the same normal equations as conv2's.
+func (c *Calibration) refitLinear(pruned *resnet.Net, f []float64, n int, ridge float64) (LayerStats, error) {
+	orig := c.orig
+	c.mu.Lock()
+	var fo []float64
+	for k, t := range c.targets {
+		if k[0] == n {
+			fo = t[len(t)-1].pool
+			break
+		}
+	}
+	c.mu.Unlock()
+	C := len(pruned.FCW) / resnet.Classes
+	d := C + 1
+	A := mat.NewDense(n, d, nil)
+	Y := mat.NewDense(n, resnet.Classes, nil)
+	for i := range n {
+		for j := range C {
+			A.Set(i, j, f[i*C+j])
+		}
+		A.Set(i, C, 1)
+		for o := range resnet.Classes {
+			z := float64(orig.FCB[o])
+			for j := range C {
+				z += float64(orig.FCW[o*C+j]) * fo[i*C+j]
+			}
+			Y.Set(i, o, z)
+		}
+	}
+	var g mat.SymDense
+	g.SymOuterK(1, A.T())
+	var tr float64
+	for i := range d {
+		tr += g.At(i, i)
+	}
+	lambda := ridge * tr / float64(d)
+	for i := range d {
+		g.SetSym(i, i, g.At(i, i)+lambda)
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(&g) {
+		return LayerStats{}, errors.New("repair: linear layer: normal equations are not positive definite")
+	}
+	var rhs, sol mat.Dense
+	rhs.Mul(A.T(), Y)
+	if err := chol.SolveTo(&sol, &rhs); err != nil {
+		return LayerStats{}, err
+	}
+	relErr := func(w func(o, j int) float64) float64 {
+		var e, yy float64
+		for i := range n {
+			for o := range resnet.Classes {
+				z := w(o, C)
+				for j := range C {
+					z += w(o, j) * f[i*C+j]
+				}
+				t := Y.At(i, o)
+				e += (z - t) * (z - t)
+				yy += t * t
+			}
+		}
+		return e / yy
+	}
+	st := LayerStats{Name: pruned.FCName, Rows: n}
+	st.Before = relErr(func(o, j int) float64 {
+		if j == C {
+			return float64(pruned.FCB[o])
+		}
+		return float64(pruned.FCW[o*C+j])
+	})
+	st.After = relErr(func(o, j int) float64 { return sol.At(j, o) })
+	for o := range resnet.Classes {
+		for j := range C {
+			pruned.FCW[o*C+j] = float32(sol.At(j, o))
+		}
+		pruned.FCB[o] = float32(sol.At(C, o))
+	}
+	return st, nil
 }
 
 // normal holds the normal equations' parts: G = AᵀA (upper triangle), R = AᵀY and Σ y_c².

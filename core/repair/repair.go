@@ -34,6 +34,13 @@ type Options struct {
 	Refit     int     // refit every block's conv2 on the first Refit calibration images (0 = off)
 	Positions int     // refit: spatial positions sampled per image (0 = DefaultPositions)
 	Ridge     float64 // refit: relative ridge (0 = DefaultRidge)
+	// Compensate makes the refit target the original block's output rather than its conv2 output:
+	// conv2 must also cancel the error that the pruned prefix left in the shortcut branch (see
+	// target.compensated). bn2 then keeps its statistics, which the target is expressed in.
+	Compensate bool
+	// Linear also refits the final linear layer so that the pruned network's logits reproduce the
+	// original network's on the refit images (least squares over the pooled features).
+	Linear bool
 }
 
 // Calibration holds the calibration images and the original network, and caches the original
@@ -88,13 +95,17 @@ type Stats struct {
 // Repair applies the repairs of opt to pruned in place, block by block in forward order:
 //
 //	stem:     [recal stem BN]
-//	block i:  [recal bn1] → [refit conv2 on relu(bn1(conv1 x))] → [recal bn2, shortcut BN]
+//	block i:  [recal shortcut BN] → [recal bn1] → [refit conv2 on relu(bn1(conv1 x))] → [recal bn2]
+//	end:      [refit the linear layer]
 //
 // where x is block i's input computed by the already repaired prefix. The refit target is the
 // original network's conv2 pre-BN output, computed through the original prefix.
 func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	if opt.Recal < 0 || opt.Refit < 0 {
 		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d)", opt.Recal, opt.Refit)
+	}
+	if (opt.Compensate || opt.Linear) && opt.Refit == 0 {
+		return nil, fmt.Errorf("repair: compensation and the linear refit are parts of the refit (set Refit)")
 	}
 	n := max(opt.Recal, opt.Refit)
 	st := &Stats{Recal: opt.Recal, Refit: opt.Refit}
@@ -136,31 +147,46 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	cin := pruned.Stem.Cout
 	for i := range pruned.Blocks {
 		b := &pruned.Blocks[i]
+		// The shortcut first: a compensating refit needs its output.
+		var s []float32
+		if b.Shortcut != nil {
+			var hs, ws int
+			s, hs, ws = c.convRaw(b.Shortcut, cur, n, h, w)
+			recal(b.Shortcut, s, hs*ws)
+			b.Shortcut.ApplyBN(s, n, hs*ws, false)
+		} else {
+			s = b.ShortcutOf(cur, n, cin, h, w)
+		}
 		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w)
 		recal(&b.Conv1, t, ho*wo)
 		b.Conv1.ApplyBN(t, n, ho*wo, true)
 		if opt.Refit > 0 {
-			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, &tg[i], opt.Ridge)
+			tgi := &tg[i]
+			if opt.Compensate {
+				tgi = tgi.compensated(&b.Conv2, s, ho*wo)
+			}
+			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, tgi, opt.Ridge)
 			if err != nil {
 				return nil, fmt.Errorf("repair: %s: %w", b.Conv2.Name, err)
 			}
 			st.Layers = append(st.Layers, ls)
 		}
 		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
-		recal(&b.Conv2, y, ho*wo)
-		b.Conv2.ApplyBN(y, n, ho*wo, false)
-		var s []float32
-		if b.Shortcut != nil {
-			s, _, _ = c.convRaw(b.Shortcut, cur, n, h, w)
-			recal(b.Shortcut, s, ho*wo)
-			b.Shortcut.ApplyBN(s, n, ho*wo, false)
-		} else {
-			s = b.ShortcutOf(cur, n, cin, h, w)
+		if opt.Refit == 0 || !opt.Compensate {
+			recal(&b.Conv2, y, ho*wo)
 		}
+		b.Conv2.ApplyBN(y, n, ho*wo, false)
 		for j := range y {
 			y[j] = max(y[j]+s[j], 0)
 		}
 		cur, h, w, cin = y, ho, wo, b.Conv2.Cout
+	}
+	if opt.Refit > 0 && opt.Linear {
+		ls, err := c.refitLinear(pruned, pool(cur[:opt.Refit*cin*h*w], opt.Refit, cin, h*w), opt.Refit, opt.Ridge)
+		if err != nil {
+			return nil, err
+		}
+		st.Layers = append(st.Layers, ls)
 	}
 	return st, nil
 }

@@ -116,9 +116,16 @@ func TestRefit(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		m prune.Method
-		v prune.Variant
-	}{{prune.Removal, prune.Variant{}}, {prune.Removal, prune.Variant{Merge: true}}, {prune.Sharing, prune.Variant{}}, {prune.Sharing, prune.Variant{Study: true}}} {
+		m         prune.Method
+		v         prune.Variant
+		comp, lin bool
+	}{
+		{prune.Removal, prune.Variant{}, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, true, true},
+		{prune.Sharing, prune.Variant{}, false, false},
+		{prune.Sharing, prune.Variant{Study: true}, true, true},
+	} {
 		s := prune.Spec{Method: tc.m, Ratio: 0.5, Seed: 1, Variant: tc.v}
 		p, err := prune.Cluster(n, s, prune.ClusterOptions{NInit: 2})
 		if err != nil {
@@ -128,9 +135,12 @@ func TestRefit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64})
+		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64, Compensate: tc.comp, Linear: tc.lin})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want := 9 + map[bool]int{true: 1}[tc.lin]; len(st.Layers) != want {
+			t.Fatalf("%d refitted layers, want %d", len(st.Layers), want)
 		}
 		for _, l := range st.Layers {
 			if !(l.After < l.Before) || l.After < 0 {
@@ -143,6 +153,9 @@ func TestRefit(t *testing.T) {
 	}
 	if _, err := cal.Repair(n.Clone(), Options{Refit: imgs + 1}); err == nil {
 		t.Error("more images than the calibration holds: no error")
+	}
+	if _, err := cal.Repair(n.Clone(), Options{Recal: 2, Linear: true}); err == nil {
+		t.Error("linear refit without refit: no error")
 	}
 }
 
