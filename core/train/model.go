@@ -159,6 +159,19 @@ func NewModel(net *resnet.Net, opt Options) (*Model, error) {
 	return m, nil
 }
 
+// convs returns every convolution layer, in forward order.
+func (m *Model) convs() []*nn.Conv {
+	cs := []*nn.Conv{m.stem.conv}
+	for i := range m.blocks {
+		b := &m.blocks[i]
+		cs = append(cs, b.c1.conv, b.c2.conv)
+		if b.sc != nil {
+			cs = append(cs, b.sc.conv)
+		}
+	}
+	return cs
+}
+
 // Params returns the trainable tensors in a fixed order (the Net's forward order, then the
 // linear layer). Frozen BN parameters are not among them.
 func (m *Model) Params() []*Param { return m.params }
@@ -188,6 +201,13 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 	if len(x) < n*3*h*w {
 		panic(fmt.Sprintf("train: %d inputs for %d images of 3×%d×%d", len(x), n, h, w))
 	}
+	// Prepare every convolution's kernels at once, spread over the threads.
+	convs := m.convs()
+	p.For(len(convs), func(_, lo, hi int) {
+		for _, c := range convs[lo:hi] {
+			c.Prepare()
+		}
+	})
 	h, w = m.stem.forward(p, x, n, h, w, train, nil, true)
 	maxAct := m.stem.cout * h * w
 	cur := m.stem.y

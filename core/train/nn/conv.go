@@ -37,6 +37,7 @@ type Conv struct {
 	dw, db     [][]float32 // per-shard partial gradients
 	colLen, hw int
 	ws         []kernels.Workspace // per-shard scratch of the prepared kernels
+	fwd, bwd   *kernels.Conv       // kernels prepared by Prepare for the next Forward / Backward
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 }
 
@@ -90,11 +91,27 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 		}
 		ep.Bias = c.outBias
 	}
-	kc := kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	kc := c.fwd
+	if kc == nil {
+		kc = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	}
+	c.fwd = nil
 	chw := c.Cin * h * w
 	p.For(n, func(s, lo, hi int) {
 		kc.Forward(y[lo*cout*P:hi*cout*P], x[lo*chw:hi*chw], hi-lo, h, w, ep, &c.ws[s])
 	})
+}
+
+// Prepare builds, from the current weights, the kernels that the next Forward and Backward
+// would otherwise build on entry (weight packing and Winograd transforms, single-threaded), so
+// that a model can prepare all its layers concurrently. The weights must not change before that
+// Forward and Backward.
+func (c *Conv) Prepare() {
+	c.fwd = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	c.bwd = nil
+	if c.sameStride1() {
+		c.bwd = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+	}
 }
 
 func (c *Conv) growWorkspaces(t int) {
@@ -144,8 +161,12 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	hp, wp := c.h+2*c.Pad, c.w+2*c.Pad
 	var kt *kernels.Conv
 	if dx != nil && c.sameStride1() {
-		kt = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+		kt = c.bwd
+		if kt == nil {
+			kt = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+		}
 	}
+	c.bwd = nil
 	chw := c.Cin * c.h * c.w
 	p.For(n, func(s, lo, hi int) {
 		dw := grow(c.dw[s], len(c.W))
