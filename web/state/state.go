@@ -1,0 +1,404 @@
+// Package state is the browser demo's shareable state: every setting lives in the URL hash.
+//
+// The settings are declared once, in Fields (like TensorFlow Playground's state.ts): each entry has
+// the key, the default, a parser that validates and stores the value into a State, and a formatter.
+// Parse, Hash and the defaults are all derived from that one table, so a setting added there is
+// automatically read from links, written into them and reset by a malformed link.
+//
+// The pruning keys and their order are those of the CLI's link (prune.Spec.Link plus split, offset,
+// limit), so `resnetprune prune … --json`'s "link" opens the same run in the browser. The demo adds
+// layer (the layer shown), explain (false hides the explanatory texts) and, for every control,
+// NAME_hide=true, which hides it (for classrooms).
+package state
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+)
+
+// Limits of the data that the site ships (the sample pack).
+const (
+	TestImages  = 1000 // first test images in the pack
+	CalibImages = 512  // first train images in the pack (BN recalibration and refit)
+	MaxRatio    = 0.9
+	MaxHashLen  = 4096 // longer hashes are refused as a whole
+)
+
+// State is every setting of the demo.
+type State struct {
+	Method  int     // 1 = weight sharing, 2 = channel removal
+	Ratio   float64 // fraction of filters removed, 0…0.9
+	Seed    uint64  // K-Means seed
+	Study   bool    // variant=study (the study's two defects) or fixed
+	PCA     int     // cluster in the first PCA components (0 = off)
+	Kernels bool    // method 1: cluster 3×3 kernels
+	Rep     string  // centroid, norm or closest
+	Recal   int     // adaptive BN from this many train images (0 = off)
+	Merge   bool    // method 2: merge removed channels into their representative
+	Refit   int     // least-squares refit of conv2 on this many train images (0 = off)
+	Comp    bool    // refit: target the block output (cancel the shortcut's error too)
+	FC      bool    // refit: also refit the linear layer
+	Split   string  // only "test" is shipped
+	Offset  int     // first test image
+	Limit   int     // evaluated test images
+	Layer   string  // the layer shown in the filter grid and cluster view
+	Explain bool    // show the explanatory texts
+	Hide    map[string]bool
+}
+
+// Field is one setting: its hash key, its default (as it appears in a link), its parser and its
+// formatter. Label and Help describe the control.
+type Field struct {
+	Key      string
+	Default  string
+	Label    string
+	Hideable bool // NAME_hide=true hides its control
+	parse    func(s *State, v string) error
+	format   func(s *State) string
+}
+
+// Fields declares every setting, in the order links list them.
+var Fields = []Field{
+	choice("method", "2", "Method", []string{"1", "2"}, func(s *State) *int { return &s.Method }),
+	number("ratio", "0.5", "Compression ratio", 0, MaxRatio, func(s *State) *float64 { return &s.Ratio }),
+	unsigned("seed", "1", "K-Means seed", func(s *State) *uint64 { return &s.Seed }),
+	{Key: "variant", Default: "fixed", Label: "Study-exact", Hideable: true,
+		parse: func(s *State, v string) error {
+			switch v {
+			case "study":
+				s.Study = true
+			case "fixed":
+				s.Study = false
+			default:
+				return fmt.Errorf("want study or fixed")
+			}
+			return nil
+		},
+		format: func(s *State) string {
+			if s.Study {
+				return "study"
+			}
+			return "fixed"
+		}},
+	integer("pca", "0", "PCA dimensions", 0, 576, func(s *State) *int { return &s.PCA }),
+	boolean("kernels", "false", "Kernel-level clusters", func(s *State) *bool { return &s.Kernels }),
+	enum("rep", "centroid", "Representative", []string{"centroid", "norm", "closest"}, func(s *State) *string { return &s.Rep }),
+	integer("recal", "0", "Adaptive BN images", 0, CalibImages, func(s *State) *int { return &s.Recal }),
+	boolean("merge", "false", "Merge removed channels", func(s *State) *bool { return &s.Merge }),
+	integer("refit", "0", "Least-squares refit images", 0, CalibImages, func(s *State) *int { return &s.Refit }),
+	boolean("comp", "false", "Refit compensates the shortcut", func(s *State) *bool { return &s.Comp }),
+	boolean("fc", "false", "Refit the linear layer", func(s *State) *bool { return &s.FC }),
+	enum("split", "test", "Split", []string{"test"}, func(s *State) *string { return &s.Split }),
+	integer("offset", "0", "First image", 0, TestImages-1, func(s *State) *int { return &s.Offset }),
+	integer("limit", "1000", "Evaluation images", 1, TestImages, func(s *State) *int { return &s.Limit }),
+	{Key: "layer", Default: "layer1.conv1", Label: "Layer", Hideable: true,
+		parse: func(s *State, v string) error {
+			if !layerName.MatchString(v) {
+				return fmt.Errorf("not a layer name")
+			}
+			s.Layer = v
+			return nil
+		},
+		format: func(s *State) string { return s.Layer }},
+	boolean("explain", "true", "Explanations", func(s *State) *bool { return &s.Explain }),
+}
+
+// layerName accepts the names of ResNet20's convolutions in both variants (conv1, layer4.conv2,
+// layer4.skipper.0, layer2.0.shortcut.0, …); whether the loaded model has it is checked later.
+var layerName = regexp.MustCompile(`^(conv1|layer[1-9](\.[0-2])?\.(conv[12]|skipper\.0|shortcut\.0))$`)
+
+// HideSuffix marks a control hidden: "ratio_hide=true".
+const HideSuffix = "_hide"
+
+// Default returns the state every Field's default gives.
+func Default() State {
+	var s State
+	for _, f := range Fields {
+		if err := f.parse(&s, f.Default); err != nil {
+			panic("state: default of " + f.Key + ": " + err.Error())
+		}
+	}
+	s.Hide = map[string]bool{}
+	return s
+}
+
+// Field returns the Field with key k.
+func FieldByKey(k string) (Field, bool) {
+	for _, f := range Fields {
+		if f.Key == k {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Problem is one thing Parse could not use; the notice lists them (as text, never markup).
+type Problem struct {
+	Key, Value, Reason string
+}
+
+func (p Problem) String() string {
+	if p.Key == "" {
+		return p.Reason
+	}
+	v := p.Value
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	return fmt.Sprintf("%s=%q: %s", p.Key, v, p.Reason)
+}
+
+// Parse reads a URL hash ("#method=2&ratio=0.5…", with or without '#'). Keys it does not know,
+// values that do not parse or are out of range, repeated keys and combinations the pruning refuses
+// are reported as Problems and those settings keep their defaults; a hash that is not a query
+// string at all, or is too long, gives the defaults with one Problem. Parse never fails.
+func Parse(hash string) (State, []Problem) {
+	s := Default()
+	hash = strings.TrimPrefix(hash, "#")
+	if hash == "" {
+		return s, nil
+	}
+	if len(hash) > MaxHashLen {
+		return s, []Problem{{Reason: fmt.Sprintf("the link's settings are %d characters long (at most %d): using the defaults", len(hash), MaxHashLen)}}
+	}
+	var probs []Problem
+	seen := map[string]bool{}
+	for _, part := range strings.Split(hash, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if !ok || err1 != nil || err2 != nil {
+			probs = append(probs, Problem{Key: clip(k), Value: v, Reason: "not a key=value pair"})
+			continue
+		}
+		if seen[key] {
+			probs = append(probs, Problem{Key: clip(key), Value: val, Reason: "given twice, the first one is used"})
+			continue
+		}
+		seen[key] = true
+		if base, ok := strings.CutSuffix(key, HideSuffix); ok {
+			f, known := FieldByKey(base)
+			switch {
+			case !known || !f.Hideable:
+				probs = append(probs, Problem{Key: clip(key), Value: val, Reason: "no such control"})
+			case val == "true":
+				s.Hide[base] = true
+			case val == "false":
+			default:
+				probs = append(probs, Problem{Key: key, Value: val, Reason: "want true or false"})
+			}
+			continue
+		}
+		f, known := FieldByKey(key)
+		if !known {
+			probs = append(probs, Problem{Key: clip(key), Value: val, Reason: "unknown setting"})
+			continue
+		}
+		before := s
+		if err := f.parse(&s, val); err != nil {
+			s = before
+			probs = append(probs, Problem{Key: key, Value: val, Reason: err.Error() + "; using " + f.Default})
+		}
+	}
+	if err := s.check(); err != nil {
+		probs = append(probs, Problem{Reason: err.Error() + ": using the default settings"})
+		hide, explain := s.Hide, s.Explain
+		s = Default()
+		s.Hide, s.Explain = hide, explain
+	}
+	return s, probs
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// check rejects combinations: what prune.Spec.Validate refuses, and images beyond the pack.
+func (s *State) check() error {
+	sp := s.Spec()
+	if err := sp.Validate(); err != nil {
+		return err
+	}
+	if s.Offset+s.Limit > TestImages {
+		return fmt.Errorf("offset %d + limit %d is beyond the %d test images the demo ships", s.Offset, s.Limit, TestImages)
+	}
+	return nil
+}
+
+// Hash returns the state as a URL hash: every Field in declaration order, then the hidden
+// controls' NAME_hide=true in declaration order.
+func (s *State) Hash() string {
+	var b strings.Builder
+	for i, f := range Fields {
+		if i == 0 {
+			b.WriteByte('#')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(f.Key) + "=" + url.QueryEscape(f.format(s)))
+	}
+	for _, f := range Fields {
+		if s.Hide[f.Key] {
+			b.WriteString("&" + f.Key + HideSuffix + "=true")
+		}
+	}
+	return b.String()
+}
+
+// Spec returns the pruning run the state describes (for prune.Cluster / Apply and the CLI).
+func (s *State) Spec() prune.Spec {
+	rep := prune.Rep(s.Rep)
+	if rep == prune.RepCentroid {
+		rep = ""
+	}
+	return prune.Spec{Method: prune.Method(s.Method), Ratio: s.Ratio, Seed: s.Seed, Variant: prune.Variant{
+		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, FC: s.FC}}
+}
+
+// RunKey is equal for two states exactly when they give the same pruned network and evaluation
+// (the layer shown, explain and hidden controls do not matter).
+func (s *State) RunKey() string {
+	t := *s
+	t.Layer, t.Explain, t.Hide = "", true, nil
+	return t.Hash()
+}
+
+// CLI returns the resnetprune command that reproduces the state's run.
+func (s *State) CLI() string {
+	sp := s.Spec()
+	v := sp.Variant
+	args := []string{"resnetprune prune", "--method " + strconv.Itoa(s.Method),
+		"--ratio " + strconv.FormatFloat(s.Ratio, 'g', -1, 64), "--seed " + strconv.FormatUint(s.Seed, 10), "--variant " + map[bool]string{true: "study", false: "fixed"}[s.Study]}
+	if v.PCA > 0 {
+		args = append(args, "--pca "+strconv.Itoa(v.PCA))
+	}
+	if v.Kernels {
+		args = append(args, "--kernels")
+	}
+	if s.Rep != "centroid" {
+		args = append(args, "--rep "+s.Rep)
+	}
+	if v.Recal > 0 {
+		args = append(args, "--recal "+strconv.Itoa(v.Recal))
+	}
+	if v.Merge {
+		args = append(args, "--merge")
+	}
+	if v.Refit > 0 {
+		args = append(args, "--refit "+strconv.Itoa(v.Refit))
+	}
+	if v.Comp {
+		args = append(args, "--comp")
+	}
+	if v.FC {
+		args = append(args, "--fc")
+	}
+	if s.Offset > 0 {
+		args = append(args, "--offset "+strconv.Itoa(s.Offset))
+	}
+	args = append(args, "--limit "+strconv.Itoa(s.Limit))
+	return strings.Join(args, " ")
+}
+
+// Field constructors: each binds a key to one State field through an accessor.
+
+func integer(key, def, label string, lo, hi int, p func(*State) *int) Field {
+	return Field{Key: key, Default: def, Label: label, Hideable: true,
+		parse: func(s *State, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("not an integer")
+			}
+			if n < lo || n > hi {
+				return fmt.Errorf("outside %d…%d", lo, hi)
+			}
+			*p(s) = n
+			return nil
+		},
+		format: func(s *State) string { return strconv.Itoa(*p(s)) }}
+}
+
+func choice(key, def, label string, values []string, p func(*State) *int) Field {
+	f := integer(key, def, label, math.MinInt, math.MaxInt, p)
+	inner := f.parse
+	f.parse = func(s *State, v string) error {
+		for _, ok := range values {
+			if v == ok {
+				return inner(s, v)
+			}
+		}
+		return fmt.Errorf("want one of %s", strings.Join(values, ", "))
+	}
+	return f
+}
+
+func unsigned(key, def, label string, p func(*State) *uint64) Field {
+	return Field{Key: key, Default: def, Label: label, Hideable: true,
+		parse: func(s *State, v string) error {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("not a non-negative integer")
+			}
+			*p(s) = n
+			return nil
+		},
+		format: func(s *State) string { return strconv.FormatUint(*p(s), 10) }}
+}
+
+func number(key, def, label string, lo, hi float64, p func(*State) *float64) Field {
+	return Field{Key: key, Default: def, Label: label, Hideable: true,
+		parse: func(s *State, v string) error {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("not a number")
+			}
+			if x < lo || x > hi {
+				return fmt.Errorf("outside %v…%v", lo, hi)
+			}
+			*p(s) = x
+			return nil
+		},
+		format: func(s *State) string { return strconv.FormatFloat(*p(s), 'g', -1, 64) }}
+}
+
+func boolean(key, def, label string, p func(*State) *bool) Field {
+	return Field{Key: key, Default: def, Label: label, Hideable: key != "explain",
+		parse: func(s *State, v string) error {
+			switch v {
+			case "true":
+				*p(s) = true
+			case "false":
+				*p(s) = false
+			default:
+				return fmt.Errorf("want true or false")
+			}
+			return nil
+		},
+		format: func(s *State) string { return strconv.FormatBool(*p(s)) }}
+}
+
+func enum(key, def, label string, values []string, p func(*State) *string) Field {
+	return Field{Key: key, Default: def, Label: label, Hideable: true,
+		parse: func(s *State, v string) error {
+			for _, ok := range values {
+				if v == ok {
+					*p(s) = v
+					return nil
+				}
+			}
+			return fmt.Errorf("want one of %s", strings.Join(values, ", "))
+		},
+		format: func(s *State) string { return *p(s) }}
+}
