@@ -105,22 +105,51 @@ func BenchmarkResNet20ConvsKernels(b *testing.B) {
 	}
 }
 
-func benchResNet20(b *testing.B, n int) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	var seq []benchConv
-	macs := 0
+// BenchmarkResNet20ConvsParallel runs the n = 16 sequence on GOMAXPROCS
+// goroutines at once (one workspace each), as the inference engine does, and
+// reports wall ns per image over all goroutines and the process CPU time per
+// image (cpu-ns/image: the per-core cost with all cores busy).
+func BenchmarkResNet20ConvsParallel(b *testing.B) {
+	p := runtime.GOMAXPROCS(0)
+	runs := make([]func(), p)
+	for i := range runs {
+		runs[i] = resnet20Seq(benchN)
+	}
+	var macs int
 	for _, l := range resnet20Layers {
-		for i := 0; i < l.count; i++ {
-			seq = append(seq, newBenchConv(l, n, rng))
-			macs += l.macs()
+		macs += l.count * l.macs()
+	}
+	cpu0, _ := processCPUTime()
+	for b.Loop() {
+		done := make(chan bool)
+		for _, run := range runs {
+			go func() {
+				run()
+				done <- true
+			}()
+		}
+		for range runs {
+			<-done
 		}
 	}
-	var ws Workspace
-	run := func() {
-		for i := range seq {
-			bc := &seq[i]
-			bc.conv.Forward(bc.dst, bc.src, n, bc.h, bc.h, bc.ep, &ws)
-		}
+	sec := b.Elapsed().Seconds()
+	images := float64(b.N * p * benchN)
+	b.ReportMetric(sec*1e9/images, "ns/image")
+	b.ReportMetric(2*float64(macs)*images/sec/1e9, "GFLOP/s")
+	if cpu1, ok := processCPUTime(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/images, "cpu-ns/image")
+	}
+}
+
+// benchResNet20 runs the ResNet20 convolutions in network order with
+// chained activations: each conv reads the latest output of its input shape
+// (as in the real network, where it is still warm in cache) and writes the
+// other buffer of a ping-pong pair for its output shape.
+func benchResNet20(b *testing.B, n int) {
+	run := resnet20Seq(n)
+	var macs int
+	for _, l := range resnet20Layers {
+		macs += l.count * l.macs()
 	}
 	run()
 	runtime.LockOSThread()
@@ -130,6 +159,54 @@ func benchResNet20(b *testing.B, n int) {
 		run()
 	}
 	report(b, n, float64(macs), cpu0)
+}
+
+// resnet20Seq returns a function running the sequence on its own buffers
+// and workspace.
+func resnet20Seq(n int) func() {
+	rng := rand.New(rand.NewPCG(7, 8))
+	type shape struct{ c, h int }
+	bufs := map[shape]*[2][]float32{}
+	cur := map[shape]int{}
+	buf := func(s shape) *[2][]float32 {
+		if bufs[s] == nil {
+			bufs[s] = &[2][]float32{randSlice(rng, n*s.c*s.h*s.h), randSlice(rng, n*s.c*s.h*s.h)}
+		}
+		return bufs[s]
+	}
+	type step struct {
+		bc       benchConv
+		in, out  shape
+		residual bool
+	}
+	var seq []step
+	for _, l := range resnet20Layers {
+		for i := 0; i < l.count; i++ {
+			bc := newBenchConv(l, n, rng)
+			ho, _ := bc.conv.OutSize(l.h, l.h)
+			seq = append(seq, step{bc: bc, in: shape{l.cin, l.h}, out: shape{l.rows, ho}, residual: l.k == 3 && l.s == 1 && i%2 == 1})
+		}
+	}
+	var ws Workspace
+	run := func() {
+		for i := range seq {
+			st := &seq[i]
+			in, out := buf(st.in), buf(st.out)
+			src := in[cur[st.in]]
+			o := 1 - cur[st.out]
+			if st.in == st.out && o == cur[st.in] {
+				o = 1 - o
+			}
+			ep := *st.bc.ep
+			if st.residual {
+				ep.Residual = out[1-o] // the block input (same shape as the output)
+			}
+			st.bc.conv.Forward(out[o], src, n, st.in.h, st.in.h, &ep, &ws)
+			cur[st.out] = o
+		}
+	}
+	run()
+	return run
 }
 
 // BenchmarkConvPath compares the im2col and Winograd paths on the stride-1

@@ -18,3 +18,12 @@ func threadCPUTime() (int64, bool) {
 	}
 	return ts.Nano(), true
 }
+
+// processCPUTime returns the CPU time consumed by the whole process.
+func processCPUTime() (int64, bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano(), true
+}
