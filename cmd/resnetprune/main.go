@@ -30,6 +30,8 @@ var commands = []command{
 	{"data", "download CIFAR-10 (binary version) and check its MD5", runData},
 	{"train", "train ResNet20 from scratch: SGD, schedules, augmentation, checkpoints, --resume", runTrain},
 	{"finetune", "fine-tune (pruned) weights with the training loop, typically at a lower LR", runFinetune},
+	{"prune", "prune by K-Means filter clustering (method 1 sharing, 2 removal), repair, evaluate", runPrune},
+	{"sweep", "prune over methods × ratios × variants: CSV, JSON and plots", runSweep},
 }
 
 func usage() {

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+)
+
+// DefaultSweepVariants shows each repair step's gain in turn.
+const DefaultSweepVariants = "study,fixed,fixed+bn,fixed+bn+merge,fixed+bn+merge+refit"
+
+// sweepRow is one (method, ratio, variant) of a sweep; its JSON keys are also the CSV's columns.
+type sweepRow struct {
+	Method       int     `json:"method"`
+	Ratio        float64 `json:"ratio"`
+	Variant      string  `json:"variant"`
+	Accuracy     float64 `json:"accuracy"`
+	Correct      int     `json:"correct"`
+	Images       int     `json:"images"`
+	Seconds      float64 `json:"seconds"`
+	ImagesPerSec float64 `json:"images_per_s"`
+	BaseSeconds  float64 `json:"baseline_seconds"` // the unpruned model, timed alternately with this one
+	Speedup      float64 `json:"speedup"`
+	Params       int     `json:"params"`
+	Weights      int     `json:"weights"`
+	MACs         int     `json:"macs"`
+	MACReduction float64 `json:"mac_reduction"`
+	Bytes        int     `json:"bytes"`
+	Link         string  `json:"link"`
+	Notes        string  `json:"notes"`
+}
+
+// sweepReport is sweep.json.
+type sweepReport struct {
+	Weights  string     `json:"weights"`
+	Split    string     `json:"split"`
+	Offset   int        `json:"offset"`
+	Images   int        `json:"images"`
+	Threads  int        `json:"threads"`
+	Repeat   int        `json:"repeat"`
+	Seed     uint64     `json:"seed"`
+	Calib    int        `json:"calib"`
+	Baseline sweepRow   `json:"baseline"`
+	Rows     []sweepRow `json:"rows"`
+}
+
+// parseRatios reads "0.1:0.9:0.1" (start:stop:step, stop included) or a list "0.3,0.5,0.8".
+// Range values are rounded to 9 decimals, so 0.1:0.9:0.1 gives 0.3, not 0.30000000000000004.
+func parseRatios(s string) ([]float64, error) {
+	if parts := strings.Split(s, ":"); len(parts) == 3 {
+		var v [3]float64
+		for i, p := range parts {
+			f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, fmt.Errorf("--ratios %q: %q is not a number", s, p)
+			}
+			v[i] = f
+		}
+		if v[2] <= 0 || v[1] < v[0] {
+			return nil, fmt.Errorf("--ratios %q: want start:stop:step with start ≤ stop and step > 0", s)
+		}
+		var out []float64
+		for i := 0; ; i++ {
+			r := math.Round((v[0]+float64(i)*v[2])*1e9) / 1e9
+			if r > v[1]+1e-9 {
+				break
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	var out []float64
+	for _, p := range strings.Split(s, ",") {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, fmt.Errorf("--ratios %q: %q is not a number", s, p)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func runSweep(args []string) error {
+	fs := newFlags("sweep", "--weights W --out DIR [--methods 1,2] [--ratios 0.1:0.9:0.1] [--variants "+DefaultSweepVariants+"] [--calib N] [--seed S] [--repeat N] [--limit N] [--offset N] [--threads N]")
+	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
+	methods := fs.String("methods", "1,2", "comma-separated methods")
+	ratios := fs.String("ratios", "0.1:0.9:0.1", "start:stop:step (stop included) or a comma-separated list")
+	variants := fs.String("variants", DefaultSweepVariants, "comma-separated variant names (see prune --variant)")
+	calib := fs.Int("calib", prune.DefaultCalib, "train images for the bn and refit steps that give no count")
+	seed := fs.Uint64("seed", 1, "K-Means seed")
+	ninit := fs.Int("ninit", prune.NInit, "K-Means restarts per layer")
+	repeat := fs.Int("repeat", 3, "timed evaluations of each model, alternating with the unpruned one; medians are reported")
+	threads := fs.Int("threads", 0, "goroutines (0 = all cores)")
+	out := fs.String("out", "", "output folder: sweep.csv, sweep.json, time/params/accuracy plots (.png, .svg)")
+	var d dataFlags
+	d.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("--out is required")
+	}
+	th, err := threadsOrDefault(*threads)
+	if err != nil {
+		return err
+	}
+	if *repeat < 1 || *ninit < 1 || *calib < 1 {
+		return fmt.Errorf("--repeat, --ninit and --calib must be ≥ 1")
+	}
+	var ms []prune.Method
+	for _, s := range strings.Split(*methods, ",") {
+		m, err := prune.ParseMethod(s)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, m)
+	}
+	rs, err := parseRatios(*ratios)
+	if err != nil {
+		return err
+	}
+	var vs []prune.Variant
+	calibN := 0
+	for _, s := range strings.Split(*variants, ",") {
+		v, err := prune.ParseVariant(s, *calib)
+		if err != nil {
+			return err
+		}
+		vs = append(vs, v)
+		calibN = max(calibN, v.Recal, v.Refit)
+	}
+	// Check every spec before the long part.
+	for _, m := range ms {
+		for _, r := range rs {
+			for _, v := range vs {
+				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
+				if err := s.Validate(); err != nil {
+					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	orig, err := loadNet(*weights)
+	if err != nil {
+		return err
+	}
+	set, err := d.open()
+	if err != nil {
+		return err
+	}
+	cal, err := calibration(orig, &d, calibN, th)
+	if err != nil {
+		return err
+	}
+	baseEngine, err := resnet.Compile(orig)
+	if err != nil {
+		return err
+	}
+	eval.Run(baseEngine, set, th, nil) // warm-up
+	rep := sweepReport{Weights: *weights, Split: d.split, Offset: d.offset, Images: set.Len(), Threads: th, Repeat: *repeat, Seed: *seed, Calib: *calib}
+	var baseSecs []float64
+	total := len(ms) * len(rs) * len(vs)
+	start := time.Now()
+	for _, m := range ms {
+		for _, r := range rs {
+			plans := map[string]*prune.Plan{}
+			for _, v := range vs {
+				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
+				plan := plans[s.PlanKey()]
+				if plan == nil {
+					if plan, err = prune.Cluster(orig, s, prune.ClusterOptions{NInit: *ninit}); err != nil {
+						return fmt.Errorf("method %d, ratio %v: %w", m, r, err)
+					}
+					plans[s.PlanKey()] = plan
+				}
+				row, bs, err := sweepOne(orig, baseEngine, plan, s, cal, set, &d, th, *repeat)
+				if err != nil {
+					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
+				}
+				baseSecs = append(baseSecs, bs...)
+				rep.Rows = append(rep.Rows, row)
+				fmt.Fprintf(os.Stderr, "[%d/%d %s] method %d ratio %.2f %-28s accuracy %6.2f%%  %.3f s (unpruned %.3f s, %.2f×)  MACs ÷%.2f\n",
+					len(rep.Rows), total, time.Since(start).Round(time.Second), m, r, row.Variant, row.Accuracy, row.Seconds, row.BaseSeconds, row.Speedup, row.MACReduction)
+			}
+		}
+	}
+	b := eval.Run(baseEngine, set, th, nil)
+	ct := orig.Count()
+	rep.Baseline = sweepRow{Variant: "unpruned", Accuracy: b.Accuracy(), Correct: b.Correct, Images: b.Images, Seconds: median(baseSecs),
+		Params: ct.Params, Weights: ct.Weights, MACs: ct.MACs, MACReduction: 1, Bytes: ct.Bytes, Speedup: 1}
+	rep.Baseline.BaseSeconds = rep.Baseline.Seconds
+	rep.Baseline.ImagesPerSec = float64(b.Images) / rep.Baseline.Seconds
+	if err := writeSweep(*out, &rep, ms, vs); err != nil {
+		return err
+	}
+	fmt.Printf("%d runs → %s (sweep.csv, sweep.json, time/params/accuracy plots)\n", len(rep.Rows), *out)
+	return nil
+}
+
+// sweepOne builds, repairs and evaluates one spec; it returns the row and the unpruned model's
+// timings taken alternately with the pruned one's.
+func sweepOne(orig *resnet.Net, baseEngine *resnet.Engine, plan *prune.Plan, s prune.Spec, cal *repair.Calibration,
+	set *cifar.Set, d *dataFlags, th, repeat int) (sweepRow, []float64, error) {
+	p, err := build(orig, plan, s.Variant, cal)
+	if err != nil {
+		return sweepRow{}, nil, err
+	}
+	e, err := resnet.Compile(p.net)
+	if err != nil {
+		return sweepRow{}, nil, err
+	}
+	var r *eval.Result
+	var secs, base []float64
+	for range repeat {
+		ri := eval.Run(e, set, th, nil)
+		if r == nil {
+			r = ri
+		}
+		secs = append(secs, ri.Seconds)
+		base = append(base, eval.Run(baseEngine, set, th, nil).Seconds)
+	}
+	tot := p.layers[len(p.layers)-1]
+	ct := orig.Count()
+	row := sweepRow{Method: int(s.Method), Ratio: s.Ratio, Variant: s.Variant.Name(), Accuracy: r.Accuracy(), Correct: r.Correct,
+		Images: r.Images, Seconds: median(secs), BaseSeconds: median(base), Params: tot.Params, Weights: tot.Weights, MACs: tot.MACs,
+		Bytes: tot.Bytes, Link: link(&s, d), Notes: strings.Join(p.notes, "; ")}
+	row.ImagesPerSec = float64(row.Images) / row.Seconds
+	row.Speedup = row.BaseSeconds / row.Seconds
+	row.MACReduction = float64(ct.MACs) / float64(row.MACs)
+	return row, base, nil
+}
+
+// writeSweep writes sweep.csv, sweep.json and the plots into dir.
+func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Variant) error {
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sweep.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, "sweep.csv"))
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"method", "ratio", "variant", "accuracy", "correct", "images", "seconds", "images_per_s", "baseline_seconds",
+		"speedup", "params", "weights", "macs", "mac_reduction", "bytes", "link", "notes"})
+	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+	for _, r := range append([]sweepRow{rep.Baseline}, rep.Rows...) {
+		method := strconv.Itoa(r.Method)
+		if r.Method == 0 {
+			method = ""
+		}
+		w.Write([]string{method, ff(r.Ratio), r.Variant, ff(r.Accuracy), strconv.Itoa(r.Correct), strconv.Itoa(r.Images), ff(r.Seconds),
+			ff(r.ImagesPerSec), ff(r.BaseSeconds), ff(r.Speedup), strconv.Itoa(r.Params), strconv.Itoa(r.Weights), strconv.Itoa(r.MACs),
+			ff(r.MACReduction), strconv.Itoa(r.Bytes), r.Link, r.Notes})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return writePlots(dir, rep, ms, vs)
+}
+
+// series collects the (ratio, value) points of the rows that keep returns true for.
+func series(rows []sweepRow, keep func(sweepRow) bool, value func(sweepRow) float64) plotter.XYs {
+	var xy plotter.XYs
+	for _, r := range rows {
+		if keep(r) {
+			xy = append(xy, plotter.XY{X: r.Ratio, Y: value(r)})
+		}
+	}
+	return xy
+}
+
+// writePlots draws, as PNG and SVG: evaluation time vs ratio (both methods and the unpruned
+// reference), params vs ratio, and accuracy vs ratio per method (one line per variant).
+func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Variant) error {
+	if len(rep.Rows) == 0 {
+		return nil
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, r := range rep.Rows {
+		lo, hi = min(lo, r.Ratio), max(hi, r.Ratio)
+	}
+	ref := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
+	// Time and params depend on the method and ratio, not on the variant: plot the first variant's
+	// rows (time is the median over every variant of the same method and ratio).
+	first := vs[0].Name()
+	type figure struct {
+		name, title, ylabel string
+		lines               []any
+	}
+	var timeLines, paramLines []any
+	for _, m := range ms {
+		label := fmt.Sprintf("method %d (%s)", m, methodNames[int(m)])
+		timeLines = append(timeLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+			func(r sweepRow) float64 { return medianOf(rep.Rows, m, r.Ratio) }))
+		paramLines = append(paramLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+			func(r sweepRow) float64 { return float64(r.Params) }))
+	}
+	timeLines = append(timeLines, "unpruned", ref(rep.Baseline.Seconds))
+	paramLines = append(paramLines, "unpruned", ref(float64(rep.Baseline.Params)))
+	figs := []figure{
+		{"time", fmt.Sprintf("evaluation time, %d images, %d threads", rep.Images, rep.Threads), "seconds (median)", timeLines},
+		{"params", "parameters", "params", paramLines},
+	}
+	for _, m := range ms {
+		var lines []any
+		for _, v := range vs {
+			name := v.Name()
+			lines = append(lines, name, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == name },
+				func(r sweepRow) float64 { return r.Accuracy }))
+		}
+		lines = append(lines, "unpruned", ref(rep.Baseline.Accuracy))
+		figs = append(figs, figure{fmt.Sprintf("accuracy_method%d", m), fmt.Sprintf("accuracy, method %d (%s), %d test images", m, methodNames[int(m)], rep.Images), "accuracy %", lines})
+	}
+	for _, fg := range figs {
+		p := plot.New()
+		p.Title.Text = fg.title
+		p.X.Label.Text = "pruning ratio r (k = int(C·(1−r)) clusters)"
+		p.Y.Label.Text = fg.ylabel
+		p.Y.Min = 0
+		p.Add(plotter.NewGrid())
+		if err := plotutil.AddLinePoints(p, fg.lines...); err != nil {
+			return err
+		}
+		p.Legend.Top = true
+		for _, ext := range []string{".png", ".svg"} {
+			if err := p.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, fg.name+ext)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// medianOf returns the median evaluation time over every variant of method m at ratio r.
+func medianOf(rows []sweepRow, m prune.Method, r float64) float64 {
+	var s []float64
+	for _, row := range rows {
+		if row.Method == int(m) && row.Ratio == r {
+			s = append(s, row.Seconds)
+		}
+	}
+	return median(s)
+}
