@@ -200,6 +200,8 @@ func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda
 	}
 }
 
+// TestSgemm checks Sgemm against a float64 triple loop for all transpose
+// combinations, odd sizes, padded strides and several alpha/beta.
 func TestSgemm(t *testing.T) {
 	withKernels(t, testSgemm)
 }
