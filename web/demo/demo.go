@@ -1,0 +1,162 @@
+// Package demo is what the browser demo computes, in plain Go: it runs natively (tests, and the
+// browser test's reference numbers) and inside the Web Workers' wasm (wasm/worker), which only adds
+// the message glue. It prunes exactly as `resnetprune prune` does (prune.Cluster, prune.Apply,
+// repair.Calibration.Repair on the first train images) and evaluates on the sample pack's test
+// images, and it prepares what the views show: one layer's filters and clusters with the K-Means
+// iterations projected on two principal components, and each block's conv1 → bn1 → conv2 diagram.
+package demo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
+)
+
+// Session holds the original network and the sample pack.
+type Session struct {
+	Orig  *resnet.Net
+	Test  *cifar.Set // the pack's test images (the first 1,000 of the test split)
+	Train *cifar.Set // the pack's calibration images (the first 512 of the train split), may be empty
+	Convs []ConvInfo
+
+	cal *repair.Calibration
+}
+
+// ConvInfo places a convolution in the network.
+type ConvInfo struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"` // in Net.Convs()
+	Block int    `json:"block"` // residual block, -1 for the stem
+	Role  string `json:"role"`  // stem, conv1, conv2 or shortcut
+	Cin   int    `json:"cin"`
+	Cout  int    `json:"cout"`
+	K     int    `json:"k"`
+}
+
+// LoadNet reads safetensors bytes into a Net.
+func LoadNet(b []byte) (*resnet.Net, error) {
+	f, err := safetensors.ReadBytes(b)
+	if err != nil {
+		return nil, err
+	}
+	return resnet.FromTensors(f.Tensors)
+}
+
+// NetBytes serialises n as safetensors (to hand a pruned network to other workers).
+func NetBytes(n *resnet.Net) ([]byte, error) {
+	var b bytes.Buffer
+	if err := safetensors.Write(&b, &safetensors.File{Tensors: n.Tensors(), Metadata: map[string]string{resnet.MetaArch: string(n.Arch)}}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// NewSession parses the weights and the pack (raw CIFAR-10 records; train may be empty).
+func NewSession(weights, test, train []byte) (*Session, error) {
+	n, err := LoadNet(weights)
+	if err != nil {
+		return nil, fmt.Errorf("weights: %w", err)
+	}
+	ts, err := cifar.ParseBytes(test, "test.bin")
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Orig: n, Test: ts, Train: &cifar.Set{}}
+	if len(train) > 0 {
+		if s.Train, err = cifar.ParseBytes(train, "train.bin"); err != nil {
+			return nil, err
+		}
+	}
+	s.Convs = Convs(n)
+	return s, nil
+}
+
+// Convs lists n's convolutions in forward order.
+func Convs(n *resnet.Net) []ConvInfo {
+	var out []ConvInfo
+	add := func(c *resnet.ConvBN, block int, role string) {
+		out = append(out, ConvInfo{Name: c.Name, Index: len(out), Block: block, Role: role, Cin: c.Cin, Cout: c.Cout, K: c.K})
+	}
+	add(&n.Stem, -1, "stem")
+	for i := range n.Blocks {
+		b := &n.Blocks[i]
+		add(&b.Conv1, i, "conv1")
+		add(&b.Conv2, i, "conv2")
+		if b.Shortcut != nil {
+			add(b.Shortcut, i, "shortcut")
+		}
+	}
+	return out
+}
+
+// Conv returns the ConvInfo named name.
+func (s *Session) Conv(name string) (ConvInfo, bool) {
+	for _, c := range s.Convs {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ConvInfo{}, false
+}
+
+// Pruned is one pruning run's outcome.
+type Pruned struct {
+	Spec   prune.Spec
+	Plan   *prune.Plan
+	Net    *resnet.Net
+	Notes  []string
+	Layers []prune.Layer  // prune.Account of the pruned network (last row: totals)
+	Orig   []prune.Layer  // the same for the original network
+	Repair *repair.Stats  // nil without repairs
+	Blocks []BlockDiagram // one per residual block
+}
+
+// ErrCalib is returned when a repair asks for more calibration images than the pack has.
+var ErrCalib = errors.New("not enough calibration images in the sample pack")
+
+// Prune runs sp on the original network as the CLI does: cluster, apply, repair on the first
+// train images, account. ninit ≤ 0 means the study's 10 K-Means restarts.
+func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
+	plan, err := prune.Cluster(s.Orig, sp, prune.ClusterOptions{NInit: ninit})
+	if err != nil {
+		return nil, err
+	}
+	net, notes, err := prune.Apply(s.Orig, plan, sp.Variant)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pruned{Spec: sp, Plan: plan, Net: net, Notes: notes}
+	v := sp.Variant
+	if n := max(v.Recal, v.Refit); n > 0 {
+		if n > s.Train.Len() {
+			return nil, fmt.Errorf("%w: the variant needs %d, the pack has %d", ErrCalib, n, s.Train.Len())
+		}
+		if s.cal == nil || s.cal.Images() < n {
+			m := s.Train.Len()
+			x := make([]float32, m*cifar.ImageSize)
+			s.Train.Batch(x, 0, m)
+			if s.cal, err = repair.NewCalibration(s.Orig, x, m, 1); err != nil {
+				return nil, err
+			}
+		}
+		if p.Repair, err = s.cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC}); err != nil {
+			return nil, err
+		}
+	}
+	p.Layers = prune.Account(net, plan)
+	p.Orig = prune.Account(s.Orig, nil)
+	p.Blocks = Diagrams(s.Orig, plan, net)
+	return p, nil
+}
+
+// RemovedChannels returns how many of block b's conv1 output channels (= bn1 entries = conv2 input
+// channels) the pruned network no longer has.
+func RemovedChannels(orig, pruned *resnet.Net, b int) int {
+	return orig.Blocks[b].Conv1.Cout - pruned.Blocks[b].Conv1.Cout
+}

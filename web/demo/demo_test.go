@@ -1,0 +1,153 @@
+package demo
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/web/testutil"
+)
+
+// testSession builds a session from the study checkpoint imported by the test (or the project's
+// weights) and the first images of the shared CIFAR-10 folder; it skips when they are missing.
+func testSession(t *testing.T, nTest, nTrain int) *Session {
+	t.Helper()
+	w := testutil.Weights(t)
+	dir, err := cifar.Dir("")
+	if err != nil {
+		t.Skip("no CIFAR-10 folder:", err)
+	}
+	test, err := ReadRecords(filepath.Join(dir, "test_batch.bin"), nTest)
+	if err != nil {
+		t.Skip(err)
+	}
+	train, err := ReadRecords(filepath.Join(dir, "data_batch_1.bin"), nTrain)
+	if err != nil {
+		t.Skip(err)
+	}
+	s, err := NewSession(w, test, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPruneAndViews(t *testing.T) {
+	s := testSession(t, 64, 64)
+	for _, sp := range []prune.Spec{
+		{Method: prune.Removal, Ratio: 0.5, Seed: 1},
+		{Method: prune.Sharing, Ratio: 0.5, Seed: 1},
+		{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 4, Recal: 64, Merge: true}},
+	} {
+		start := time.Now()
+		p, err := s.Prune(sp, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("method %d: pruned in %v, %d notes", sp.Method, time.Since(start), len(p.Notes))
+		for b, d := range p.Blocks {
+			want := RemovedChannels(s.Orig, p.Net, b)
+			if d.RemovedCount() != want {
+				t.Errorf("block %d: diagram removes %d, network %d", b, d.RemovedCount(), want)
+			}
+			if sp.Method == prune.Removal && d.Labels == nil && !d.Unchanged {
+				t.Errorf("block %d: no labels", b)
+			}
+		}
+		if sp.Method == prune.Removal && p.Blocks[0].RemovedCount() != 8 {
+			t.Errorf("layer1 removes %d of 16 at ratio 0.5", p.Blocks[0].RemovedCount())
+		}
+		for _, c := range s.Convs {
+			v, err := s.Layer(c.Name, sp, p.Plan, p.Net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Labels) != v.N || len(v.Points2) != 2*v.N || len(v.Steps) == 0 {
+				t.Fatalf("%s: %d labels, %d coordinates, %d steps for %d points", c.Name, len(v.Labels), len(v.Points2), len(v.Steps), v.N)
+			}
+			// Without the plan (computed first in the browser), the same clustering.
+			v0, err := s.Layer(c.Name, sp, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v0.Hash != v.Hash || v0.Clustered != v.Clustered || v0.Unchanged != v.Unchanged {
+				t.Errorf("%s: without the plan hash %s clustered %v, with it %s %v", c.Name, v0.Hash, v0.Clustered, v.Hash, v.Clustered)
+			}
+			if !v.AnimSame {
+				t.Errorf("%s: the animated K-Means does not end in the plan's clustering", c.Name)
+			}
+			if v.Clustered != (c.Role == "conv1" || (sp.Method == prune.Sharing && c.Role != "stem")) {
+				t.Errorf("%s: clustered %v", c.Name, v.Clustered)
+			}
+		}
+		e, err := resnet.Compile(p.Net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		Evaluate(e, s.Test, 0, 40, func(first int, preds []int, logits []float32) bool {
+			if first != n || len(logits) != len(preds)*resnet.Classes {
+				t.Fatalf("batch at %d (want %d)", first, n)
+			}
+			n += len(preds)
+			return true
+		})
+		if n != 40 {
+			t.Fatalf("evaluated %d", n)
+		}
+	}
+}
+
+func TestNetBytesRoundTrip(t *testing.T) {
+	s := testSession(t, 16, 0)
+	p, err := s.Prune(prune.Spec{Method: prune.Sharing, Ratio: 0.3, Seed: 2, Variant: prune.Variant{Study: true}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NetBytes(p.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadNet(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1, _ := resnet.Compile(p.Net)
+	e2, _ := resnet.Compile(back)
+	x := make([]float32, 2*cifar.ImageSize)
+	s.Test.Batch(x, 0, 2)
+	l1, l2 := make([]float32, 20), make([]float32, 20)
+	var wk resnet.Worker
+	e1.Forward(l1, x, 2, &wk)
+	e2.Forward(l2, x, 2, &wk)
+	for i := range l1 {
+		if l1[i] != l2[i] {
+			t.Fatalf("logit %d: %v vs %v", i, l1[i], l2[i])
+		}
+	}
+}
+
+func TestWilson(t *testing.T) {
+	lo, hi := Wilson(88, 100)
+	if !(lo > 79 && lo < 81 && hi > 92 && hi < 94) {
+		t.Fatalf("Wilson(88,100) = %v, %v", lo, hi)
+	}
+	if lo, hi := Wilson(0, 0); lo != 0 || hi != 100 {
+		t.Fatal(lo, hi)
+	}
+}
+
+func TestReadRecordsMissing(t *testing.T) {
+	if _, err := ReadRecords(filepath.Join(t.TempDir(), "none.bin"), 3); err == nil {
+		t.Fatal("no error")
+	}
+	p := filepath.Join(t.TempDir(), "short.bin")
+	os.WriteFile(p, make([]byte, cifar.RecordSize+5), 0o644)
+	if _, err := ReadRecords(p, 2); err == nil {
+		t.Fatal("short file accepted")
+	}
+}

@@ -1,0 +1,28 @@
+package demo
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+)
+
+// ReadRecords returns the first n raw records (label byte + 3,072 pixel bytes each) of a CIFAR-10
+// batch file, checked with cifar.ParseBytes: the sample pack's format.
+func ReadRecords(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n*cifar.RecordSize)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, fmt.Errorf("%s: want %d records: %w", path, n, err)
+	}
+	if _, err := cifar.ParseBytes(b, filepath.Base(path)); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -1,0 +1,342 @@
+package demo
+
+import (
+	"errors"
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/kmeans"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+)
+
+// LayerView is what the filter grid and the cluster view show for one convolution.
+type LayerView struct {
+	ConvInfo
+	W []float32 `json:"w"` // the original filters, Cout×Cin×K×K (PyTorch layout)
+
+	// Clustered: the run's method clusters this layer. Otherwise the clustering is computed the same
+	// way (same k, same per-layer seed) as an illustration only, and Note says so.
+	Clustered bool      `json:"clustered"`
+	Unchanged bool      `json:"unchanged"` // the ratio leaves k ≥ N: no clustering
+	Kernels   bool      `json:"kernels"`   // points are single K×K kernels (method 1 kernel clustering)
+	N, D      int       `json:"-"`
+	Clusters  int       `json:"clusters"`
+	Labels    []int     `json:"labels"`    // cluster of each point (filter, or kernel)
+	Centroids []float32 `json:"centroids"` // Clusters×D, in the original space
+	Kept      []int     `json:"kept"`      // method 2 conv1: the original filter kept for each surviving channel
+	Hash      string    `json:"hash"`      // kmeans.Hash of the clustering (as in the CLI's JSON)
+	Note      string    `json:"note"`
+
+	// The K-Means iterations of the winning restart on a 2-D PCA projection of the points.
+	Points2  []float64 `json:"points2"` // N×2
+	Steps    []Step2   `json:"steps"`
+	Explain2 float64   `json:"explained2"`   // share of the points' variance the two components keep
+	AnimSame bool      `json:"anim_matches"` // the animated run ends in the clustering the pruning used
+}
+
+// Step2 is one Lloyd iteration projected on two components.
+type Step2 struct {
+	Labels     []int     `json:"labels"`
+	Centroids2 []float64 `json:"centroids2"` // Clusters×2
+	Inertia    float64   `json:"inertia"`
+}
+
+// Layer returns the view of layer name for a run: the plan's clustering when the method clusters
+// that layer, else an illustrative clustering with the same k and seed. pruned may be nil (then
+// Kept is empty).
+func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *resnet.Net) (*LayerView, error) {
+	ci, ok := s.Conv(name)
+	if !ok {
+		return nil, fmt.Errorf("no layer %q in this %s-variant model", name, s.Orig.Arch)
+	}
+	c := s.Orig.Convs()[ci.Index]
+	v := &LayerView{ConvInfo: ci, W: c.W}
+	var lp *prune.LayerPlan
+	if plan != nil {
+		for i := range plan.Layers {
+			if plan.Layers[i].Name == name {
+				lp = &plan.Layers[i]
+			}
+		}
+	}
+	kernels := sp.Variant.Kernels
+	x := make([]float64, len(c.W))
+	for i, w := range c.W {
+		x[i] = float64(w)
+	}
+	n, d := c.Cout, c.FilterLen()
+	if kernels {
+		n, d = c.Cout*c.Cin, c.K*c.K
+	}
+	v.N, v.D, v.Kernels = n, d, kernels
+	k := prune.Clusters(n, sp.Ratio)
+	seed := prune.LayerSeed(sp.Seed, ci.Index)
+	clusters := ci.Role == "conv1" || (sp.Method == prune.Sharing && ci.Role != "stem")
+	if lp != nil {
+		v.Clustered, v.Unchanged, v.Clusters, seed = true, lp.Unchanged, lp.K, lp.Seed
+		if !lp.Unchanged {
+			v.Labels = lp.Labels
+			v.Centroids = f32(lp.Centroids)
+			v.Hash = fmt.Sprintf("%016x", lp.Hash)
+		}
+	} else if clusters {
+		// No plan yet: this layer's own K-Means below is the pruning's (same points, k, seed and
+		// options), so the view can be shown before the whole network is clustered.
+		v.Clustered = true
+		if k < 1 {
+			return nil, fmt.Errorf("prune: %s: ratio %v leaves int(%d × (1−%v)) = %d clusters; at least 1 is needed", name, sp.Ratio, n, sp.Ratio, k)
+		}
+		v.Clusters = min(k, n)
+		v.Unchanged = k >= n
+	} else {
+		switch {
+		case ci.Role == "stem":
+			v.Note = "The stem is never pruned; its clustering is shown as an illustration only."
+		default:
+			v.Note = fmt.Sprintf("Method %d does not prune %s layers; their clustering is shown as an illustration only.", sp.Method, ci.Role)
+		}
+		k = max(k, 1)
+		v.Clusters = min(k, n)
+		v.Unchanged = k >= n
+	}
+	if v.Unchanged {
+		if v.Note == "" {
+			v.Note = fmt.Sprintf("Ratio %v keeps int(%d × (1 − %v)) ≥ %d clusters: this layer is left as it is.", sp.Ratio, n, sp.Ratio, n)
+		}
+		v.Labels = make([]int, n)
+		for i := range v.Labels {
+			v.Labels[i] = i
+		}
+		v.Centroids = f32(x)
+	}
+	if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
+		v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
+	}
+
+	// The animation: the same K-Means (same points, k, seed, options), with its history recorded,
+	// on the PCA space the variant clusters in, projected on the first two components.
+	pcaD := 0
+	if sp.Variant.PCA > 0 {
+		pcaD = min(sp.Variant.PCA, d, n)
+	}
+	y2, basis2, explained, err := project(x, n, d, min(2, d, n))
+	if err != nil {
+		return nil, err
+	}
+	v.Explain2 = explained
+	v.Points2 = pad2(y2, n, min(2, d, n))
+	if v.Unchanged {
+		v.Steps = []Step2{{Labels: v.Labels, Centroids2: v.Points2}}
+		v.AnimSame = true
+		return v, nil
+	}
+	space, sd := x, d
+	if pcaD > 0 {
+		if space, _, _, err = project(x, n, d, pcaD); err != nil {
+			return nil, err
+		}
+		sd = pcaD
+	}
+	r, err := kmeans.Fit(space, n, sd, kmeans.Options{K: v.Clusters, NInit: prune.NInit, MaxIter: prune.MaxIter, Tol: prune.Tol, Seed: seed, History: true})
+	if err != nil {
+		return nil, err
+	}
+	if v.Labels == nil { // illustration: this run is the clustering
+		v.Labels = r.Labels
+		if pcaD == 0 {
+			v.Centroids = f32(r.Centroids)
+		} else {
+			v.Centroids = f32(memberMeans(x, n, d, r.Labels, v.Clusters))
+		}
+		v.Hash = fmt.Sprintf("%016x", kmeans.Hash(r))
+	}
+	v.AnimSame = fmt.Sprintf("%016x", kmeans.Hash(r)) == v.Hash
+	for _, st := range r.History {
+		c2 := make([]float64, v.Clusters*2)
+		for j := range v.Clusters {
+			cj := st.Centroids[j*sd : (j+1)*sd]
+			if pcaD > 0 { // PCA coordinates: the first two are the 2-D view's (same SVD)
+				c2[2*j] = cj[0]
+				if sd > 1 {
+					c2[2*j+1] = cj[1]
+				}
+				continue
+			}
+			p := basis2.apply(cj)
+			c2[2*j] = p[0]
+			if len(p) > 1 {
+				c2[2*j+1] = p[1]
+			}
+		}
+		v.Steps = append(v.Steps, Step2{Labels: st.Labels, Centroids2: c2, Inertia: st.Inertia})
+	}
+	return v, nil
+}
+
+func f32(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
+}
+
+// pad2 widens n×d coordinates (d ≤ 2) to n×2.
+func pad2(y []float64, n, d int) []float64 {
+	if d == 2 {
+		return y
+	}
+	out := make([]float64, 2*n)
+	for i := range n {
+		for j := range d {
+			out[2*i+j] = y[i*d+j]
+		}
+	}
+	return out
+}
+
+func memberMeans(x []float64, n, d int, labels []int, k int) []float64 {
+	c := make([]float64, k*d)
+	counts := make([]int, k)
+	for i, l := range labels {
+		counts[l]++
+		for t := range d {
+			c[l*d+t] += x[i*d+t]
+		}
+	}
+	for j := range k {
+		if counts[j] > 0 {
+			for t := range d {
+				c[j*d+t] /= float64(counts[j])
+			}
+		}
+	}
+	return c
+}
+
+// pcaBasis maps a point of the original space to its principal coordinates, Vᵀ(x − μ).
+type pcaBasis struct {
+	mean []float64
+	v    *mat.Dense // D×d
+}
+
+func (b *pcaBasis) apply(x []float64) []float64 {
+	D, d := b.v.Dims()
+	out := make([]float64, d)
+	for j := range d {
+		var s float64
+		for t := range D {
+			s += b.v.At(t, j) * (x[t] - b.mean[t])
+		}
+		out[j] = s
+	}
+	return out
+}
+
+// project returns the n points of x (n×D) in the space of their first d principal components,
+// computed exactly as core/prune does for its PCA variant (thin SVD of the centred data), so that
+// the animated K-Means runs on the same numbers, and the share of the variance they keep.
+func project(x []float64, n, D, d int) ([]float64, *pcaBasis, float64, error) {
+	mean := make([]float64, D)
+	for i := range n {
+		for t := range D {
+			mean[t] += x[i*D+t]
+		}
+	}
+	for t := range mean {
+		mean[t] /= float64(n)
+	}
+	xc := make([]float64, n*D)
+	for i := range n {
+		for t := range D {
+			xc[i*D+t] = x[i*D+t] - mean[t]
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(mat.NewDense(n, D, xc), mat.SVDThin) {
+		return nil, nil, 0, errors.New("PCA: SVD did not converge")
+	}
+	var vAll mat.Dense
+	svd.VTo(&vAll) // D × min(n, D)
+	v := mat.DenseCopyOf(vAll.Slice(0, D, 0, d))
+	var y mat.Dense
+	y.Mul(mat.NewDense(n, D, xc), v) // n × d
+	var total, kept float64
+	for i, s := range svd.Values(nil) {
+		total += s * s
+		if i < d {
+			kept += s * s
+		}
+	}
+	explained := 0.0
+	if total > 0 {
+		explained = kept / total
+	}
+	return y.RawMatrix().Data, &pcaBasis{mean: mean, v: v}, explained, nil
+}
+
+// BlockDiagram is one residual block's conv1 → bn1 → conv2 path: the C filters of conv1, their
+// C bn1 entries and the C input channels of conv2 (channel i of each is the same channel).
+type BlockDiagram struct {
+	Block  string `json:"block"`
+	Index  int    `json:"index"`
+	C      int    `json:"c"`      // conv1 filters in the original network
+	Method int    `json:"method"` // 1 or 2
+	// Labels is the cluster of each conv1 filter (nil when the layer was not clustered).
+	Labels []int `json:"labels"`
+	// Removed marks the conv1 filters (and with them the bn1 entries and conv2 input channels) that
+	// the pruned network no longer has (method 2).
+	Removed []bool `json:"removed"`
+	// Rep is, for method 2, the kept filter of each surviving channel; for method 1 nil.
+	Rep []int `json:"rep"`
+	// Conv2Labels is method 1's clustering of conv2's filters (which share centroids).
+	Conv2Labels []int `json:"conv2_labels"`
+	Clusters    int   `json:"clusters"`
+	Unchanged   bool  `json:"unchanged"`
+}
+
+// RemovedCount is the number of removed channels.
+func (b *BlockDiagram) RemovedCount() int {
+	n := 0
+	for _, r := range b.Removed {
+		if r {
+			n++
+		}
+	}
+	return n
+}
+
+// Diagrams describes every block of pruned (built from orig with plan).
+func Diagrams(orig *resnet.Net, plan *prune.Plan, pruned *resnet.Net) []BlockDiagram {
+	byName := map[string]*prune.LayerPlan{}
+	for i := range plan.Layers {
+		byName[plan.Layers[i].Name] = &plan.Layers[i]
+	}
+	out := make([]BlockDiagram, len(orig.Blocks))
+	for i := range orig.Blocks {
+		ob, pb := &orig.Blocks[i], &pruned.Blocks[i]
+		d := BlockDiagram{Block: ob.Name, Index: i, C: ob.Conv1.Cout, Method: int(plan.Method), Removed: make([]bool, ob.Conv1.Cout)}
+		if lp := byName[ob.Conv1.Name]; lp != nil && !plan.Kernels {
+			d.Clusters, d.Unchanged = lp.K, lp.Unchanged
+			if !lp.Unchanged {
+				d.Labels = lp.Labels
+			}
+		}
+		if lp := byName[ob.Conv2.Name]; lp != nil && !lp.Unchanged && !plan.Kernels {
+			d.Conv2Labels = lp.Labels
+		}
+		if kept := pb.Conv1.KeptFilter; kept != nil {
+			d.Rep = kept
+			for c := range d.Removed {
+				d.Removed[c] = true
+			}
+			for _, k := range kept {
+				d.Removed[k] = false
+			}
+		}
+		out[i] = d
+	}
+	return out
+}
