@@ -20,7 +20,7 @@ for i in $(seq "$rounds"); do
   g=$(bin/resnetprune eval --weights "$tmp/study.safetensors" --data "$data" --threads "$threads" --json)
   t=$("$py" scripts/torch_reference.py bench --data "$data" --weights "$shared/weights" --threads "$threads" --batch 500 --limit 10000 --json)
   go_s+=("$(jq -r .seconds <<<"$g")"); torch_s+=("$(jq -r .seconds <<<"$t")")
-  echo "round $i: go $(jq -r '"\(.seconds|.*1000|round/1000) s, \(.accuracy)%"' <<<"$g")   pytorch $(jq -r '"\(.seconds|.*1000|round/1000) s, \(.accuracy)%"' <<<"$t")"
+  echo "round $i: go $(jq -r '"\(.seconds|.*1000|round/1000) s, \(.accuracy)%"' <<<"$g")   pytorch $(jq -r '"\(.seconds|.*1000|round/1000) s, \(.accuracy*10000|round/100)%"' <<<"$t")"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 gm=$(median "${go_s[@]}"); tm=$(median "${torch_s[@]}")
