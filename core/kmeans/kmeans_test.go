@@ -124,4 +124,3 @@ func TestEdgeCases(t *testing.T) {
 		}
 	}
 }
-
