@@ -1,0 +1,281 @@
+//go:build js && wasm
+
+// Command worker is the demo's core-only WebAssembly program, one instance per Web Worker (see
+// web/static/worker.js). It holds the original network and the sample pack, and answers the
+// page's jobs (package web/proto): prune a run, describe a layer, evaluate a range of test images
+// with progress after every batch, classify an uploaded image, time the layers. The computations
+// are package web/demo's; this file is only the message glue.
+//
+// A newer job generation cancels older ones: the evaluation loop returns to the JS event loop
+// after every batch, so a "cancel" (or any newer job) is seen within one batch.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
+	"github.com/resnet20-pruning/resnet20-pruning/web/state"
+)
+
+type message struct {
+	op  string
+	job proto.Job
+	bin [][]byte
+}
+
+type worker struct {
+	mu     sync.Mutex
+	latest int // newest generation seen
+
+	s        *demo.Session
+	origE    *resnet.Engine
+	pruned   *demo.Pruned // the last run this worker pruned (plan for layer views)
+	prunedE  *resnet.Engine
+	netBytes []byte // the bytes prunedE was compiled from
+}
+
+var self = js.Global()
+
+func main() {
+	w := &worker{}
+	jobs := make(chan message, 256)
+	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
+		m, err := decode(args[0].Get("data"))
+		if err != nil {
+			post(proto.OpError, proto.Error{Msg: err.Error()}, nil)
+			return nil
+		}
+		w.mu.Lock()
+		if m.job.Gen > w.latest {
+			w.latest = m.job.Gen
+		}
+		w.mu.Unlock()
+		if m.op != proto.OpCancel {
+			jobs <- m
+		}
+		return nil
+	})
+	self.Set("onmessage", onMessage)
+	// Messages that arrived while the module was starting.
+	if q := self.Get("rpPending"); q.Truthy() {
+		for i := range q.Length() {
+			onMessage.Invoke(q.Index(i))
+		}
+		self.Set("rpPending", js.Undefined())
+	}
+	for m := range jobs {
+		if m.op != proto.OpInit && m.op != proto.OpClassify && w.stale(m.job.Gen) {
+			continue
+		}
+		if err := w.handle(m); err != nil {
+			post(proto.OpError, proto.Error{Gen: m.job.Gen, Op: m.op, Msg: err.Error()}, nil)
+		}
+	}
+}
+
+func (w *worker) stale(gen int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return gen < w.latest
+}
+
+// yield returns to the JS event loop so that queued messages are delivered.
+func yield() { time.Sleep(time.Millisecond) }
+
+func ms(since time.Time) float64 { return float64(time.Since(since).Microseconds()) / 1000 }
+
+func (w *worker) handle(m message) error {
+	start := time.Now()
+	j := m.job
+	if m.op != proto.OpInit && w.s == nil {
+		return fmt.Errorf("worker not initialised")
+	}
+	switch m.op {
+	case proto.OpInit:
+		if len(m.bin) < 2 {
+			return fmt.Errorf("init needs weights and the test pack")
+		}
+		var train []byte
+		if len(m.bin) > 2 {
+			train = m.bin[2]
+		}
+		s, err := demo.NewSession(m.bin[0], m.bin[1], train)
+		if err != nil {
+			return err
+		}
+		e, err := resnet.Compile(s.Orig)
+		if err != nil {
+			return err
+		}
+		w.s, w.origE = s, e
+		post(proto.OpReady, proto.Ready{Arch: string(s.Orig.Arch), Convs: s.Convs, Test: s.Test.Len(), Train: s.Train.Len(), Ms: ms(start)}, nil)
+	case proto.OpLayer:
+		st, err := parse(j.Hash)
+		if err != nil {
+			return err
+		}
+		sp := st.Spec()
+		var p *demo.Pruned
+		if w.pruned != nil && w.pruned.Spec == sp {
+			p = w.pruned
+		}
+		var v *demo.LayerView
+		if p != nil {
+			v, err = w.s.Layer(j.Layer, sp, p.Plan, p.Net)
+		} else {
+			v, err = w.s.Layer(j.Layer, sp, nil, nil)
+		}
+		if err != nil {
+			return err
+		}
+		post(proto.OpLayer, proto.Layer{Gen: j.Gen, View: v, Ms: ms(start)}, nil)
+	case proto.OpPrune:
+		st, err := parse(j.Hash)
+		if err != nil {
+			return err
+		}
+		p, err := w.s.Prune(st.Spec(), j.NInit)
+		if err != nil {
+			return err
+		}
+		b, err := demo.NetBytes(p.Net)
+		if err != nil {
+			return err
+		}
+		w.pruned = p
+		if w.prunedE, err = resnet.Compile(p.Net); err != nil {
+			return err
+		}
+		w.netBytes = b
+		post(proto.OpPrune, proto.Pruned{Gen: j.Gen, Notes: p.Notes, Layers: p.Layers, Orig: p.Orig, Blocks: p.Blocks, Repair: p.Repair, Ms: ms(start)}, [][]byte{b})
+	case proto.OpEval:
+		e := w.origE
+		if j.Net != "orig" {
+			if len(m.bin) > 0 && string(m.bin[0]) != string(w.netBytes) {
+				n, err := demo.LoadNet(m.bin[0])
+				if err != nil {
+					return err
+				}
+				if w.prunedE, err = resnet.Compile(n); err != nil {
+					return err
+				}
+				w.netBytes = m.bin[0]
+			}
+			if w.prunedE == nil {
+				return fmt.Errorf("no pruned network to evaluate")
+			}
+			e = w.prunedE
+		}
+		if j.Start < 0 || j.Count < 0 || j.Start+j.Count > w.s.Test.Len() {
+			return fmt.Errorf("images %d…%d outside the pack's %d", j.Start, j.Start+j.Count, w.s.Test.Len())
+		}
+		done := 0
+		finished := demo.Evaluate(e, w.s.Test, j.Start, j.Count, func(first int, preds []int, logits []float32) bool {
+			done += len(preds)
+			op := proto.OpProgress
+			if done == j.Count {
+				op = proto.OpEvalDone
+			}
+			post(op, proto.Progress{Gen: j.Gen, Net: j.Net, First: first, Preds: preds, Logits: logits, Ms: ms(start), Done: done}, nil)
+			yield()
+			return !w.stale(j.Gen)
+		})
+		if finished && j.Count == 0 {
+			post(proto.OpEvalDone, proto.Progress{Gen: j.Gen, Net: j.Net, Ms: ms(start)}, nil)
+		}
+	case proto.OpClassify:
+		if len(m.bin) < 1 {
+			return fmt.Errorf("classify needs the pixels")
+		}
+		o, err := demo.Classify(w.origE, m.bin[0])
+		if err != nil {
+			return err
+		}
+		out := proto.Classified{Gen: j.Gen, Orig: o}
+		if w.prunedE != nil {
+			if out.Pruned, err = demo.Classify(w.prunedE, m.bin[0]); err != nil {
+				return err
+			}
+		}
+		post(proto.OpClassify, out, nil)
+	case proto.OpTiming:
+		if w.pruned == nil {
+			return fmt.Errorf("nothing pruned yet")
+		}
+		t := proto.Timing{Gen: j.Gen, Orig: demo.LayerTimes(w.s.Orig, 8, 2)}
+		yield()
+		if w.stale(j.Gen) {
+			return nil
+		}
+		t.Pruned = demo.LayerTimes(w.pruned.Net, 8, 2)
+		post(proto.OpTiming, t, nil)
+	default:
+		return fmt.Errorf("unknown op %q", m.op)
+	}
+	return nil
+}
+
+func parse(hash string) (state.State, error) {
+	st, probs := state.Parse(hash)
+	if len(probs) > 0 {
+		return st, fmt.Errorf("settings: %s", probs[0])
+	}
+	return st, nil
+}
+
+func decode(v js.Value) (message, error) {
+	var m message
+	if v.Type() != js.TypeObject {
+		return m, fmt.Errorf("message is not an object")
+	}
+	m.op = v.Get("op").String()
+	if j := v.Get("json"); j.Type() == js.TypeString {
+		if err := json.Unmarshal([]byte(j.String()), &m.job); err != nil {
+			return m, fmt.Errorf("%s: %w", m.op, err)
+		}
+	}
+	if bin := v.Get("bin"); bin.Truthy() {
+		for i := range bin.Length() {
+			a := bin.Index(i)
+			b := make([]byte, a.Get("byteLength").Int())
+			js.CopyBytesToGo(b, a)
+			m.bin = append(m.bin, b)
+		}
+	}
+	return m, nil
+}
+
+var (
+	objectCtor = js.Global().Get("Object")
+	u8Ctor     = js.Global().Get("Uint8Array")
+)
+
+// post sends {op, json, bin} to the page, transferring the binary payloads.
+func post(op string, v any, bin [][]byte) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(proto.Error{Op: op, Msg: err.Error()})
+		op = proto.OpError
+	}
+	msg := objectCtor.New()
+	msg.Set("op", op)
+	msg.Set("json", string(b))
+	var transfer []any
+	if len(bin) > 0 {
+		arr := make([]any, len(bin))
+		for i, p := range bin {
+			a := u8Ctor.New(len(p))
+			js.CopyBytesToJS(a, p)
+			arr[i] = a
+			transfer = append(transfer, a.Get("buffer"))
+		}
+		msg.Set("bin", js.ValueOf(arr))
+	}
+	self.Call("postMessage", msg, js.ValueOf(transfer))
+}

@@ -1,0 +1,94 @@
+package viz
+
+import (
+	"image/png"
+	"strings"
+	"testing"
+
+	"bytes"
+	"encoding/base64"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+)
+
+func TestClusterColorsAreNotRed(t *testing.T) {
+	seen := map[string]bool{}
+	for j := range 64 {
+		c := clusterRGBA(j)
+		if c.R > 150 && c.G < 90 && c.B < 90 {
+			t.Errorf("cluster %d colour %v looks red", j, c)
+		}
+		if ClusterColor(j) == removedColor {
+			t.Errorf("cluster %d uses removedColor", j)
+		}
+		seen[ClusterColor(j)] = true
+	}
+	if len(seen) < 60 {
+		t.Errorf("only %d distinct colours for 64 clusters", len(seen))
+	}
+}
+
+func TestFilterImage(t *testing.T) {
+	w := make([]float32, 16*9)
+	w[0], w[9] = 1, -1
+	img := FilterImage(w, 16, 3, 1, false)
+	if b := img.Bounds(); b.Dx() != 15 || b.Dy() != 15 {
+		t.Fatalf("16 kernels: %v", b)
+	}
+	if c := img.RGBAAt(0, 0); c != Diverging(1) {
+		t.Fatalf("pixel (0,0) %v", c)
+	}
+	if c := img.RGBAAt(4, 0); c != Diverging(-1) {
+		t.Fatalf("pixel (4,0) %v", c)
+	}
+	rgb := FilterImage(make([]float32, 27), 3, 3, 1, true)
+	if rgb.Bounds().Dx() != 3 {
+		t.Fatal("stem filter is not one 3×3 colour image")
+	}
+	u := DataURL(img)
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(u, "data:image/png;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBlockDiagram(t *testing.T) {
+	d := demo.BlockDiagram{Block: "layer1", C: 6, Method: 2, Clusters: 3,
+		Labels:  []int{0, 1, 0, 2, 1, 0},
+		Removed: []bool{false, false, true, false, true, true},
+		Rep:     []int{0, 1, 3}}
+	g := Block(d)
+	red := 0
+	for _, r := range g.Rects {
+		if strings.Contains(r.Class, "removed") {
+			if r.Fill != removedColor {
+				t.Errorf("removed %s not red", r.Class)
+			}
+			if strings.HasPrefix(r.Class, "chan") {
+				red++
+			}
+		}
+	}
+	if red != 3 || g.Removed != 3 || g.Kept != 3 {
+		t.Fatalf("%d red channels, removed %d kept %d", red, g.Removed, g.Kept)
+	}
+	// Channels of a cluster are adjacent: order 0,2,5 | 1,4 | 3.
+	if got := channelOrder(d.Labels, 6); !equal(got, []int{0, 2, 5, 1, 4, 3}) {
+		t.Fatalf("order %v", got)
+	}
+}
+
+func equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
