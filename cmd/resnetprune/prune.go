@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
@@ -211,6 +214,7 @@ func runPrune(args []string) error {
 	repeat := fs.Int("repeat", 1, "timed evaluations of each model; seconds is their median")
 	threads := fs.Int("threads", 0, "goroutines (0 = all cores)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	layerTimes := fs.Bool("layer-times", false, "also time every layer alone (one goroutine, batches of 16 random inputs)")
 	var vf variantFlags
 	vf.register(fs)
 	var d dataFlags
@@ -299,6 +303,9 @@ func runPrune(args []string) error {
 	rep := pruneReport{evalReport: newEvalReport(p.net, r, &d, th), Method: int(m), Ratio: spec.Ratio, Variant: v.Name(),
 		Seed: spec.Seed, PCA: v.PCA, Kernels: v.Kernels, Rep: string(orOr(v.Rep, prune.RepCentroid)), Recal: v.Recal,
 		Merge: v.Merge, Refit: v.Refit, Comp: v.Comp, FC: v.FC, Repeat: *repeat, Link: link(&spec, &d), Notes: p.notes, Layers: p.layers, Repair: p.repair}
+	if *layerTimes {
+		timeLayers(p.net, p.layers)
+	}
 	total := p.layers[len(p.layers)-1]
 	rep.Weights, rep.Params, rep.MACs, rep.Bytes = total.Weights, total.Params, total.MACs, total.Bytes
 	if rep.Notes == nil {
@@ -377,7 +384,7 @@ func (r *pruneReport) printText(w io.Writer) {
 // writeLayers prints the per-layer accounting as an aligned table.
 func writeLayers(w io.Writer, layers []prune.Layer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "layer\tcin\tcout\tof\tclusters\tfilters\tweights\tparams\tMACs\tbytes\t\t")
+	fmt.Fprintln(tw, "layer\tcin\tcout\tof\tclusters\tfilters\tweights\tparams\tMACs\tbytes\tms/image\t\t")
 	for _, l := range layers {
 		clusters, flag := "-", ""
 		if l.Pruned {
@@ -390,8 +397,69 @@ func writeLayers(w io.Writer, layers []prune.Layer) {
 		if l.Name == "total" {
 			cin, cout, of = "", "", ""
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", l.Name, cin, cout, of, clusters, l.Filters, l.Weights, l.Params, l.MACs, l.Bytes, flag)
+		ms := "-"
+		if l.MsPerImage > 0 {
+			ms = strconv.FormatFloat(l.MsPerImage, 'f', 4, 64)
+		}
+		if l.Name == "total" {
+			clusters = strconv.Itoa(l.Clusters)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n", l.Name, cin, cout, of, clusters, l.Filters, l.Weights, l.Params, l.MACs, l.Bytes, ms, flag)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+}
+
+// timeLayers measures every convolution of n alone, as the engine runs it (BN folded into the
+// epilogue; shared layers compute their centroids once and gather), on one goroutine with batches of
+// 16 random inputs, and stores the median ms per image of 5 runs into the matching rows of layers
+// (the total row gets their sum).
+func timeLayers(n *resnet.Net, layers []prune.Layer) {
+	const batch, runs = 16, 5
+	rng := rand.New(rand.NewPCG(1, 2))
+	byName := map[string]*prune.Layer{}
+	for i := range layers {
+		byName[layers[i].Name] = &layers[i]
+	}
+	h, w := 32, 32
+	var ws kernels.Workspace
+	var sum float64
+	timeConv := func(c *resnet.ConvBN, h, w int) {
+		scale, shift := c.BN.Fold()
+		conv := kernels.NewConv(c.W, c.Rows(), c.Cin, c.K, c.Stride, c.K/2)
+		ep := &kernels.Epilogue{Bias: shift, ReLU: true}
+		if c.Assign != nil {
+			ep.Gather, ep.Scale = c.Assign, scale
+		}
+		x := make([]float32, batch*c.Cin*h*w)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		ho, wo := c.OutSize(h, w)
+		y := make([]float32, batch*c.Cout*ho*wo)
+		conv.Forward(y, x, batch, h, w, ep, &ws) // warm-up
+		var secs []float64
+		for range runs {
+			start := time.Now()
+			conv.Forward(y, x, batch, h, w, ep, &ws)
+			secs = append(secs, time.Since(start).Seconds())
+		}
+		ms := 1000 * median(secs) / batch
+		if l := byName[c.Name]; l != nil {
+			l.MsPerImage = ms
+		}
+		sum += ms
+	}
+	timeConv(&n.Stem, h, w)
+	for i := range n.Blocks {
+		b := &n.Blocks[i]
+		timeConv(&b.Conv1, h, w)
+		ho, wo := b.Conv1.OutSize(h, w)
+		timeConv(&b.Conv2, ho, wo)
+		if b.Shortcut != nil {
+			timeConv(b.Shortcut, h, w)
+		}
+		h, w = ho, wo
+	}
+	layers[len(layers)-1].MsPerImage = sum
 }

@@ -23,6 +23,8 @@ type Layer struct {
 	Hash      string  `json:"labels_hash,omitempty"`
 	Iter      int     `json:"kmeans_iter,omitempty"`
 	Inertia   float64 `json:"inertia,omitempty"`
+	// MsPerImage is the layer's measured time (filled in by callers that time layers).
+	MsPerImage float64 `json:"ms_per_image,omitempty"`
 }
 
 // Account returns the per-layer accounting of pruned (built by Apply from p) and the totals in a
