@@ -42,6 +42,7 @@ type trainOpts struct {
 	stopAfter  int
 	threadsSet bool
 	epochsSet  bool
+	setFlags   []string // run-defining flags given explicitly (ignored by --resume)
 	quiet      bool
 }
 
@@ -67,7 +68,7 @@ func (o *trainOpts) register(fs *flag.FlagSet, finetune bool) {
 	fs.BoolVar(&o.cfg.NoAugment, "no-augment", false, "no random crop / flip")
 	fs.StringVar(&o.dataDir, "data", "", "CIFAR-10 binary folder (default $"+cifar.EnvDir+", else "+cifar.DefaultDir+")")
 	fs.IntVar(&o.trainLimit, "train-limit", 0, "train on the first N training images only (0 = all 50,000)")
-	fs.IntVar(&o.testLimit, "test-limit", 1000, "test images evaluated after each epoch (the first N; 0 = none)")
+	fs.IntVar(&o.testLimit, "test-limit", 1000, "test images evaluated after each epoch (the first N; 0 = none); logged as test1k_acc")
 	fs.StringVar(&o.out, "out", "", "weights to write (.safetensors); the log (.log.jsonl, .log.csv) and checkpoint (.ckpt.safetensors) go next to it")
 	fs.BoolVar(&o.resume, "resume", false, "continue from the checkpoint next to --out")
 	fs.IntVar(&o.stopAfter, "stop-after", 0, "stop after this many epochs in this invocation (0 = run to the end); continue with --resume")
@@ -94,8 +95,15 @@ func parseTrain(name string, args []string, finetune bool) (*trainOpts, error) {
 		return nil, err
 	}
 	fs.Visit(func(f *flag.Flag) {
-		o.threadsSet = o.threadsSet || f.Name == "threads"
-		o.epochsSet = o.epochsSet || f.Name == "epochs"
+		switch f.Name {
+		case "threads":
+			o.threadsSet = true
+		case "epochs":
+			o.epochsSet = true
+		case "data", "train-limit", "test-limit", "out", "resume", "stop-after", "quiet":
+		default:
+			o.setFlags = append(o.setFlags, "--"+f.Name)
+		}
 	})
 	o.cfg.Schedule, o.cfg.Seed = train.Schedule(o.schedule), o.seed
 	var err error
@@ -221,6 +229,10 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 			if t, err = train.Resume(f, trainSet, threads, epochs); err != nil {
 				return fmt.Errorf("%s: %w", ckptPath, err)
 			}
+			if len(o.setFlags) > 0 {
+				fmt.Fprintf(os.Stderr, "resume: %s ignored: the checkpoint's configuration is used (only --epochs and --threads override it)\n",
+					strings.Join(o.setFlags, ", "))
+			}
 			meta = map[string]string{}
 			for k, v := range f.Metadata {
 				if strings.HasPrefix(k, "train.init") || strings.HasPrefix(k, "train.pruned") {
@@ -275,8 +287,12 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 			return err
 		}
 		if !o.quiet {
-			fmt.Fprintf(stdout, "epoch %3d/%d  lr %.5f  loss %.4f  train %.2f%%  test-1k %.2f%%  %.1f s (%.0f img/s)\n",
-				st.Epoch, t.Cfg.Epochs, st.LR, st.Loss, st.Acc, st.TestAcc, st.Seconds, st.ImagesSec)
+			test := "test-1k"
+			if testSet.Len() != 1000 {
+				test = fmt.Sprintf("test-%d", testSet.Len())
+			}
+			fmt.Fprintf(stdout, "epoch %3d/%d  lr %.5f  loss %.4f  train %.2f%%  %s %.2f%%  %.1f s (%.0f img/s)\n",
+				st.Epoch, t.Cfg.Epochs, st.LR, st.Loss, st.Acc, test, st.TestAcc, st.Seconds, st.ImagesSec)
 		}
 		ran++
 	}
