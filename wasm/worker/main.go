@@ -153,7 +153,17 @@ func (w *worker) handle(m message) error {
 			return err
 		}
 		w.netBytes = b
-		post(proto.OpPrune, proto.Pruned{Gen: j.Gen, Notes: p.Notes, Layers: p.Layers, Orig: p.Orig, Blocks: p.Blocks, Repair: p.Repair, Ms: ms(start)}, [][]byte{b})
+		out := proto.Pruned{Gen: j.Gen, Notes: p.Notes, Blocks: p.Blocks, Ms: ms(start)}
+		for _, l := range p.Layers {
+			out.Layers = append(out.Layers, proto.LayerRow(l))
+		}
+		for _, l := range p.Orig {
+			out.Orig = append(out.Orig, proto.LayerRow(l))
+		}
+		if p.Repair != nil {
+			out.Repair, _ = json.Marshal(p.Repair)
+		}
+		post(proto.OpPrune, out, [][]byte{b})
 	case proto.OpEval:
 		e := w.origE
 		if j.Net != "orig" {

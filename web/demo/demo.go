@@ -16,6 +16,16 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
+)
+
+// The data types of the views live in package proto, so that the page decodes them without
+// linking the core.
+type (
+	ConvInfo     = proto.ConvInfo
+	LayerView    = proto.LayerView
+	Step2        = proto.Step2
+	BlockDiagram = proto.BlockDiagram
 )
 
 // Session holds the original network and the sample pack.
@@ -26,17 +36,6 @@ type Session struct {
 	Convs []ConvInfo
 
 	cal *repair.Calibration
-}
-
-// ConvInfo places a convolution in the network.
-type ConvInfo struct {
-	Name  string `json:"name"`
-	Index int    `json:"index"` // in Net.Convs()
-	Block int    `json:"block"` // residual block, -1 for the stem
-	Role  string `json:"role"`  // stem, conv1, conv2 or shortcut
-	Cin   int    `json:"cin"`
-	Cout  int    `json:"cout"`
-	K     int    `json:"k"`
 }
 
 // LoadNet reads safetensors bytes into a Net.

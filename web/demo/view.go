@@ -11,38 +11,6 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
-// LayerView is what the filter grid and the cluster view show for one convolution.
-type LayerView struct {
-	ConvInfo
-	W []float32 `json:"w"` // the original filters, Cout×Cin×K×K (PyTorch layout)
-
-	// Clustered: the run's method clusters this layer. Otherwise the clustering is computed the same
-	// way (same k, same per-layer seed) as an illustration only, and Note says so.
-	Clustered bool      `json:"clustered"`
-	Unchanged bool      `json:"unchanged"` // the ratio leaves k ≥ N: no clustering
-	Kernels   bool      `json:"kernels"`   // points are single K×K kernels (method 1 kernel clustering)
-	N, D      int       `json:"-"`
-	Clusters  int       `json:"clusters"`
-	Labels    []int     `json:"labels"`    // cluster of each point (filter, or kernel)
-	Centroids []float32 `json:"centroids"` // Clusters×D, in the original space
-	Kept      []int     `json:"kept"`      // method 2 conv1: the original filter kept for each surviving channel
-	Hash      string    `json:"hash"`      // kmeans.Hash of the clustering (as in the CLI's JSON)
-	Note      string    `json:"note"`
-
-	// The K-Means iterations of the winning restart on a 2-D PCA projection of the points.
-	Points2  []float64 `json:"points2"` // N×2
-	Steps    []Step2   `json:"steps"`
-	Explain2 float64   `json:"explained2"`   // share of the points' variance the two components keep
-	AnimSame bool      `json:"anim_matches"` // the animated run ends in the clustering the pruning used
-}
-
-// Step2 is one Lloyd iteration projected on two components.
-type Step2 struct {
-	Labels     []int     `json:"labels"`
-	Centroids2 []float64 `json:"centroids2"` // Clusters×2
-	Inertia    float64   `json:"inertia"`
-}
-
 // Layer returns the view of layer name for a run: the plan's clustering when the method clusters
 // that layer, else an illustrative clustering with the same k and seed. pruned may be nil (then
 // Kept is empty).
@@ -275,37 +243,6 @@ func project(x []float64, n, D, d int) ([]float64, *pcaBasis, float64, error) {
 		explained = kept / total
 	}
 	return y.RawMatrix().Data, &pcaBasis{mean: mean, v: v}, explained, nil
-}
-
-// BlockDiagram is one residual block's conv1 → bn1 → conv2 path: the C filters of conv1, their
-// C bn1 entries and the C input channels of conv2 (channel i of each is the same channel).
-type BlockDiagram struct {
-	Block  string `json:"block"`
-	Index  int    `json:"index"`
-	C      int    `json:"c"`      // conv1 filters in the original network
-	Method int    `json:"method"` // 1 or 2
-	// Labels is the cluster of each conv1 filter (nil when the layer was not clustered).
-	Labels []int `json:"labels"`
-	// Removed marks the conv1 filters (and with them the bn1 entries and conv2 input channels) that
-	// the pruned network no longer has (method 2).
-	Removed []bool `json:"removed"`
-	// Rep is, for method 2, the kept filter of each surviving channel; for method 1 nil.
-	Rep []int `json:"rep"`
-	// Conv2Labels is method 1's clustering of conv2's filters (which share centroids).
-	Conv2Labels []int `json:"conv2_labels"`
-	Clusters    int   `json:"clusters"`
-	Unchanged   bool  `json:"unchanged"`
-}
-
-// RemovedCount is the number of removed channels.
-func (b *BlockDiagram) RemovedCount() int {
-	n := 0
-	for _, r := range b.Removed {
-		if r {
-			n++
-		}
-	}
-	return n
 }
 
 // Diagrams describes every block of pruned (built from orig with plan).

@@ -4,11 +4,7 @@
 // serialised networks, pixels).
 package proto
 
-import (
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
-	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
-	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
-)
+import "encoding/json"
 
 // Operations.
 const (
@@ -39,11 +35,11 @@ type Job struct {
 
 // Ready answers OpInit.
 type Ready struct {
-	Arch  string          `json:"arch"`
-	Convs []demo.ConvInfo `json:"convs"`
-	Test  int             `json:"test"`
-	Train int             `json:"train"`
-	Ms    float64         `json:"ms"`
+	Arch  string     `json:"arch"`
+	Convs []ConvInfo `json:"convs"`
+	Test  int        `json:"test"`
+	Train int        `json:"train"`
+	Ms    float64    `json:"ms"`
 }
 
 // Error reports a failure (of job Gen, or of the worker when Gen is 0).
@@ -55,20 +51,20 @@ type Error struct {
 
 // Layer answers OpLayer.
 type Layer struct {
-	Gen  int             `json:"gen"`
-	View *demo.LayerView `json:"view"`
-	Ms   float64         `json:"ms"`
+	Gen  int        `json:"gen"`
+	View *LayerView `json:"view"`
+	Ms   float64    `json:"ms"`
 }
 
 // Pruned answers OpPrune; bin[0] is the pruned network (safetensors).
 type Pruned struct {
-	Gen    int                 `json:"gen"`
-	Notes  []string            `json:"notes"`
-	Layers []prune.Layer       `json:"layers"`
-	Orig   []prune.Layer       `json:"orig"`
-	Blocks []demo.BlockDiagram `json:"blocks"`
-	Repair *repair.Stats       `json:"repair,omitempty"`
-	Ms     float64             `json:"ms"`
+	Gen    int             `json:"gen"`
+	Notes  []string        `json:"notes"`
+	Layers []LayerRow      `json:"layers"`
+	Orig   []LayerRow      `json:"orig"`
+	Blocks []BlockDiagram  `json:"blocks"`
+	Repair json.RawMessage `json:"repair,omitempty"`
+	Ms     float64         `json:"ms"`
 }
 
 // Progress reports one batch of an evaluation: predictions and logits of images First….
@@ -94,4 +90,100 @@ type Timing struct {
 	Gen    int                `json:"gen"`
 	Orig   map[string]float64 `json:"orig"`
 	Pruned map[string]float64 `json:"pruned"`
+}
+
+// ConvInfo places a convolution in the network.
+type ConvInfo struct {
+	Name  string `json:"name"`
+	Index int    `json:"index"` // in Net.Convs()
+	Block int    `json:"block"` // residual block, -1 for the stem
+	Role  string `json:"role"`  // stem, conv1, conv2 or shortcut
+	Cin   int    `json:"cin"`
+	Cout  int    `json:"cout"`
+	K     int    `json:"k"`
+}
+
+// LayerView is what the filter grid and the cluster view show for one convolution.
+type LayerView struct {
+	ConvInfo
+	W []float32 `json:"w"` // the original filters, Cout×Cin×K×K (PyTorch layout)
+
+	// Clustered: the run's method clusters this layer. Otherwise the clustering is computed the same
+	// way (same k, same per-layer seed) as an illustration only, and Note says so.
+	Clustered bool      `json:"clustered"`
+	Unchanged bool      `json:"unchanged"` // the ratio leaves k ≥ N: no clustering
+	Kernels   bool      `json:"kernels"`   // points are single K×K kernels (method 1 kernel clustering)
+	N         int       `json:"n"`
+	D         int       `json:"d"`
+	Clusters  int       `json:"clusters"`
+	Labels    []int     `json:"labels"`    // cluster of each point (filter, or kernel)
+	Centroids []float32 `json:"centroids"` // Clusters×D, in the original space
+	Kept      []int     `json:"kept"`      // method 2 conv1: the original filter kept for each surviving channel
+	Hash      string    `json:"hash"`      // kmeans.Hash of the clustering (as in the CLI's JSON)
+	Note      string    `json:"note"`
+
+	// The K-Means iterations of the winning restart on a 2-D PCA projection of the points.
+	Points2  []float64 `json:"points2"` // N×2
+	Steps    []Step2   `json:"steps"`
+	Explain2 float64   `json:"explained2"`   // share of the points' variance the two components keep
+	AnimSame bool      `json:"anim_matches"` // the animated run ends in the clustering the pruning used
+}
+
+// Step2 is one Lloyd iteration projected on two components.
+type Step2 struct {
+	Labels     []int     `json:"labels"`
+	Centroids2 []float64 `json:"centroids2"` // Clusters×2
+	Inertia    float64   `json:"inertia"`
+}
+
+// BlockDiagram is one residual block's conv1 → bn1 → conv2 path: the C filters of conv1, their
+// C bn1 entries and the C input channels of conv2 (channel i of each is the same channel).
+type BlockDiagram struct {
+	Block  string `json:"block"`
+	Index  int    `json:"index"`
+	C      int    `json:"c"`      // conv1 filters in the original network
+	Method int    `json:"method"` // 1 or 2
+	// Labels is the cluster of each conv1 filter (nil when the layer was not clustered).
+	Labels []int `json:"labels"`
+	// Removed marks the conv1 filters (and with them the bn1 entries and conv2 input channels) that
+	// the pruned network no longer has (method 2).
+	Removed []bool `json:"removed"`
+	// Rep is, for method 2, the kept filter of each surviving channel; for method 1 nil.
+	Rep []int `json:"rep"`
+	// Conv2Labels is method 1's clustering of conv2's filters (which share centroids).
+	Conv2Labels []int `json:"conv2_labels"`
+	Clusters    int   `json:"clusters"`
+	Unchanged   bool  `json:"unchanged"`
+}
+
+// RemovedCount is the number of removed channels.
+func (b *BlockDiagram) RemovedCount() int {
+	n := 0
+	for _, r := range b.Removed {
+		if r {
+			n++
+		}
+	}
+	return n
+}
+
+// LayerRow is one row of the per-layer accounting: prune.Layer's JSON (core/prune/report.go).
+type LayerRow struct {
+	Name      string  `json:"name"`
+	Pruned    bool    `json:"pruned"`
+	Unchanged bool    `json:"unchanged"`
+	Cin       int     `json:"cin"`
+	Cout      int     `json:"cout"`
+	Original  int     `json:"original"`
+	Clusters  int     `json:"clusters"`
+	Filters   int     `json:"filters"`
+	Weights   int     `json:"weights"`
+	Params    int     `json:"params"`
+	MACs      int     `json:"macs"`
+	Bytes     int     `json:"bytes"`
+	Hash      string  `json:"labels_hash,omitempty"`
+	Iter      int     `json:"kmeans_iter,omitempty"`
+	Inertia   float64 `json:"inertia,omitempty"`
+	// MsPerImage is the layer's measured time, when timed.
+	MsPerImage float64 `json:"ms_per_image,omitempty"`
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
 // removedColor is the red of everything pruning removed: conv1 filters, their bn1 entries and
@@ -61,7 +61,7 @@ const (
 )
 
 // Block draws d.
-func Block(d demo.BlockDiagram) Diagram {
+func Block(d proto.BlockDiagram) Diagram {
 	c := d.C
 	order := channelOrder(d.Labels, c)
 	pos := make([]int, c)
@@ -159,7 +159,7 @@ func Block(d demo.BlockDiagram) Diagram {
 }
 
 // repOf returns the kept channel of cluster j (method 2), or -1.
-func repOf(d demo.BlockDiagram, j int, members map[int][]int) int {
+func repOf(d proto.BlockDiagram, j int, members map[int][]int) int {
 	for _, ch := range members[j] {
 		if !d.Removed[ch] {
 			return ch

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"encoding/base64"
 
-	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
 func TestClusterColorsAreNotRed(t *testing.T) {
@@ -56,7 +56,7 @@ func TestFilterImage(t *testing.T) {
 }
 
 func TestBlockDiagram(t *testing.T) {
-	d := demo.BlockDiagram{Block: "layer1", C: 6, Method: 2, Clusters: 3,
+	d := proto.BlockDiagram{Block: "layer1", C: 6, Method: 2, Clusters: 3,
 		Labels:  []int{0, 1, 0, 2, 1, 0},
 		Removed: []bool{false, false, true, false, true, true},
 		Rep:     []int{0, 1, 3}}
