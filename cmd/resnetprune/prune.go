@@ -130,26 +130,7 @@ func calibration(orig *resnet.Net, d *dataFlags, n, threads int) (*repair.Calibr
 	return repair.NewCalibration(orig, x, n, threads)
 }
 
-// timedEval evaluates e on set repeat times and returns the first result with Seconds replaced by
-// the median over the runs.
-func timedEval(e *resnet.Engine, set *cifar.Set, threads, repeat int, progress func(int)) *eval.Result {
-	var first *eval.Result
-	var secs []float64
-	for i := range max(repeat, 1) {
-		var pr func(int)
-		if i == 0 {
-			pr = progress
-		}
-		r := eval.Run(e, set, threads, pr)
-		if first == nil {
-			first = r
-		}
-		secs = append(secs, r.Seconds)
-	}
-	first.Seconds = median(secs)
-	return first
-}
-
+// median returns the median of v.
 func median(v []float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
@@ -301,7 +282,7 @@ func runPrune(args []string) error {
 	}
 	r.Seconds = median(secs)
 	rep := pruneReport{evalReport: newEvalReport(p.net, r, &d, th), Method: int(m), Ratio: spec.Ratio, Variant: v.Name(),
-		Seed: spec.Seed, PCA: v.PCA, Kernels: v.Kernels, Rep: string(orOr(v.Rep, prune.RepCentroid)), Recal: v.Recal,
+		Seed: spec.Seed, PCA: v.PCA, Kernels: v.Kernels, Rep: string(orDefault(v.Rep, prune.RepCentroid)), Recal: v.Recal,
 		Merge: v.Merge, Refit: v.Refit, Comp: v.Comp, FC: v.FC, Repeat: *repeat, Link: link(&spec, &d), Notes: p.notes, Layers: p.layers, Repair: p.repair}
 	if *layerTimes {
 		timeLayers(p.net, p.layers)
@@ -339,7 +320,7 @@ func runPrune(args []string) error {
 	return nil
 }
 
-func orOr[T comparable](v, def T) T {
+func orDefault[T comparable](v, def T) T {
 	var zero T
 	if v == zero {
 		return def

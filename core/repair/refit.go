@@ -6,9 +6,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -224,7 +223,7 @@ func (c *Calibration) refitLinear(pruned *resnet.Net, f []float64, n int, ridge 
 	return st, nil
 }
 
-// normal holds the normal equations' parts: G = AᵀA (upper triangle), R = AᵀY and Σ y_c².
+// normal holds the normal equations' parts: G = AᵀA, R = AᵀY and Σ y_c².
 type normal struct {
 	g, r []float64
 	yy   []float64
@@ -232,11 +231,15 @@ type normal struct {
 }
 
 // accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
+// Rows are gathered in chunks of 256; each chunk's AᵀA and AᵀY are float32 GEMMs (kernels.Sgemm,
+// sums of 256 products) added into the float64 totals.
 func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *target, lo, hi, d int) {
 	const chunk = 256
 	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
-	a := make([]float64, chunk*d)
-	yc := make([]float64, chunk*cout)
+	a := make([]float32, chunk*d)
+	yc := make([]float32, chunk*cout)
+	gc := make([]float32, d*d)
+	rc := make([]float32, d*cout)
 	row := 0
 	for img := range lo {
 		row += len(tg.pos[img])
@@ -246,12 +249,16 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 		if m == 0 {
 			return
 		}
-		A := blas64.General{Rows: m, Cols: d, Stride: d, Data: a[:m*d]}
-		Y := blas64.General{Rows: m, Cols: cout, Stride: cout, Data: yc[:m*cout]}
-		blas64.Syrk(blas.Trans, 1, A, 1, blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: nm.g})
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, A, Y, 1, blas64.General{Rows: d, Cols: cout, Stride: cout, Data: nm.r})
-		for i := range m * cout {
-			nm.yy[i%cout] += yc[i] * yc[i]
+		kernels.Sgemm(true, false, d, d, m, 1, a, d, a, d, 0, gc, d)
+		kernels.Sgemm(true, false, d, cout, m, 1, a, d, yc, cout, 0, rc, cout)
+		for i, v := range gc {
+			nm.g[i] += float64(v)
+		}
+		for i, v := range rc {
+			nm.r[i] += float64(v)
+		}
+		for i, v := range yc[:m*cout] {
+			nm.yy[i%cout] += float64(v) * float64(v)
 		}
 		nm.rows += m
 		m = 0
@@ -267,9 +274,9 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 					iy := oy - pad + ky
 					for kx := range k {
 						ix := ox - pad + kx
-						v := 0.0
+						var v float32
 						if iy >= 0 && iy < h && ix >= 0 && ix < w {
-							v = float64(src[(ci*h+iy)*w+ix])
+							v = src[(ci*h+iy)*w+ix]
 						}
 						dst[j] = v
 						j++
@@ -277,13 +284,19 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 				}
 			}
 			dst[j] = 1
-			copy(yc[m*cout:(m+1)*cout], tg.y[row*cout:(row+1)*cout])
+			for ch := range cout {
+				yc[m*cout+ch] = float32(tg.y[(row)*cout+ch])
+			}
 			row++
 			m++
 			if m == chunk {
 				flush()
 			}
 		}
+	}
+	if m > 0 { // a last, partial chunk: clear the unused rows so the fixed-size GEMMs see zeros
+		clear(a[m*d:])
+		clear(yc[m*cout:])
 	}
 	flush()
 }
@@ -320,11 +333,6 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 			nm.yy[i] += o.yy[i]
 		}
 		nm.rows += o.rows
-	}
-	for i := range d { // mirror the upper triangle
-		for j := range i {
-			nm.g[i*d+j] = nm.g[j*d+i]
-		}
 	}
 	G := mat.NewSymDense(d, nm.g)
 	var tr float64
