@@ -349,6 +349,8 @@ func TestGradients(t *testing.T) {
 		convCase("conv3x3/s2/cin9", 2, 3, 9, 5, 6, 2, 3, 2, 1, true, nil),
 		convCase("conv1x1/s2/cin8", 2, 2, 8, 5, 5, 3, 1, 2, 0, false, nil),
 		convCase("conv3x3/cin8/shared", 3, 3, 8, 4, 4, 2, 3, 1, 1, true, []int32{1, 0, 1}),
+		convCase("conv3x3/s1/cin8/even", 2, 3, 8, 6, 8, 5, 3, 1, 1, false, nil),
+		convCase("conv3x3/s1/cin9/1thread", 1, 2, 9, 2, 4, 3, 3, 1, 1, true, nil),
 		bnCase("batchnorm/train", 2, 3, 4, 5, false),
 		bnCase("batchnorm/train/1thread", 1, 4, 2, 3, false),
 		bnCase("batchnorm/frozen", 2, 3, 4, 5, true),
