@@ -33,7 +33,7 @@ test-portable:
 	go test -count=1 ./core/...
 
 # The wasm build runs the pure-computation packages under Node (no file access to ../shared there).
-WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/resnet/ ./core/tensor/
+WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/resnet/ ./core/tensor/ ./core/train/...
 test-wasm:
 	GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
 	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
