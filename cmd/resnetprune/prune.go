@@ -145,6 +145,7 @@ func median(v []float64) float64 {
 type pruneReport struct {
 	evalReport
 	Bytes    int            `json:"bytes"`
+	CPU      float64        `json:"cpu_seconds"` // process CPU time of the evaluation (median), 0 if unknown
 	Method   int            `json:"method"`
 	Ratio    float64        `json:"ratio"`
 	Variant  string         `json:"variant"`
@@ -173,7 +174,9 @@ type baselineStats struct {
 	MACs         int     `json:"macs"`
 	Params       int     `json:"params"`
 	Bytes        int     `json:"bytes"`
+	CPUSeconds   float64 `json:"cpu_seconds"`
 	Speedup      float64 `json:"speedup"`       // baseline seconds / pruned seconds
+	CPUSpeedup   float64 `json:"cpu_speedup"`   // the same in process CPU time
 	MACReduction float64 `json:"mac_reduction"` // baseline MACs / pruned MACs
 	OfMACs       float64 `json:"speedup_of_mac_reduction"`
 }
@@ -258,13 +261,16 @@ func runPrune(args []string) error {
 	}
 	// Alternate pruned and unpruned timings so that both see the same machine load.
 	var r *eval.Result
-	var secs, baseSecs []float64
+	var secs, baseSecs, cpu, baseCPU []float64
 	for i := range *repeat {
 		var bar func(int)
 		if i == 0 {
 			bar = newProgress("prune eval", set.Len()).update
 		}
+		c0 := cpuSeconds()
 		ri := eval.Run(e, set, th, bar)
+		c1 := cpuSeconds()
+		cpu = append(cpu, c1-c0)
 		if r == nil {
 			r = ri
 		}
@@ -274,6 +280,7 @@ func runPrune(args []string) error {
 				bar = newProgress("baseline", set.Len()).update
 			}
 			bi := eval.Run(baseEngine, set, th, bar)
+			baseCPU = append(baseCPU, cpuSeconds()-c1)
 			if base == nil {
 				base = bi
 			}
@@ -289,6 +296,7 @@ func runPrune(args []string) error {
 	}
 	total := p.layers[len(p.layers)-1]
 	rep.Weights, rep.Params, rep.MACs, rep.Bytes = total.Weights, total.Params, total.MACs, total.Bytes
+	rep.CPU = median(cpu)
 	if rep.Notes == nil {
 		rep.Notes = []string{}
 	}
@@ -301,6 +309,9 @@ func runPrune(args []string) error {
 			b.Speedup = base.Seconds / r.Seconds
 		}
 		b.OfMACs = b.Speedup / b.MACReduction
+		if b.CPUSeconds = median(baseCPU); rep.CPU > 0 {
+			b.CPUSpeedup = b.CPUSeconds / rep.CPU
+		}
 		rep.Baseline = b
 	}
 	if *out != "" {
@@ -350,11 +361,11 @@ func (r *pruneReport) printText(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "accuracy  %.2f%% (%d/%d, %s split from %d)\n", r.Accuracy, r.Correct, r.Images, r.Split, r.Offset)
-	fmt.Fprintf(w, "seconds   %.3f (%.0f images/s, %d threads, median of %d)\n", r.Seconds, r.ImagesPerSec, r.Threads, r.Repeat)
+	fmt.Fprintf(w, "seconds   %.3f (%.0f images/s, %d threads, median of %d; CPU %.2f s)\n", r.Seconds, r.ImagesPerSec, r.Threads, r.Repeat, r.CPU)
 	fmt.Fprintf(w, "weights   %d\nparams    %d\nmacs      %d\nbytes     %d\n", r.Weights, r.Params, r.MACs, r.Bytes)
 	if b := r.Baseline; b != nil {
-		fmt.Fprintf(w, "unpruned  %.2f%%, %.3f s, %d MACs: speed-up %.2f×, MAC reduction %.2f× (speed-up = %.2f of it)\n",
-			b.Accuracy, b.Seconds, b.MACs, b.Speedup, b.MACReduction, b.OfMACs)
+		fmt.Fprintf(w, "unpruned  %.2f%%, %.3f s, %d MACs: speed-up %.2f× (CPU time %.2f×), MAC reduction %.2f× (speed-up = %.2f of it)\n",
+			b.Accuracy, b.Seconds, b.MACs, b.Speedup, b.CPUSpeedup, b.MACReduction, b.OfMACs)
 	}
 	if r.Out != "" {
 		fmt.Fprintln(w, "saved    ", r.Out)

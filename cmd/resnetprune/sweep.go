@@ -38,13 +38,18 @@ type sweepRow struct {
 	ImagesPerSec float64 `json:"images_per_s"`
 	BaseSeconds  float64 `json:"baseline_seconds"` // the unpruned model, timed alternately with this one
 	Speedup      float64 `json:"speedup"`
-	Params       int     `json:"params"`
-	Weights      int     `json:"weights"`
-	MACs         int     `json:"macs"`
-	MACReduction float64 `json:"mac_reduction"`
-	Bytes        int     `json:"bytes"`
-	Link         string  `json:"link"`
-	Notes        string  `json:"notes"`
+	// CPU time of the process during the evaluation (user + system, /proc/self/stat, 10 ms ticks;
+	// 0 where unavailable): unlike wall time it barely moves when other processes load the machine.
+	CPUSeconds     float64 `json:"cpu_seconds"`
+	BaseCPUSeconds float64 `json:"baseline_cpu_seconds"`
+	CPUSpeedup     float64 `json:"cpu_speedup"`
+	Params         int     `json:"params"`
+	Weights        int     `json:"weights"`
+	MACs           int     `json:"macs"`
+	MACReduction   float64 `json:"mac_reduction"`
+	Bytes          int     `json:"bytes"`
+	Link           string  `json:"link"`
+	Notes          string  `json:"notes"`
 }
 
 // sweepReport is sweep.json.
@@ -178,7 +183,7 @@ func runSweep(args []string) error {
 	}
 	eval.Run(baseEngine, set, th, nil) // warm-up
 	rep := sweepReport{Weights: *weights, Split: d.split, Offset: d.offset, Images: set.Len(), Threads: th, Repeat: *repeat, Seed: *seed, Calib: *calib}
-	var baseSecs []float64
+	var baseSecs, baseCPU []float64
 	total := len(ms) * len(rs) * len(vs)
 	start := time.Now()
 	for _, m := range ms {
@@ -198,9 +203,11 @@ func runSweep(args []string) error {
 					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
 				}
 				baseSecs = append(baseSecs, bs...)
+				baseCPU = append(baseCPU, row.BaseCPUSeconds)
 				rep.Rows = append(rep.Rows, row)
-				fmt.Fprintf(os.Stderr, "[%d/%d %s] method %d ratio %.2f %-28s accuracy %6.2f%%  %.3f s (unpruned %.3f s, %.2f×)  MACs ÷%.2f\n",
-					len(rep.Rows), total, time.Since(start).Round(time.Second), m, r, row.Variant, row.Accuracy, row.Seconds, row.BaseSeconds, row.Speedup, row.MACReduction)
+				fmt.Fprintf(os.Stderr, "[%d/%d %s] method %d ratio %.2f %-28s accuracy %6.2f%%  %.3f s (unpruned %.3f s, %.2f×; CPU %.2f×)  MACs ÷%.2f\n",
+					len(rep.Rows), total, time.Since(start).Round(time.Second), m, r, row.Variant, row.Accuracy, row.Seconds, row.BaseSeconds, row.Speedup,
+					row.CPUSpeedup, row.MACReduction)
 			}
 		}
 	}
@@ -209,6 +216,7 @@ func runSweep(args []string) error {
 	rep.Baseline = sweepRow{Variant: "unpruned", Accuracy: b.Accuracy(), Correct: b.Correct, Images: b.Images, Seconds: median(baseSecs),
 		Params: ct.Params, Weights: ct.Weights, MACs: ct.MACs, MACReduction: 1, Bytes: ct.Bytes, Speedup: 1}
 	rep.Baseline.BaseSeconds = rep.Baseline.Seconds
+	rep.Baseline.CPUSeconds, rep.Baseline.BaseCPUSeconds, rep.Baseline.CPUSpeedup = median(baseCPU), median(baseCPU), 1
 	rep.Baseline.ImagesPerSec = float64(b.Images) / rep.Baseline.Seconds
 	if err := writeSweep(*out, &rep, ms, vs); err != nil {
 		return err
@@ -230,14 +238,17 @@ func sweepOne(orig *resnet.Net, baseEngine *resnet.Engine, plan *prune.Plan, s p
 		return sweepRow{}, nil, err
 	}
 	var r *eval.Result
-	var secs, base []float64
+	var secs, base, cpu, baseCPU []float64
 	for range repeat {
+		c0 := cpuSeconds()
 		ri := eval.Run(e, set, th, nil)
+		c1 := cpuSeconds()
 		if r == nil {
 			r = ri
 		}
 		secs = append(secs, ri.Seconds)
 		base = append(base, eval.Run(baseEngine, set, th, nil).Seconds)
+		cpu, baseCPU = append(cpu, c1-c0), append(baseCPU, cpuSeconds()-c1)
 	}
 	tot := p.layers[len(p.layers)-1]
 	ct := orig.Count()
@@ -246,6 +257,10 @@ func sweepOne(orig *resnet.Net, baseEngine *resnet.Engine, plan *prune.Plan, s p
 		Bytes: tot.Bytes, Link: link(&s, d), Notes: strings.Join(p.notes, "; ")}
 	row.ImagesPerSec = float64(row.Images) / row.Seconds
 	row.Speedup = row.BaseSeconds / row.Seconds
+	row.CPUSeconds, row.BaseCPUSeconds = median(cpu), median(baseCPU)
+	if row.CPUSeconds > 0 {
+		row.CPUSpeedup = row.BaseCPUSeconds / row.CPUSeconds
+	}
 	row.MACReduction = float64(ct.MACs) / float64(row.MACs)
 	return row, base, nil
 }
@@ -265,7 +280,7 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 	}
 	w := csv.NewWriter(f)
 	w.Write([]string{"method", "ratio", "variant", "accuracy", "correct", "images", "seconds", "images_per_s", "baseline_seconds",
-		"speedup", "params", "weights", "macs", "mac_reduction", "bytes", "link", "notes"})
+		"speedup", "cpu_seconds", "baseline_cpu_seconds", "cpu_speedup", "params", "weights", "macs", "mac_reduction", "bytes", "link", "notes"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, r := range append([]sweepRow{rep.Baseline}, rep.Rows...) {
 		method := strconv.Itoa(r.Method)
@@ -273,7 +288,7 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			method = ""
 		}
 		w.Write([]string{method, ff(r.Ratio), r.Variant, ff(r.Accuracy), strconv.Itoa(r.Correct), strconv.Itoa(r.Images), ff(r.Seconds),
-			ff(r.ImagesPerSec), ff(r.BaseSeconds), ff(r.Speedup), strconv.Itoa(r.Params), strconv.Itoa(r.Weights), strconv.Itoa(r.MACs),
+			ff(r.ImagesPerSec), ff(r.BaseSeconds), ff(r.Speedup), ff(r.CPUSeconds), ff(r.BaseCPUSeconds), ff(r.CPUSpeedup), strconv.Itoa(r.Params), strconv.Itoa(r.Weights), strconv.Itoa(r.MACs),
 			ff(r.MACReduction), strconv.Itoa(r.Bytes), r.Link, r.Notes})
 	}
 	w.Flush()
@@ -369,4 +384,28 @@ func medianOf(rows []sweepRow, m prune.Method, r float64) float64 {
 		}
 	}
 	return median(s)
+}
+
+// cpuSeconds returns this process's user + system CPU time from /proc/self/stat (fields 14 and 15,
+// in clock ticks of 1/100 s), or 0 where that file does not exist.
+func cpuSeconds() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')') // the command name may contain spaces
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	k, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return (u + k) / 100
 }
