@@ -51,6 +51,8 @@ type Game struct {
 	playing bool
 	dirty   bool
 	bounds  [4]float64 // min x, min y, max x, max y of points and centroids
+	frame   int
+	size    [2]int
 }
 
 const framesPerStep = 36
@@ -81,12 +83,14 @@ func (g *Game) Update() error {
 func (g *Game) Draw(screen *ebiten.Image) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.dirty {
+	w, h := screen.Bounds().Dx(), screen.Bounds().Dy()
+	g.frame++
+	if !g.dirty && g.size == [2]int{w, h} && g.frame%30 != 0 {
 		return // the screen keeps its last frame (SetScreenClearedEveryFrame(false))
 	}
-	g.dirty = false
+	g.dirty, g.size = false, [2]int{w, h}
 	screen.Fill(color.RGBA{250, 250, 247, 255})
-	w, h := screen.Bounds().Dx(), screen.Bounds().Dy()
+	vector.DrawFilledRect(screen, 0, 0, float32(w), 20*float32(ebiten.Monitor().DeviceScaleFactor()), color.RGBA{43, 49, 56, 255}, false)
 	if g.a == nil || len(g.a.Steps) == 0 {
 		ebitenutil.DebugPrintAt(screen, "waiting for a layer…", 10, 10)
 		return

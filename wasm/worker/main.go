@@ -33,16 +33,52 @@ type worker struct {
 	mu     sync.Mutex
 	latest int // newest generation seen
 
-	s        *demo.Session
-	origE    *resnet.Engine
-	pruned   *demo.Pruned // the last run this worker pruned (plan for layer views)
-	prunedE  *resnet.Engine
-	netBytes []byte // the bytes prunedE was compiled from
+	s         *demo.Session
+	origE     *resnet.Engine
+	pruned    *demo.Pruned // the last run this worker pruned (plan for layer views)
+	prunedE   *resnet.Engine
+	prunedNet *resnet.Net
+	netBytes  []byte // the bytes prunedE was compiled from
+	origTimes map[string]float64
+}
+
+// orig returns the original network's engine, compiled on first use.
+func (w *worker) orig() (*resnet.Engine, error) {
+	if w.origE == nil {
+		e, err := resnet.Compile(w.s.Orig)
+		if err != nil {
+			return nil, err
+		}
+		w.origE = e
+	}
+	return w.origE, nil
+}
+
+// usePruned makes b (a serialised pruned network) the one evaluated, unless it already is.
+func (w *worker) usePruned(b []byte) error {
+	if w.prunedE != nil && string(b) == string(w.netBytes) {
+		return nil
+	}
+	n, err := demo.LoadNet(b)
+	if err != nil {
+		return err
+	}
+	e, err := resnet.Compile(n)
+	if err != nil {
+		return err
+	}
+	w.prunedE, w.prunedNet, w.netBytes = e, n, b
+	return nil
 }
 
 var self = js.Global()
 
+var boot float64
+
 func main() {
+	if t := self.Get("rpStarted"); t.Type() == js.TypeNumber {
+		boot = self.Get("performance").Call("now").Float() - t.Float()
+	}
 	w := &worker{}
 	jobs := make(chan message, 256)
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -70,13 +106,19 @@ func main() {
 		self.Set("rpPending", js.Undefined())
 	}
 	for m := range jobs {
-		if m.op != proto.OpInit && m.op != proto.OpClassify && w.stale(m.job.Gen) {
+		if cancellable(m) && w.stale(m.job.Gen) {
 			continue
 		}
 		if err := w.handle(m); err != nil {
 			post(proto.OpError, proto.Error{Gen: m.job.Gen, Op: m.op, Msg: err.Error()}, nil)
 		}
 	}
+}
+
+// cancellable reports whether a newer generation makes m useless: not for init, classify and
+// the original network's evaluation (its results are kept whatever the settings).
+func cancellable(m message) bool {
+	return m.op != proto.OpInit && m.op != proto.OpClassify && !(m.op == proto.OpEval && m.job.Net == "orig")
 }
 
 func (w *worker) stale(gen int) bool {
@@ -98,23 +140,24 @@ func (w *worker) handle(m message) error {
 	}
 	switch m.op {
 	case proto.OpInit:
-		if len(m.bin) < 2 {
-			return fmt.Errorf("init needs weights and the test pack")
+		// bin: weights[, test pack[, train pack]]. The view worker gets only the weights: it must
+		// answer its first layer job quickly, and V8 runs code slowly until it has tiered it up.
+		if len(m.bin) < 1 {
+			return fmt.Errorf("init needs the weights")
 		}
-		var train []byte
+		var test, train []byte
+		if len(m.bin) > 1 {
+			test = m.bin[1]
+		}
 		if len(m.bin) > 2 {
 			train = m.bin[2]
 		}
-		s, err := demo.NewSession(m.bin[0], m.bin[1], train)
+		s, err := demo.NewSession(m.bin[0], test, train)
 		if err != nil {
 			return err
 		}
-		e, err := resnet.Compile(s.Orig)
-		if err != nil {
-			return err
-		}
-		w.s, w.origE = s, e
-		post(proto.OpReady, proto.Ready{Arch: string(s.Orig.Arch), Convs: s.Convs, Test: s.Test.Len(), Train: s.Train.Len(), Ms: ms(start)}, nil)
+		w.s = s
+		post(proto.OpReady, proto.Ready{Arch: string(s.Orig.Arch), Convs: s.Convs, Test: s.Test.Len(), Train: s.Train.Len(), Ms: ms(start), Boot: boot}, nil)
 	case proto.OpLayer:
 		st, err := parse(j.Hash)
 		if err != nil {
@@ -152,7 +195,7 @@ func (w *worker) handle(m message) error {
 		if w.prunedE, err = resnet.Compile(p.Net); err != nil {
 			return err
 		}
-		w.netBytes = b
+		w.prunedNet, w.netBytes = p.Net, b
 		out := proto.Pruned{Gen: j.Gen, Notes: p.Notes, Blocks: p.Blocks, Ms: ms(start)}
 		for _, l := range p.Layers {
 			out.Layers = append(out.Layers, proto.LayerRow(l))
@@ -165,17 +208,15 @@ func (w *worker) handle(m message) error {
 		}
 		post(proto.OpPrune, out, [][]byte{b})
 	case proto.OpEval:
-		e := w.origE
+		e, err := w.orig()
+		if err != nil {
+			return err
+		}
 		if j.Net != "orig" {
-			if len(m.bin) > 0 && string(m.bin[0]) != string(w.netBytes) {
-				n, err := demo.LoadNet(m.bin[0])
-				if err != nil {
+			if len(m.bin) > 0 {
+				if err := w.usePruned(m.bin[0]); err != nil {
 					return err
 				}
-				if w.prunedE, err = resnet.Compile(n); err != nil {
-					return err
-				}
-				w.netBytes = m.bin[0]
 			}
 			if w.prunedE == nil {
 				return fmt.Errorf("no pruned network to evaluate")
@@ -194,7 +235,7 @@ func (w *worker) handle(m message) error {
 			}
 			post(op, proto.Progress{Gen: j.Gen, Net: j.Net, First: first, Preds: preds, Logits: logits, Ms: ms(start), Done: done}, nil)
 			yield()
-			return !w.stale(j.Gen)
+			return !cancellable(m) || !w.stale(j.Gen)
 		})
 		if finished && j.Count == 0 {
 			post(proto.OpEvalDone, proto.Progress{Gen: j.Gen, Net: j.Net, Ms: ms(start)}, nil)
@@ -203,7 +244,16 @@ func (w *worker) handle(m message) error {
 		if len(m.bin) < 1 {
 			return fmt.Errorf("classify needs the pixels")
 		}
-		o, err := demo.Classify(w.origE, m.bin[0])
+		if len(m.bin) > 1 {
+			if err := w.usePruned(m.bin[1]); err != nil {
+				return err
+			}
+		}
+		oe, err := w.orig()
+		if err != nil {
+			return err
+		}
+		o, err := demo.Classify(oe, m.bin[0])
 		if err != nil {
 			return err
 		}
@@ -215,15 +265,22 @@ func (w *worker) handle(m message) error {
 		}
 		post(proto.OpClassify, out, nil)
 	case proto.OpTiming:
-		if w.pruned == nil {
+		if len(m.bin) > 0 {
+			if err := w.usePruned(m.bin[0]); err != nil {
+				return err
+			}
+		}
+		if w.prunedNet == nil {
 			return fmt.Errorf("nothing pruned yet")
 		}
-		t := proto.Timing{Gen: j.Gen, Orig: demo.LayerTimes(w.s.Orig, 8, 2)}
-		yield()
+		if w.origTimes == nil {
+			w.origTimes = demo.LayerTimes(w.s.Orig, 8, 2)
+			yield()
+		}
 		if w.stale(j.Gen) {
 			return nil
 		}
-		t.Pruned = demo.LayerTimes(w.pruned.Net, 8, 2)
+		t := proto.Timing{Gen: j.Gen, Orig: w.origTimes, Pruned: demo.LayerTimes(w.prunedNet, 8, 2)}
 		post(proto.OpTiming, t, nil)
 	default:
 		return fmt.Errorf("unknown op %q", m.op)

@@ -56,17 +56,19 @@ func NetBytes(n *resnet.Net) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// NewSession parses the weights and the pack (raw CIFAR-10 records; train may be empty).
+// NewSession parses the weights and the pack (raw CIFAR-10 records; either may be empty, for a
+// worker that only describes layers).
 func NewSession(weights, test, train []byte) (*Session, error) {
 	n, err := LoadNet(weights)
 	if err != nil {
 		return nil, fmt.Errorf("weights: %w", err)
 	}
-	ts, err := cifar.ParseBytes(test, "test.bin")
-	if err != nil {
-		return nil, err
+	s := &Session{Orig: n, Test: &cifar.Set{}, Train: &cifar.Set{}}
+	if len(test) > 0 {
+		if s.Test, err = cifar.ParseBytes(test, "test.bin"); err != nil {
+			return nil, err
+		}
 	}
-	s := &Session{Orig: n, Test: ts, Train: &cifar.Set{}}
 	if len(train) > 0 {
 		if s.Train, err = cifar.ParseBytes(train, "train.bin"); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
 // ReadRecords returns the first n raw records (label byte + 3,072 pixel bytes each) of a CIFAR-10
@@ -26,3 +27,15 @@ func ReadRecords(path string, n int) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// LoadNetFile reads a safetensors file into a Net (the site builder checks the weights it ships).
+func LoadNetFile(path string) (*resnet.Net, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return LoadNet(b)
+}
+
+// DefaultWeights is the project's trained model, relative to the repository root (and to the site).
+const DefaultWeights = "weights/resnet20.safetensors"

@@ -30,6 +30,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 		}
 	}
 	kernels := sp.Variant.Kernels
+	var cent64 []float64 // the centroids before rounding to float32
 	x := make([]float64, len(c.W))
 	for i, w := range c.W {
 		x[i] = float64(w)
@@ -45,7 +46,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	if lp != nil {
 		v.Clustered, v.Unchanged, v.Clusters, seed = true, lp.Unchanged, lp.K, lp.Seed
 		if !lp.Unchanged {
-			v.Labels = lp.Labels
+			v.Labels, cent64 = lp.Labels, lp.Centroids
 			v.Centroids = f32(lp.Centroids)
 			v.Hash = fmt.Sprintf("%016x", lp.Hash)
 		}
@@ -79,9 +80,6 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 		}
 		v.Centroids = f32(x)
 	}
-	if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
-		v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
-	}
 
 	// The animation: the same K-Means (same points, k, seed, options), with its history recorded,
 	// on the PCA space the variant clusters in, projected on the first two components.
@@ -96,6 +94,9 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	v.Explain2 = explained
 	v.Points2 = pad2(y2, n, min(2, d, n))
 	if v.Unchanged {
+		if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
+			v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
+		}
 		v.Steps = []Step2{{Labels: v.Labels, Centroids2: v.Points2}}
 		v.AnimSame = true
 		return v, nil
@@ -113,14 +114,24 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	}
 	if v.Labels == nil { // illustration: this run is the clustering
 		v.Labels = r.Labels
-		if pcaD == 0 {
-			v.Centroids = f32(r.Centroids)
-		} else {
-			v.Centroids = f32(memberMeans(x, n, d, r.Labels, v.Clusters))
+		cent64 = r.Centroids
+		if pcaD > 0 {
+			cent64 = memberMeans(x, n, d, r.Labels, v.Clusters)
 		}
+		v.Centroids = f32(cent64)
 		v.Hash = fmt.Sprintf("%016x", kmeans.Hash(r))
 	}
 	v.AnimSame = fmt.Sprintf("%016x", kmeans.Hash(r)) == v.Hash
+	if sp.Method == prune.Removal && ci.Role == "conv1" && v.Clustered {
+		if pruned == nil {
+			// Which filter survives in each cluster is prune.Apply's decision: apply a plan that
+			// clusters only this layer (the others left as they are) and read it back.
+			if pruned, err = s.applyOne(sp, ci, x, v, cent64); err != nil {
+				return nil, err
+			}
+		}
+		v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
+	}
 	for _, st := range r.History {
 		c2 := make([]float64, v.Clusters*2)
 		for j := range v.Clusters {
@@ -276,4 +287,23 @@ func Diagrams(orig *resnet.Net, plan *prune.Plan, pruned *resnet.Net) []BlockDia
 		out[i] = d
 	}
 	return out
+}
+
+// applyOne builds the network that method 2 gives when only layer ci (conv1 of its block) is
+// clustered as in v, every other block's conv1 being left unchanged.
+func (s *Session) applyOne(sp prune.Spec, ci ConvInfo, x []float64, v *LayerView, centroids []float64) (*resnet.Net, error) {
+	plan := &prune.Plan{Method: sp.Method, Ratio: sp.Ratio, Seed: sp.Seed, PCA: sp.Variant.PCA, Kernels: sp.Variant.Kernels}
+	for _, c := range s.Convs {
+		if c.Role != "conv1" {
+			continue
+		}
+		n, d := c.Cout, c.Cin*c.K*c.K
+		lp := prune.LayerPlan{Name: c.Name, Conv: c.Index, Block: c.Block, Role: prune.Conv1, N: n, D: d, K: n, Unchanged: true}
+		if c.Name == ci.Name {
+			lp.Unchanged, lp.K, lp.Points, lp.Labels, lp.Centroids = false, v.Clusters, x, v.Labels, centroids
+		}
+		plan.Layers = append(plan.Layers, lp)
+	}
+	net, _, err := prune.Apply(s.Orig, plan, sp.Variant)
+	return net, err
 }

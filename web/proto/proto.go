@@ -39,7 +39,8 @@ type Ready struct {
 	Convs []ConvInfo `json:"convs"`
 	Test  int        `json:"test"`
 	Train int        `json:"train"`
-	Ms    float64    `json:"ms"`
+	Ms    float64    `json:"ms"`   // the init job
+	Boot  float64    `json:"boot"` // from receiving the module to the Go program's main
 }
 
 // Error reports a failure (of job Gen, or of the worker when Gen is 0).

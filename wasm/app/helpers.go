@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Small formatting helpers of root.vugu.
+
+// AppClass hides the explanatory texts' space when explain=false.
+func (c *Root) AppClass() string {
+	if !c.S.Explain {
+		return "app no-explain"
+	}
+	return "app"
+}
+
+// SeedText is the seed input's value.
+func (c *Root) SeedText() string { return strconv.FormatUint(c.S.Seed, 10) }
+
+// DiagramViewBox is the SVG's viewBox.
+func (c *Root) DiagramViewBox() string {
+	if c.Diagram == nil {
+		return "0 0 10 10"
+	}
+	return fmt.Sprintf("0 0 %.0f %.0f", c.Diagram.Width, c.Diagram.Height)
+}
+
+// DiagramLabel describes the diagram for screen readers.
+func (c *Root) DiagramLabel() string {
+	if c.Diagram == nil {
+		return ""
+	}
+	return fmt.Sprintf("block %s: %d channels removed, %d kept", c.DiagramBlock(), c.Diagram.Removed, c.Diagram.Kept)
+}
+
+// Dash is a line's stroke-dasharray.
+func (c *Root) Dash(d bool) string {
+	if d {
+		return "3 3"
+	}
+	return "none"
+}
+
+// Bold is a text's font-weight.
+func (c *Root) Bold(b bool) string {
+	if b {
+		return "bold"
+	}
+	return "normal"
+}
+
+// EvalFraction is the evaluation's progress, 0…1.
+func (c *Root) EvalFraction() string {
+	if c.Cur == nil || c.Cur.Count == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(c.Cur.Done)/float64(c.Cur.Count), 'f', 3, 64)
+}
+
+// RowClass marks the table's changed, selected and total rows.
+func (c *Root) RowClass(r TableRow) string {
+	cls := ""
+	if r.Changed {
+		cls += " changed"
+	}
+	if r.Selected {
+		cls += " selected"
+	}
+	if r.Total {
+		cls += " total"
+	}
+	return cls
+}
+
+// SampleTitle is a sample's tooltip.
+func (c *Root) SampleTitle(s Sample) string {
+	return fmt.Sprintf("test image %d, a %s: original says %s, pruned says %s", s.Index, s.Label, s.OrigPred, s.PrunPred)
+}
+
+// PredText shows both answers compactly.
+func (c *Root) PredText(s Sample) string {
+	if s.OrigPred == s.PrunPred {
+		return s.PrunPred
+	}
+	return s.OrigPred + " → " + s.PrunPred
+}
+
+// CountText is "correct/evaluated" of the pruned network.
+func (c *Root) CountText() string {
+	if c.Cur == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", c.Cur.Correct, c.Cur.Done)
+}
+
+// FinishedText is "true" once the pruned network's evaluation of the current settings is complete.
+func (c *Root) FinishedText() string {
+	return strconv.FormatBool(c.Cur != nil && c.Cur.Finished && c.Cur.Gen == c.gen)
+}
+
+// TogglePlay plays or pauses the animation.
+func (c *Root) TogglePlay() {
+	if c.animPlaying {
+		c.AnimCmd("pause")
+	} else {
+		c.AnimCmd("play")
+	}
+}
+
+// PlayLabel is the play/pause button's label.
+func (c *Root) PlayLabel() string {
+	if c.animPlaying {
+		return "❚❚ pause"
+	}
+	return "▶ play"
+}

@@ -1,0 +1,15 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+// main exists so that the package builds (and its logic is tested) natively; the page only runs
+// in a browser.
+func main() {
+	fmt.Fprintln(os.Stderr, "app: the demo page runs in a browser: make serve")
+	os.Exit(2)
+}

@@ -1,0 +1,44 @@
+//go:build js && wasm
+
+// Command app is the demo page: a vugu component tree (root.vugu, generated into root_gen.go by
+// `make vugugen`) mounted on #app. Its state lives in the URL hash (package web/state); all
+// computation happens in Web Workers running wasm/worker.
+package main
+
+import (
+	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/domrender"
+	js "github.com/vugu/vugu/js"
+)
+
+func main() {
+	renderer, err := domrender.New("#app")
+	if err != nil {
+		panic(err)
+	}
+	defer renderer.Release()
+	env := renderer.EventEnv()
+	buildEnv, err := vugu.NewBuildEnv(env)
+	if err != nil {
+		panic(err)
+	}
+	root := &Root{Selected: -1}
+	b := newBrowser(root, env)
+	root.host = b
+	root.LoadHash(js.Global().Get("location").Get("hash").String())
+	b.start()
+	for ok := true; ok; ok = renderer.EventWait() {
+		env.Lock()
+		res := buildEnv.RunBuild(root)
+		env.UnlockOnly()
+		if err := renderer.Render(res); err != nil {
+			panic(err)
+		}
+		// The loading screen goes once the filters are on screen.
+		if !root.FirstRenderDone && len(root.Filters) > 0 {
+			root.FirstRenderDone = true
+			b.FirstRender()
+		}
+		b.ensureAnim()
+	}
+}

@@ -1,0 +1,857 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vugu/vugu"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
+	"github.com/resnet20-pruning/resnet20-pruning/web/state"
+	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
+)
+
+// ClassNames are CIFAR-10's classes, by label.
+var ClassNames = [10]string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
+
+// SampleCount is the number of test images in the sample grid.
+const SampleCount = 24
+
+// Root is the page. Its fields are what root.vugu shows; the host (host.go) connects it to the
+// browser: URL hash, workers, clipboard, the animation iframe.
+type Root struct {
+	S        state.State
+	Problems []string // what the URL hash had wrong (shown as a notice, as text)
+	Error    string   // the last worker error
+
+	// Model and data, once the workers are ready.
+	Ready       bool
+	Arch        string
+	Convs       []proto.ConvInfo
+	TestN       int
+	TrainN      int
+	WeightsName string
+	testPack    []byte // raw CIFAR records of the pack (labels and thumbnails)
+
+	viewReady bool   // the view worker answered init
+	gen       int    // run generation: a new run cancels the workers' older jobs
+	runKey    string // state.RunKey of the current run
+
+	// The layer view (filter grid, cluster view).
+	View        *proto.LayerView
+	Filters     []Cell
+	Centroids   []Cell
+	LayerMs     float64
+	viewKey     string
+	layerPosted string
+
+	// The pruned network and its evaluation.
+	Pruned      *proto.Pruned
+	Diagram     *viz.Diagram
+	Table       []TableRow
+	netBytes    []byte
+	Timing      *proto.Timing
+	Cur         *EvalRun // the pruned network on the state's images
+	Orig        *EvalRun // the original network on the whole pack (baseline, predictions)
+	Samples     []Sample
+	Selected    int // sample shown in detail (-1 = none)
+	Upload      *Upload
+	Copied      string
+	AnimState   string
+	animPlaying bool
+
+	FirstRenderDone bool
+	host            host
+}
+
+// Cell is one heatmap of the filter grid or of the centroid row.
+type Cell struct {
+	Src, Border, Title, Class, Caption string
+}
+
+// TableRow is one row of the per-layer table.
+type TableRow struct {
+	Name, Channels, Weights, MACs, Ms string
+	Changed, Total, Selected          bool
+}
+
+// Sample is one image of the sample grid.
+type Sample struct {
+	Index              int
+	Src, Label         string
+	OrigPred, PrunPred string
+	Disagree, Wrong    bool
+	Pending            bool
+}
+
+// Upload is the user's own picture and both networks' answers.
+type Upload struct {
+	Src, Error  string
+	Orig, Prune []Guess
+	pixels      []byte
+}
+
+// Guess is one line of a top-5 list.
+type Guess struct {
+	Class string
+	Prob  string
+	Width string // CSS width of the probability bar
+}
+
+// EvalRun accumulates one evaluation that the workers stream in.
+type EvalRun struct {
+	Gen          int
+	Net          string
+	Start, Count int
+	Preds        []int // -1 until known
+	Logits       []float32
+	Done         int
+	Correct      int
+	Began        float64 // host time (ms) when the jobs were posted
+	Elapsed      float64 // ms until the last batch arrived
+	Finished     bool
+}
+
+// Accuracy returns the percentage of correct predictions so far and its 95% Wilson interval.
+func (e *EvalRun) Accuracy() (acc, lo, hi float64) {
+	if e == nil || e.Done == 0 {
+		return 0, 0, 100
+	}
+	acc = 100 * float64(e.Correct) / float64(e.Done)
+	lo, hi = wilson(e.Correct, e.Done)
+	return acc, lo, hi
+}
+
+// ImagesPerSecond is the throughput of all workers together, as the page sees it.
+func (e *EvalRun) ImagesPerSecond() float64 {
+	if e == nil || e.Elapsed <= 0 {
+		return 0
+	}
+	return float64(e.Done) / (e.Elapsed / 1000)
+}
+
+func wilson(k, n int) (lo, hi float64) {
+	const z = 1.959963984540054
+	p, nn := float64(k)/float64(n), float64(n)
+	den := 1 + z*z/nn
+	c := (p + z*z/(2*nn)) / den
+	h := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn)) / den
+	return 100 * math.Max(0, c-h), 100 * math.Min(1, c+h)
+}
+
+// ---- Settings and the URL hash ----
+
+// LoadHash reads the settings from the URL hash (on start and on hashchange).
+func (c *Root) LoadHash(h string) {
+	st, probs := state.Parse(h)
+	c.Problems = c.Problems[:0]
+	for _, p := range probs {
+		c.Problems = append(c.Problems, p.String())
+	}
+	c.S = st
+	c.checkLayer()
+	c.apply(false)
+}
+
+// checkLayer falls back to the default layer when the model has no layer of that name.
+func (c *Root) checkLayer() { c.checkLayerNames() }
+
+func (c *Root) checkLayerNames() {
+	if len(c.Convs) == 0 {
+		return
+	}
+	for _, cv := range c.Convs {
+		if cv.Name == c.S.Layer {
+			return
+		}
+	}
+	def := state.Default().Layer
+	if len(c.Convs) > 1 {
+		def = c.Convs[1].Name // the first block's conv1, whatever the variant's names
+	}
+	c.Problems = append(c.Problems, fmt.Sprintf("layer=%q: this model has no such layer; showing %s", c.S.Layer, def))
+	c.S.Layer = def
+}
+
+// apply writes the hash (unless it came from it) and starts what the change needs.
+func (c *Root) apply(writeHash bool) {
+	if writeHash && c.host != nil {
+		c.host.SetHash(c.S.Hash())
+	}
+	if !c.Ready {
+		if c.viewReady {
+			c.requestLayer()
+		}
+		return
+	}
+	if k := c.S.RunKey(); k != c.runKey {
+		c.runKey = k
+		c.startRun()
+	}
+	c.requestLayer()
+	c.refreshTable()
+	c.refreshDiagram()
+}
+
+// Hidden reports whether a control is hidden by NAME_hide=true.
+func (c *Root) Hidden(key string) bool { return c.S.Hide[key] }
+
+// Field returns a setting's label (from the one declaration in web/state).
+func (c *Root) Label(key string) string {
+	f, _ := state.FieldByKey(key)
+	return f.Label
+}
+
+// Event handlers of the controls. Each changes one setting, then apply.
+
+func (c *Root) SetMethod(m int) {
+	c.S.Method = m
+	if m == 2 {
+		c.S.Kernels = false
+	} else {
+		c.S.Merge = false
+	}
+	c.apply(true)
+}
+
+func (c *Root) OnRatio(e vugu.DOMEvent) {
+	if v, err := strconv.ParseFloat(e.PropString("target", "value"), 64); err == nil && v >= 0 && v <= state.MaxRatio {
+		c.S.Ratio = math.Round(v*100) / 100
+		c.apply(true)
+	}
+}
+
+func (c *Root) OnSeed(e vugu.DOMEvent) {
+	if v, err := strconv.ParseUint(strings.TrimSpace(e.PropString("target", "value")), 10, 64); err == nil {
+		c.S.Seed = v
+		c.apply(true)
+	}
+}
+
+func (c *Root) OnLimit(e vugu.DOMEvent) {
+	if v, err := strconv.Atoi(e.PropString("target", "value")); err == nil && v >= 1 && c.S.Offset+v <= state.TestImages {
+		c.S.Limit = v
+		c.apply(true)
+	}
+}
+
+func (c *Root) OnLayer(e vugu.DOMEvent) {
+	c.S.Layer = e.PropString("target", "value")
+	c.checkLayer()
+	c.apply(true)
+}
+
+func (c *Root) OnRep(e vugu.DOMEvent) {
+	v := e.PropString("target", "value")
+	if v == "centroid" || v == "norm" || v == "closest" {
+		c.S.Rep = v
+		c.apply(true)
+	}
+}
+
+// Toggle flips a boolean setting (the variant and repair toggles).
+func (c *Root) Toggle(key string) {
+	s := &c.S
+	calib := min(state.CalibImages, max(c.TrainN, 1))
+	switch key {
+	case "variant":
+		s.Study = !s.Study
+	case "pca":
+		if s.PCA > 0 {
+			s.PCA = 0
+		} else {
+			s.PCA = 8
+		}
+	case "kernels":
+		s.Kernels = !s.Kernels && s.Method == 1
+	case "recal":
+		if s.Recal > 0 {
+			s.Recal = 0
+		} else {
+			s.Recal = calib
+		}
+	case "merge":
+		s.Merge = !s.Merge && s.Method == 2
+	case "refit":
+		if s.Refit > 0 {
+			s.Refit, s.Comp, s.FC = 0, false, false
+		} else {
+			s.Refit = calib
+		}
+	case "comp":
+		s.Comp = !s.Comp && s.Refit > 0
+	case "fc":
+		s.FC = !s.FC && s.Refit > 0
+	}
+	c.apply(true)
+}
+
+// On reports a toggle's state.
+func (c *Root) On(key string) bool {
+	s := &c.S
+	switch key {
+	case "variant":
+		return s.Study
+	case "pca":
+		return s.PCA > 0
+	case "kernels":
+		return s.Kernels
+	case "recal":
+		return s.Recal > 0
+	case "merge":
+		return s.Merge
+	case "refit":
+		return s.Refit > 0
+	case "comp":
+		return s.Comp
+	case "fc":
+		return s.FC
+	}
+	return false
+}
+
+// Disabled reports toggles that do not apply to the current method or settings.
+func (c *Root) Disabled(key string) bool {
+	switch key {
+	case "kernels":
+		return c.S.Method != 1
+	case "merge":
+		return c.S.Method != 2
+	case "comp", "fc":
+		return c.S.Refit == 0
+	case "recal", "refit":
+		return c.TrainN == 0
+	}
+	return false
+}
+
+// Toggles lists the variant and repair toggles in order, with their explanation.
+var Toggles = []struct{ Key, Help string }{
+	{"variant", "keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)"},
+	{"pca", "cluster the filters in the space of their first 8 principal components"},
+	{"kernels", "method 1: cluster single 3×3 kernels instead of whole filters (smaller model, no speed-up)"},
+	{"recal", "adaptive BN: recompute every BatchNorm's statistics from the calibration images"},
+	{"merge", "method 2: fold each removed channel's conv2 weights into its cluster's kept channel"},
+	{"refit", "least-squares refit of every block's conv2 on the calibration images"},
+	{"comp", "the refit also cancels the error left in the shortcut branch"},
+	{"fc", "the refit also refits the final linear layer"},
+}
+
+// RatioText is the slider's value for display.
+func (c *Root) RatioText() string { return strconv.FormatFloat(c.S.Ratio, 'f', 2, 64) }
+
+// LimitOptions are the choices of the number of evaluation images.
+func (c *Root) LimitOptions() []int {
+	opts := []int{100, 200, 500, 1000}
+	have := false
+	for _, o := range opts {
+		have = have || o == c.S.Limit
+	}
+	if !have {
+		opts = append(opts, c.S.Limit)
+		sort.Ints(opts)
+	}
+	out := opts[:0]
+	for _, o := range opts {
+		if c.S.Offset+o <= max(c.TestN, c.S.Limit) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// LayerTitle describes the layer shown.
+func (c *Root) LayerTitle(cv proto.ConvInfo) string {
+	switch cv.Role {
+	case "stem":
+		return "stem conv (" + cv.Name + ")"
+	case "shortcut":
+		return cv.Name + " (1×1 shortcut)"
+	}
+	return cv.Name
+}
+
+// CopyLink copies the page's URL (with the full hash) to the clipboard.
+func (c *Root) CopyLink() {
+	if c.host == nil {
+		return
+	}
+	link := c.host.BaseURL() + c.S.Hash()
+	c.host.Copy(link, func(ok bool) {
+		if ok {
+			c.Copied = "Link copied."
+		} else {
+			c.Copied = "Copy failed: select the address bar and copy it."
+		}
+	})
+}
+
+// CLI is the command that reproduces the run.
+func (c *Root) CLI() string { return "bin/" + c.S.CLI() + " --weights " + c.weightsArg() }
+
+func (c *Root) weightsArg() string {
+	if c.WeightsName == "" {
+		return "W.safetensors"
+	}
+	w := c.WeightsName
+	if i := strings.LastIndex(w, "/"); i >= 0 && !strings.HasPrefix(w, "weights/") {
+		w = w[i+1:]
+	}
+	return w
+}
+
+// ---- Views ----
+
+// setView installs a layer view: heatmaps, centroid row, the animation.
+func (c *Root) setView(v *proto.LayerView) {
+	c.View = v
+	c.Filters = c.Filters[:0]
+	c.Centroids = c.Centroids[:0]
+	if v == nil {
+		return
+	}
+	scale := viz.MaxAbs(v.W)
+	rgb := v.Role == "stem"
+	fl := v.Cin * v.K * v.K
+	kept := map[int]bool{}
+	for _, k := range v.Kept {
+		kept[k] = true
+	}
+	members := map[int]int{}
+	if !v.Kernels {
+		for _, l := range v.Labels {
+			members[l]++
+		}
+	}
+	for f := range v.Cout {
+		w := v.W[f*fl : (f+1)*fl]
+		cell := Cell{Src: viz.DataURL(viz.FilterImage(w, v.Cin, v.K, scale, rgb)), Border: "#bbb", Class: "filter", Caption: strconv.Itoa(f)}
+		title := fmt.Sprintf("filter %d", f)
+		if !v.Kernels && f < len(v.Labels) && !v.Unchanged {
+			l := v.Labels[f]
+			cell.Border = viz.ClusterColor(l)
+			title += fmt.Sprintf(", cluster %d (%d filters)", l, members[l])
+		}
+		if v.Kept != nil && !kept[f] {
+			cell.Border, cell.Class = viz.RemovedColor(), "filter removed"
+			title += ": removed"
+		} else if v.Kept != nil {
+			cell.Class = "filter kept"
+			title += ": kept"
+		}
+		cell.Title = title
+		c.Filters = append(c.Filters, cell)
+	}
+	if !v.Unchanged && len(v.Centroids) > 0 {
+		d := len(v.Centroids) / max(v.Clusters, 1)
+		for j := range v.Clusters {
+			cw := v.Centroids[j*d : (j+1)*d]
+			var src string
+			if v.Kernels {
+				src = viz.DataURL(viz.FilterImage(cw, 1, v.K, scale, false))
+			} else {
+				src = viz.DataURL(viz.FilterImage(cw, v.Cin, v.K, scale, rgb))
+			}
+			c.Centroids = append(c.Centroids, Cell{Src: src, Border: viz.ClusterColor(j), Class: "centroid",
+				Title: fmt.Sprintf("centroid of cluster %d (%d members)", j, members[j]), Caption: "c" + strconv.Itoa(j)})
+		}
+	}
+	c.sendAnim()
+}
+
+// sendAnim hands the view's K-Means history to the ebiten iframe.
+func (c *Root) sendAnim() {
+	v := c.View
+	if v == nil || c.host == nil {
+		return
+	}
+	colors := make([]string, v.Clusters)
+	for j := range colors {
+		colors[j] = viz.ClusterColor(j)
+	}
+	var removed []bool
+	if v.Kept != nil {
+		removed = make([]bool, v.Cout)
+		for i := range removed {
+			removed[i] = true
+		}
+		for _, k := range v.Kept {
+			removed[k] = false
+		}
+	}
+	what := "filters"
+	if v.Kernels {
+		what = "kernels"
+	}
+	b, _ := json.Marshal(map[string]any{"anim": map[string]any{
+		"title":  fmt.Sprintf("%s: %d %s, k=%d", v.Name, len(v.Points2)/2, what, v.Clusters),
+		"points": v.Points2, "steps": v.Steps, "colors": colors, "removed": removed}})
+	c.host.PostAnim(string(b))
+}
+
+// AnimCmd sends play/pause/step/back to the animation.
+func (c *Root) AnimCmd(cmd string) {
+	if c.host != nil {
+		c.host.PostAnim(`{"cmd":"` + cmd + `"}`)
+	}
+}
+
+// OnAnimState records the animation's position (messages from the iframe).
+func (c *Root) OnAnimState(step, steps int, playing bool) {
+	c.animPlaying = playing
+	switch {
+	case steps == 0:
+		c.AnimState = ""
+	case step == 0:
+		c.AnimState = fmt.Sprintf("k-means++ seeding (%d iterations follow)", steps-1)
+	default:
+		c.AnimState = fmt.Sprintf("iteration %d of %d", step, steps-1)
+	}
+}
+
+// AnimPlaying reports whether the animation runs (for the play/pause button).
+func (c *Root) AnimPlaying() bool { return c.animPlaying }
+
+// ViewNote explains what the filter grid shows.
+func (c *Root) ViewNote() string {
+	v := c.View
+	if v == nil {
+		return ""
+	}
+	if v.Note != "" {
+		return v.Note
+	}
+	s := fmt.Sprintf("%d filters of %d×%d×%d clustered into k = int(%d × (1 − %s)) = %d clusters.", v.Cout, v.Cin, v.K, v.K, v.Cout, c.RatioText(), v.Clusters)
+	if v.Kernels {
+		s = fmt.Sprintf("%d kernels of %d×%d clustered into %d shared patterns.", v.N, v.K, v.K, v.Clusters)
+	}
+	if v.Kept != nil {
+		s += fmt.Sprintf(" Method 2 keeps one filter per cluster: %d removed (red).", v.Cout-len(v.Kept))
+	}
+	return s
+}
+
+// refreshDiagram draws the block of the layer shown.
+func (c *Root) refreshDiagram() {
+	c.Diagram = nil
+	if c.Pruned == nil || c.Pruned.Gen != c.gen {
+		return
+	}
+	b := c.blockIndex()
+	if b < 0 || b >= len(c.Pruned.Blocks) {
+		return
+	}
+	d := viz.Block(c.Pruned.Blocks[b])
+	c.Diagram = &d
+}
+
+// blockIndex is the block of the layer shown (the first block for the stem).
+func (c *Root) blockIndex() int {
+	for _, cv := range c.Convs {
+		if cv.Name == c.S.Layer {
+			return max(cv.Block, 0)
+		}
+	}
+	return 0
+}
+
+// DiagramBlock names the block the diagram shows.
+func (c *Root) DiagramBlock() string {
+	b := c.blockIndex()
+	if c.Pruned != nil && b < len(c.Pruned.Blocks) {
+		return c.Pruned.Blocks[b].Block
+	}
+	return ""
+}
+
+// refreshTable builds the per-layer table from the accounting and the timings.
+func (c *Root) refreshTable() {
+	c.Table = c.Table[:0]
+	p := c.Pruned
+	if p == nil || p.Gen != c.gen {
+		return
+	}
+	for i, l := range p.Layers {
+		if i >= len(p.Orig) {
+			break
+		}
+		o := p.Orig[i]
+		r := TableRow{Name: l.Name, Total: l.Name == "total", Selected: l.Name == c.S.Layer}
+		if !r.Total {
+			r.Channels = arrow(strconv.Itoa(o.Cout), strconv.Itoa(l.Cout))
+			if l.Pruned && !l.Unchanged && l.Clusters > 0 && p.Orig[i].Cout == l.Cout {
+				r.Channels += fmt.Sprintf(" (%d shared)", l.Filters)
+			}
+		}
+		r.Weights = arrow(thousands(o.Weights), thousands(l.Weights))
+		r.MACs = arrow(thousands(o.MACs), thousands(l.MACs))
+		r.Changed = o.Weights != l.Weights || o.Cout != l.Cout
+		if t := c.Timing; t != nil && t.Gen == c.gen {
+			if r.Total {
+				var so, sp float64
+				for _, v := range t.Orig {
+					so += v
+				}
+				for _, v := range t.Pruned {
+					sp += v
+				}
+				r.Ms = arrow(fmt.Sprintf("%.3f", so), fmt.Sprintf("%.3f", sp))
+			} else if to, ok := t.Orig[l.Name]; ok {
+				r.Ms = arrow(fmt.Sprintf("%.3f", to), fmt.Sprintf("%.3f", t.Pruned[l.Name]))
+			}
+		}
+		c.Table = append(c.Table, r)
+	}
+}
+
+func arrow(a, b string) string {
+	if a == b {
+		return a
+	}
+	return a + " → " + b
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, ch := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune(',')
+		}
+		b.WriteRune(ch)
+	}
+	return b.String()
+}
+
+// ---- Accuracy panel ----
+
+// AccText is the pruned network's accuracy with its interval, as it streams in.
+func (c *Root) AccText(e *EvalRun) string {
+	if e == nil || e.Done == 0 {
+		return "…"
+	}
+	acc, lo, hi := e.Accuracy()
+	return fmt.Sprintf("%.1f%%", acc) + fmt.Sprintf(" (95%%: %.1f–%.1f)", lo, hi)
+}
+
+// AccShort is just the percentage.
+func (c *Root) AccShort(e *EvalRun) string {
+	if e == nil || e.Done == 0 {
+		return "…"
+	}
+	acc, _, _ := e.Accuracy()
+	return fmt.Sprintf("%.1f%%", acc)
+}
+
+// ProgressText counts the evaluated images.
+func (c *Root) ProgressText(e *EvalRun) string {
+	if e == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d / %d images", e.Done, e.Count)
+}
+
+// SpeedText is the throughput.
+func (c *Root) SpeedText(e *EvalRun) string {
+	if e == nil || e.Done == 0 {
+		return "…"
+	}
+	return fmt.Sprintf("%.0f images/s", e.ImagesPerSecond())
+}
+
+// Speedup compares the pruned network's throughput with the original's (same page, same workers).
+func (c *Root) Speedup() string {
+	if c.Cur == nil || c.Orig == nil || !c.Cur.Finished || !c.Orig.Finished || c.Orig.ImagesPerSecond() == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f×", c.Cur.ImagesPerSecond()/c.Orig.ImagesPerSecond())
+}
+
+// OrigOnRange is the original network's accuracy on the state's images (from the baseline run).
+func (c *Root) OrigOnRange() string {
+	if c.Orig == nil {
+		return "…"
+	}
+	k, n := 0, 0
+	for i := c.S.Offset; i < c.S.Offset+c.S.Limit && i < len(c.Orig.Preds); i++ {
+		if c.Orig.Preds[i] < 0 {
+			return "…"
+		}
+		n++
+		if c.Orig.Preds[i] == c.label(i) {
+			k++
+		}
+	}
+	if n == 0 {
+		return "…"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
+}
+
+// TotalsText summarises params and MACs before and after.
+func (c *Root) TotalsText() string {
+	p := c.Pruned
+	if p == nil || p.Gen != c.gen || len(p.Layers) == 0 || len(p.Orig) == 0 {
+		return ""
+	}
+	l, o := p.Layers[len(p.Layers)-1], p.Orig[len(p.Orig)-1]
+	return fmt.Sprintf("params %s → %s (%.0f%%), MACs %s → %s (%.0f%%)", thousands(o.Params), thousands(l.Params),
+		100*float64(l.Params)/float64(o.Params), thousands(o.MACs), thousands(l.MACs), 100*float64(l.MACs)/float64(o.MACs))
+}
+
+// Busy reports what is being computed.
+func (c *Root) Busy() string {
+	switch {
+	case !c.Ready:
+		return "starting the workers…"
+	case c.Pruned == nil || c.Pruned.Gen != c.gen:
+		return "clustering every layer and pruning…"
+	case c.Cur != nil && !c.Cur.Finished:
+		return "evaluating…"
+	}
+	return ""
+}
+
+// ---- Samples ----
+
+func (c *Root) label(i int) int {
+	o := i * 3073
+	if o < 0 || o >= len(c.testPack) {
+		return -1
+	}
+	return int(c.testPack[o])
+}
+
+func (c *Root) pixels(i int) []byte {
+	o := i*3073 + 1
+	if o < 1 || o+3072 > len(c.testPack) {
+		return nil
+	}
+	return c.testPack[o : o+3072]
+}
+
+// refreshSamples fills the sample grid from the current predictions.
+func (c *Root) refreshSamples() {
+	n := min(SampleCount, c.S.Limit)
+	if len(c.Samples) != n || (n > 0 && c.Samples[0].Index != c.S.Offset) {
+		c.Samples = make([]Sample, n)
+		for k := range c.Samples {
+			i := c.S.Offset + k
+			c.Samples[k] = Sample{Index: i, Src: viz.DataURL(viz.Thumbnail(c.pixels(i))), Label: className(c.label(i))}
+		}
+	}
+	for k := range c.Samples {
+		s := &c.Samples[k]
+		i := s.Index
+		op, pp := -1, -1
+		if c.Orig != nil && i < len(c.Orig.Preds) {
+			op = c.Orig.Preds[i]
+		}
+		if c.Cur != nil && c.Cur.Gen == c.gen && i-c.Cur.Start >= 0 && i-c.Cur.Start < len(c.Cur.Preds) {
+			pp = c.Cur.Preds[i-c.Cur.Start]
+		}
+		s.OrigPred, s.PrunPred = className(op), className(pp)
+		s.Pending = op < 0 || pp < 0
+		s.Disagree = !s.Pending && op != pp
+		s.Wrong = pp >= 0 && pp != c.label(i)
+	}
+}
+
+func className(l int) string {
+	if l < 0 || l >= len(ClassNames) {
+		return "…"
+	}
+	return ClassNames[l]
+}
+
+// SampleClass is a sample tile's CSS class.
+func (c *Root) SampleClass(s Sample) string {
+	cls := "sample"
+	if s.Disagree {
+		cls += " disagree"
+	}
+	if s.Index == c.Selected {
+		cls += " selected"
+	}
+	return cls
+}
+
+// Select shows a sample's top-5 for both networks.
+func (c *Root) Select(i int) {
+	if c.Selected == i {
+		c.Selected = -1
+		return
+	}
+	c.Selected = i
+}
+
+// Top5 returns the top-5 classes of the original ("orig") or pruned network for sample i.
+func (c *Root) Top5(net string, i int) []Guess {
+	var logits []float32
+	switch net {
+	case "orig":
+		if c.Orig != nil && (i+1)*10 <= len(c.Orig.Logits) && c.Orig.Preds[i] >= 0 {
+			logits = c.Orig.Logits[i*10 : (i+1)*10]
+		}
+	default:
+		if e := c.Cur; e != nil {
+			k := i - e.Start
+			if k >= 0 && (k+1)*10 <= len(e.Logits) && e.Preds[k] >= 0 {
+				logits = e.Logits[k*10 : (k+1)*10]
+			}
+		}
+	}
+	return top5(logits)
+}
+
+func top5(logits []float32) []Guess {
+	if len(logits) != 10 {
+		return nil
+	}
+	m := math.Inf(-1)
+	for _, v := range logits {
+		m = math.Max(m, float64(v))
+	}
+	p := make([]float64, 10)
+	var s float64
+	for i, v := range logits {
+		p[i] = math.Exp(float64(v) - m)
+		s += p[i]
+	}
+	idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+	out := make([]Guess, 5)
+	for k := range out {
+		q := p[idx[k]] / s
+		out[k] = Guess{Class: ClassNames[idx[k]], Prob: fmt.Sprintf("%.1f%%", 100*q), Width: fmt.Sprintf("width:%.0f%%", 100*q)}
+	}
+	return out
+}
+
+// SelectedLabel names the selected sample's true class.
+func (c *Root) SelectedLabel() string {
+	return fmt.Sprintf("test image %d: %s", c.Selected, className(c.label(c.Selected)))
+}
+
+// OnUpload classifies the user's picture with both networks.
+func (c *Root) OnUpload(e vugu.DOMEvent) {
+	if c.host == nil {
+		return
+	}
+	files := e.JSEventTarget().Get("files")
+	if !files.Truthy() || files.Length() == 0 {
+		return
+	}
+	c.host.DecodeImage(files.Index(0), func(pixels []byte, msg string) {
+		if msg != "" {
+			c.Upload = &Upload{Error: msg}
+			return
+		}
+		c.Upload = &Upload{Src: viz.DataURL(viz.Thumbnail(pixels)), pixels: pixels}
+		c.classifyUpload()
+	})
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	vjs "github.com/vugu/vugu/js"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
+)
+
+// jsValue is a browser value as vugu's events give it (syscall/js in the browser, inert natively).
+type jsValue = vjs.Value
+
+// host is what the page needs from the browser (host.go; a fake in the tests).
+type host interface {
+	Workers() int // started workers: 0 is the view worker, 1… evaluate
+	Post(w int, op string, v any, bin [][]byte)
+	SetHash(h string)
+	BaseURL() string
+	Copy(text string, done func(ok bool))
+	PostAnim(msg string)
+	Now() float64
+	DecodeImage(file jsValue, done func(pixels []byte, msg string))
+	FirstRender()
+	Mark(name string) // records the time of a milestone in window.rpTimings
+	Note(name string, v float64)
+}
+
+// The workers: worker 0 answers the interactive jobs (layer views, uploads) so that they never
+// wait behind a pruning or an evaluation; workers 1… prune (worker 1) and evaluate.
+const viewWorker, pruneWorker = 0, 1
+
+// evalWorkers returns the indices of the evaluating workers.
+func (c *Root) evalWorkers() []int {
+	var ws []int
+	for i := 1; i < c.host.Workers(); i++ {
+		ws = append(ws, i)
+	}
+	if len(ws) == 0 {
+		ws = []int{0}
+	}
+	return ws
+}
+
+// startRun cancels what the workers do for older settings and starts pruning with the new ones.
+func (c *Root) startRun() {
+	c.gen++
+	for _, w := range c.evalWorkers() {
+		c.host.Post(w, proto.OpCancel, proto.Job{Gen: c.gen}, nil)
+	}
+	c.Cur, c.Timing, c.Diagram = nil, nil, nil
+	c.Table = c.Table[:0]
+	c.host.Post(c.evalWorkers()[0], proto.OpPrune, proto.Job{Gen: c.gen, Hash: c.S.Hash()}, nil)
+	c.refreshSamples()
+}
+
+// viewSeq numbers the view worker's layer jobs (a newer one makes older ones stale).
+var viewSeq int
+
+// requestLayer asks the view worker for the layer shown, unless it is already on its way.
+func (c *Root) requestLayer() {
+	key := c.S.RunKey() + "|" + c.S.Layer
+	if key == c.layerPosted {
+		return
+	}
+	c.layerPosted = key
+	viewSeq++
+	c.host.Post(viewWorker, proto.OpLayer, proto.Job{Gen: viewSeq, Hash: c.S.Hash(), Layer: c.S.Layer}, nil)
+}
+
+// startEval splits images start…start+count-1 among the evaluating workers in contiguous,
+// batch-aligned chunks.
+func (c *Root) startEval(net string, start, count int, bin [][]byte) *EvalRun {
+	e := &EvalRun{Gen: c.gen, Net: net, Start: start, Count: count, Preds: make([]int, count), Logits: make([]float32, 10*count), Began: c.host.Now()}
+	for i := range e.Preds {
+		e.Preds[i] = -1
+	}
+	ws := c.evalWorkers()
+	per := (count + len(ws) - 1) / len(ws)
+	per = (per + 15) / 16 * 16
+	for k, w := range ws {
+		a := start + k*per
+		b := min(start+count, a+per)
+		if a >= b {
+			break
+		}
+		c.host.Post(w, proto.OpEval, proto.Job{Gen: c.gen, Net: net, Start: a, Count: b - a}, bin)
+	}
+	return e
+}
+
+// classifyUpload sends the uploaded picture to the view worker.
+func (c *Root) classifyUpload() {
+	if c.Upload == nil || c.Upload.pixels == nil {
+		return
+	}
+	bin := [][]byte{c.Upload.pixels}
+	if c.netBytes != nil {
+		bin = append(bin, c.netBytes)
+	}
+	c.host.Post(viewWorker, proto.OpClassify, proto.Job{}, bin)
+}
+
+// readyCount counts the workers that answered init.
+var readyCount int
+
+// OnMessage handles one message from worker w. It reports whether the page must be redrawn now
+// (progress messages are drawn at most every few frames by the host).
+func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
+	switch op {
+	case proto.OpReady:
+		var r proto.Ready
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			return err
+		}
+		readyCount++
+		c.host.Mark(fmt.Sprintf("worker%dReady", w))
+		c.host.Note(fmt.Sprintf("worker%dInitMs", w), r.Ms)
+		c.host.Note(fmt.Sprintf("worker%dBootMs", w), r.Boot)
+		c.Arch, c.Convs = r.Arch, r.Convs
+		if w != viewWorker {
+			c.TestN, c.TrainN = r.Test, r.Train
+		}
+		if w == viewWorker && !c.Ready {
+			// The view worker can describe the layer before the others are ready.
+			c.viewReady = true
+			c.checkLayerNames()
+			c.requestLayer()
+		}
+		if readyCount == c.host.Workers() && !c.Ready {
+			c.Ready = true
+			c.checkLayer()
+			c.apply(false)
+		}
+	case proto.OpError:
+		var e proto.Error
+		if err := json.Unmarshal([]byte(js), &e); err != nil {
+			return err
+		}
+		if e.Gen == 0 || e.Gen == c.gen || (w == viewWorker && e.Gen == viewSeq) {
+			c.Error = fmt.Sprintf("worker %d (%s): %s", w, e.Op, e.Msg)
+		}
+	case proto.OpLayer:
+		var l proto.Layer
+		if err := json.Unmarshal([]byte(js), &l); err != nil {
+			return err
+		}
+		if l.Gen == viewSeq {
+			if c.View == nil {
+				c.host.Mark("firstLayerView")
+			}
+			c.Error = ""
+			c.LayerMs = l.Ms
+			c.host.Note("layerViewMs", l.Ms)
+			c.setView(l.View)
+		}
+	case proto.OpPrune:
+		var p proto.Pruned
+		if err := json.Unmarshal([]byte(js), &p); err != nil {
+			return err
+		}
+		if p.Gen != c.gen || len(bin) == 0 {
+			return nil
+		}
+		c.Error = ""
+		if c.Pruned == nil {
+			c.host.Mark("firstPruned")
+		}
+		c.Pruned, c.netBytes = &p, bin[0]
+		c.refreshDiagram()
+		c.refreshTable()
+		c.Cur = c.startEval("pruned", c.S.Offset, c.S.Limit, [][]byte{c.netBytes})
+		c.refreshSamples()
+	case proto.OpProgress, proto.OpEvalDone:
+		var p proto.Progress
+		if err := json.Unmarshal([]byte(js), &p); err != nil {
+			return err
+		}
+		e := c.Cur
+		if p.Net == "orig" {
+			e = c.Orig
+		} else if p.Gen != c.gen {
+			return nil
+		}
+		if e == nil {
+			return nil
+		}
+		for k, pred := range p.Preds {
+			i := p.First + k - e.Start
+			if i < 0 || i >= e.Count || e.Preds[i] >= 0 {
+				continue
+			}
+			e.Preds[i] = pred
+			copy(e.Logits[i*10:(i+1)*10], p.Logits[k*10:(k+1)*10])
+			e.Done++
+			if pred == c.label(p.First+k) {
+				e.Correct++
+			}
+		}
+		e.Elapsed = c.host.Now() - e.Began
+		if e.Done == e.Count && !e.Finished {
+			e.Finished = true
+			if e == c.Cur {
+				c.host.Post(c.evalWorkers()[0], proto.OpTiming, proto.Job{Gen: c.gen}, [][]byte{c.netBytes})
+				if c.Orig == nil {
+					c.Orig = c.startEval("orig", 0, c.TestN, nil)
+				}
+			}
+		}
+		c.refreshSamples()
+	case proto.OpTiming:
+		var t proto.Timing
+		if err := json.Unmarshal([]byte(js), &t); err != nil {
+			return err
+		}
+		if t.Gen == c.gen {
+			c.Timing = &t
+			c.refreshTable()
+		}
+	case proto.OpClassify:
+		var r proto.Classified
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			return err
+		}
+		if c.Upload != nil {
+			c.Upload.Orig, c.Upload.Prune = top5(r.Orig), top5(r.Pruned)
+		}
+	default:
+		return fmt.Errorf("unknown message %q from worker %d", op, w)
+	}
+	return nil
+}

@@ -1,0 +1,404 @@
+// Package e2e tests the browser demo in a real headless Chromium (Debian's chromium) through
+// chromedp: it builds the site (web/site) into a temp folder with the project's weights (or the
+// study checkpoint imported from ../shared), serves it with web/server and checks what a user
+// sees against the Go core run natively in the test.
+//
+// Without Chromium, weights or CIFAR-10 the test skips, unless CI=true, where it fails.
+// Screenshots go to out/e2e/ (git-ignored) or $E2E_OUT.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+	"github.com/resnet20-pruning/resnet20-pruning/web/server"
+	"github.com/resnet20-pruning/resnet20-pruning/web/site"
+	"github.com/resnet20-pruning/resnet20-pruning/web/state"
+	"github.com/resnet20-pruning/resnet20-pruning/web/testutil"
+)
+
+// need skips the test, or fails it under CI=true.
+func need(t *testing.T, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(append([]any{"CI=true and"}, args...)...)
+	}
+	t.Skip(args...)
+}
+
+func chromium(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROME"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	need(t, "no Chromium (apt-get install -y chromium, or set CHROME)")
+	return ""
+}
+
+// fixture is the built site, its server and the native session that gives the reference numbers.
+type fixture struct {
+	url     string
+	session *demo.Session
+	outDir  string
+}
+
+var (
+	fixOnce sync.Once
+	fix     *fixture
+	fixErr  string
+)
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	chromium(t)
+	fixOnce.Do(func() {
+		dir, err := cifar.Dir("")
+		if err != nil {
+			fixErr = "no CIFAR-10 folder: " + err.Error()
+			return
+		}
+		w := testutil.Weights(t)
+		tmp, err := os.MkdirTemp("", "rp-e2e-site-")
+		if err != nil {
+			fixErr = err.Error()
+			return
+		}
+		wpath := filepath.Join(tmp, "w.safetensors")
+		os.WriteFile(wpath, w, 0o644)
+		out := filepath.Join(tmp, "dist")
+		start := time.Now()
+		if _, err := site.Build(site.Options{Root: testutil.RepoRoot(t), Out: out, CIFAR: dir, Weights: wpath}); err != nil {
+			t.Fatalf("site: %v", err)
+		}
+		t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
+		h, err := server.Handler(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h) // lives until the test binary exits
+		test, err := demo.ReadRecords(filepath.Join(dir, "test_batch.bin"), 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		train, err := demo.ReadRecords(filepath.Join(dir, "data_batch_1.bin"), 512)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := demo.NewSession(w, test, train)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outDir := os.Getenv("E2E_OUT")
+		if outDir == "" {
+			outDir = filepath.Join(testutil.RepoRoot(t), "out", "e2e")
+		}
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			outDir = t.TempDir()
+		}
+		fix = &fixture{url: srv.URL, session: s, outDir: outDir}
+	})
+	if fixErr != "" {
+		need(t, fixErr)
+	}
+	if fix == nil {
+		t.Fatal("fixture setup failed")
+	}
+	return fix
+}
+
+// browser is one headless Chromium with a console-error collector per tab.
+type browser struct {
+	ctx    context.Context
+	cancel func()
+	mu     sync.Mutex
+	errors []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 720),
+		// WebGL for the ebiten animation without a GPU.
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := &browser{}
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
+	b.ctx = ctx
+	b.cancel = func() { cancel(); acancel() }
+	t.Cleanup(b.cancel)
+	return b
+}
+
+func (b *browser) listen(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range ev.Args {
+			if a.Value != nil {
+				parts = append(parts, string(a.Value))
+			} else {
+				parts = append(parts, a.Description)
+			}
+		}
+		text := strings.Join(parts, " ")
+		if os.Getenv("E2E_VERBOSE") != "" {
+			fmt.Fprintf(os.Stderr, "console.%s: %s\n", ev.Type, text)
+		}
+		// Go's runtime writes panics to the console as plain logs.
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert || strings.Contains(text, "panic:") {
+			msg = "console." + string(ev.Type) + ": " + text
+		}
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + ev.ExceptionDetails.Text
+		if ev.ExceptionDetails.Exception != nil {
+			msg += " " + ev.ExceptionDetails.Exception.Description
+		}
+	case *log.EventEntryAdded:
+		if ev.Entry.Level == log.EntryLevelError {
+			msg = "log: " + ev.Entry.Text + " " + ev.Entry.URL
+		}
+	}
+	if msg != "" {
+		b.mu.Lock()
+		b.errors = append(b.errors, msg)
+		b.mu.Unlock()
+	}
+}
+
+func (b *browser) consoleErrors() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.errors...)
+}
+
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func poll(t *testing.T, b *browser, what, expr string, timeout time.Duration) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(timeout))); err != nil {
+		errText, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.getElementById("error")||{}).textContent || (document.getElementById("load-error")||{}).textContent || ""`))
+		shot(t, b, "failure-"+strings.ReplaceAll(t.Name(), "/", "-"))
+		t.Fatalf("waiting for %s: %v (page error: %q, console: %v)", what, err, errText, b.consoleErrors())
+	}
+}
+
+// viewport makes the page's viewport exactly w×h CSS pixels (a 1280×720 projector).
+func viewport(w, h int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: w, Height: h, DeviceScaleFactor: 1})
+		return err
+	})
+}
+
+func shot(t *testing.T, b *browser, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	p := filepath.Join(fix.outDir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	t.Logf("screenshot %s", p)
+	return p
+}
+
+func navigate(t *testing.T, b *browser, hash string) {
+	t.Helper()
+	run(t, b.ctx, viewport(1280, 720))
+	run(t, b.ctx, chromedp.Navigate(fix.url+"/"+hash))
+	poll(t, b, "the filters of the layer shown", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
+}
+
+// evalDone waits until the pruned network's evaluation has finished and returns "correct/images".
+func evalDone(t *testing.T, b *browser) string {
+	t.Helper()
+	poll(t, b, "the evaluation", `(() => { const e = document.getElementById("acc-count"); return e && e.dataset.finished === "true"; })()`, 240*time.Second)
+	return run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-count").dataset.count`))
+}
+
+func TestPage(t *testing.T) {
+	f := setup(t)
+	b := newBrowser(t)
+
+	t.Run("loads", func(t *testing.T) {
+		start := time.Now()
+		navigate(t, b, "")
+		t.Logf("filters drawn %v after navigation", time.Since(start).Round(time.Millisecond))
+		n := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#filter-grid figure").length`))
+		want := f.session.Orig.Blocks[0].Conv1.Cout
+		if n != want {
+			t.Errorf("%d filters drawn, want %d (layer1.conv1)", n, want)
+		}
+		imgs := run(t, b.ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("#filter-grid img")].filter(i => i.complete && i.naturalWidth > 0).length`))
+		if imgs != want {
+			t.Errorf("%d heatmaps decoded, want %d", imgs, want)
+		}
+		timings := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
+		t.Logf("timings (ms since navigation start): %v", timings)
+		animInfo := run(t, b.ctx, chromedp.Evaluate[string](`(() => { const f = document.getElementById("anim"); if (!f) return "no iframe"; const d = f.contentDocument; if (!d) return "no document"; const c = d.querySelector("canvas"); return (c ? "canvas " + c.width + "x" + c.height : "no canvas") + " body: " + d.body.innerText.slice(0, 200); })()`))
+		t.Logf("animation iframe: %s", animInfo)
+		count := evalDone(t, b)
+		t.Logf("default run: %s correct", count)
+		poll(t, b, "the animation's canvas", `(() => { const f = document.getElementById("anim"); return f && f.contentDocument && f.contentDocument.querySelector("canvas"); })()`, 90*time.Second)
+		animInfo = run(t, b.ctx, chromedp.Evaluate[string](`(() => { const f = document.getElementById("anim"); const c = f.contentDocument.querySelector("canvas"); return "canvas " + c.width + "x" + c.height + " at " + performance.now(); })()`))
+		t.Logf("animation iframe: %s", animInfo)
+		time.Sleep(3 * time.Second)
+		shot(t, b, "page-1280x720")
+		if full, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(fix.outDir, "page-full.png"), full, 0o644)
+		}
+		if errs := b.consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	})
+
+	t.Run("method2-removed-channels-and-accuracy", func(t *testing.T) {
+		hash := "#method=2&ratio=0.5&seed=1&limit=200"
+		navigate(t, b, hash)
+		poll(t, b, "the block diagram", `document.querySelectorAll("#diagram rect.chan").length > 0`, 120*time.Second)
+		st, _ := state.Parse(hash)
+		p, err := f.session.Prune(st.Spec(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		red := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#diagram rect.chan.removed").length`))
+		want := demo.RemovedChannels(f.session.Orig, p.Net, 0)
+		t.Logf("layer1: %d red channels in the diagram, %d removed natively", red, want)
+		if red != want || want == 0 {
+			t.Errorf("%d red channels, the core removes %d", red, want)
+		}
+		// Accuracy on the first 200 test images: the CLI's prune … --limit 200 computes it with the
+		// same calls (prune.Cluster, prune.Apply, resnet.Compile, eval).
+		e, err := resnet.Compile(p.Net)
+		if err != nil {
+			t.Fatal(err)
+		}
+		correct := 0
+		demo.Evaluate(e, f.session.Test, 0, 200, func(first int, preds []int, _ []float32) bool {
+			for k, pr := range preds {
+				if pr == f.session.Test.Label(first+k) {
+					correct++
+				}
+			}
+			return true
+		})
+		got := evalDone(t, b)
+		if want := fmt.Sprintf("%d/200", correct); got != want {
+			t.Errorf("browser %s correct, native %s", got, want)
+		}
+		shot(t, b, "method2-ratio0.5")
+		// The same link in a new tab gives the same numbers.
+		tab, cancel := chromedp.NewContext(b.ctx)
+		defer cancel()
+		b2 := &browser{ctx: tab}
+		run(t, tab, chromedp.Navigate(fix.url+"/"+hash))
+		if again := evalDone(t, b2); again != got {
+			t.Errorf("new tab: %s, first tab %s", again, got)
+		}
+		if errs := b.consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	})
+
+	t.Run("hide-and-explain", func(t *testing.T) {
+		navigate(t, b, "#ratio_hide=true&explain=false&seed_hide=true")
+		n := run(t, b.ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("#ratio").length, document.querySelectorAll("#seed").length, document.querySelectorAll(".explain").length, document.querySelectorAll("#layer").length]`))
+		if n[0] != 0 || n[1] != 0 || n[2] != 0 || n[3] != 1 {
+			t.Errorf("ratio, seed, explanations, layer picker present: %v, want [0 0 0 1]", n)
+		}
+	})
+
+	t.Run("junk-hash-notice", func(t *testing.T) {
+		navigate(t, b, `#junk&ratio=<img src=x onerror=alert(1)>&method=7`)
+		notice := run(t, b.ctx, chromedp.Evaluate[string](`(document.getElementById("notice")||{}).textContent || ""`))
+		if !strings.Contains(notice, "ratio") || !strings.Contains(notice, "method") {
+			t.Errorf("notice %q", notice)
+		}
+		injected := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#notice img, #app img[src='x']").length`))
+		if injected != 0 {
+			t.Error("markup from the hash was injected")
+		}
+		ratio := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("ratio").value`))
+		if ratio != "0.50" && ratio != "0.5" {
+			t.Errorf("ratio slider %q, want the default 0.5", ratio)
+		}
+	})
+
+	t.Run("upload", func(t *testing.T) {
+		navigate(t, b, "")
+		evalDone(t, b)
+		// A PNG: a test image enlarged to 96×96.
+		pix := f.session.Test.Image(3)
+		img := image.NewRGBA(image.Rect(0, 0, 96, 96))
+		for y := range 96 {
+			for x := range 96 {
+				i := (y/3)*32 + x/3
+				img.Set(x, y, color.RGBA{pix[i], pix[1024+i], pix[2048+i], 255})
+			}
+		}
+		p := filepath.Join(t.TempDir(), "mine.png")
+		fh, _ := os.Create(p)
+		png.Encode(fh, img)
+		fh.Close()
+		run(t, b.ctx, chromedp.SetUploadFiles(chromedp.CSS("#upload"), []string{p}))
+		poll(t, b, "the upload's top-5", `document.querySelectorAll("#upload-result .guess").length === 10`, 60*time.Second)
+		top := run(t, b.ctx, chromedp.Evaluate[string](`document.querySelector("#upload-result .guess").textContent`))
+		t.Logf("upload of test image 3 (%s): original's top guess %q", cifar.ClassNames[f.session.Test.Label(3)], top)
+		// Not an image: a message.
+		txt := filepath.Join(t.TempDir(), "notes.txt")
+		os.WriteFile(txt, []byte("hello"), 0o644)
+		run(t, b.ctx, chromedp.SetUploadFiles(chromedp.CSS("#upload"), []string{txt}))
+		poll(t, b, "the non-image message", `(document.getElementById("upload-result")||{textContent:""}).textContent.includes("not an image")`, 20*time.Second)
+		if errs := b.consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	})
+}

@@ -1,0 +1,288 @@
+// Package site builds the browser demo's self-contained static site (what `make site` writes to
+// dist/): the page (index.html, web/static/*), Go's wasm_exec.js, the three WebAssembly programs
+// (wasm/app: the vugu page; wasm/worker: the core-only evaluation worker, built with SIMD;
+// wasm/anim: the ebiten K-Means animation), the sample pack cut from the CIFAR-10 folder (the
+// first test images and the first train images for calibration, raw CIFAR records), the weights
+// when present, the committed assets (sweep results), a manifest, and a .gz copy of every
+// compressible file for servers that serve precompressed files (cmd/serve does).
+//
+// Nothing it writes is committed: dist/ is git-ignored.
+package site
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
+)
+
+// Options configures Build.
+type Options struct {
+	Root    string // repository root (holds go.mod)
+	Out     string // output folder, e.g. dist
+	CIFAR   string // CIFAR-10 binary folder (test_batch.bin, data_batch_1.bin)
+	Weights string // weights file to ship ("" = weights/resnet20.safetensors when present)
+	Test    int    // test images in the pack (default 1000)
+	Train   int    // train images in the pack (default 512)
+	SkipGz  bool   // no precompressed copies
+	Log     io.Writer
+}
+
+// Manifest is dist/manifest.json: what the loader (web/static/boot.js) downloads.
+type Manifest struct {
+	Weights string         `json:"weights"` // "" when the site ships no weights
+	Test    Pack           `json:"test"`
+	Train   Pack           `json:"train"`
+	Sizes   map[string]int `json:"sizes"` // bytes of every file, uncompressed
+	Go      string         `json:"go"`
+}
+
+// Pack is one file of the sample pack.
+type Pack struct {
+	File  string `json:"file"`
+	Count int    `json:"count"`
+}
+
+// marker identifies a folder Build made, the only kind it empties.
+const marker = ".resnet20-pruning-site"
+
+// Programs are the wasm programs and their build settings.
+var Programs = []struct {
+	Pkg, Out string
+	SIMD     bool
+}{
+	{"./wasm/app", "app.wasm", false},
+	{"./wasm/worker", "worker.wasm", true},
+	{"./wasm/anim", "anim.wasm", false},
+}
+
+// Build writes the site.
+func Build(o Options) (*Manifest, error) {
+	if o.Test == 0 {
+		o.Test = 1000
+	}
+	if o.Train == 0 {
+		o.Train = 512
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if err := prepareOut(o.Out); err != nil {
+		return nil, err
+	}
+	m := &Manifest{Sizes: map[string]int{}, Go: runtime.Version()}
+	// The wasm programs.
+	for _, p := range Programs {
+		fmt.Fprintf(o.Log, "site: go build %s → %s\n", p.Pkg, p.Out)
+		if err := goBuild(o.Root, p.Pkg, filepath.Join(o.Out, p.Out), p.SIMD); err != nil {
+			return nil, err
+		}
+	}
+	// Static files.
+	goroot, err := goEnv(o.Root, "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	copies := map[string]string{
+		filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
+		filepath.Join(o.Root, "index.html"):                  "index.html",
+	}
+	static, err := os.ReadDir(filepath.Join(o.Root, "web", "static"))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range static {
+		if !e.IsDir() {
+			copies[filepath.Join(o.Root, "web", "static", e.Name())] = e.Name()
+		}
+	}
+	if assets, err := os.ReadDir(filepath.Join(o.Root, "assets")); err == nil {
+		for _, e := range assets {
+			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				copies[filepath.Join(o.Root, "assets", e.Name())] = "assets/" + e.Name()
+			}
+		}
+	}
+	// Weights.
+	w := o.Weights
+	if w == "" {
+		if _, err := os.Stat(filepath.Join(o.Root, demo.DefaultWeights)); err == nil {
+			w = filepath.Join(o.Root, demo.DefaultWeights)
+		}
+	}
+	if w != "" {
+		if _, err := demo.LoadNetFile(w); err != nil {
+			return nil, fmt.Errorf("weights %s: %w", w, err)
+		}
+		copies[w] = demo.DefaultWeights
+		m.Weights = demo.DefaultWeights
+		fmt.Fprintf(o.Log, "site: weights %s\n", w)
+	} else {
+		fmt.Fprintf(o.Log, "site: no weights (%s missing): the page will ask for a file\n", demo.DefaultWeights)
+	}
+	for src, dst := range copies {
+		if err := copyFile(src, filepath.Join(o.Out, dst)); err != nil {
+			return nil, err
+		}
+	}
+	// The sample pack.
+	if o.CIFAR == "" {
+		return nil, errors.New("no CIFAR-10 folder: set CIFAR10_DIR (or run make data)")
+	}
+	m.Test = Pack{File: "data/test.bin", Count: o.Test}
+	m.Train = Pack{File: "data/train.bin", Count: o.Train}
+	for _, p := range []struct {
+		src string
+		n   int
+		dst string
+	}{{"test_batch.bin", o.Test, m.Test.File}, {"data_batch_1.bin", o.Train, m.Train.File}} {
+		b, err := demo.ReadRecords(filepath.Join(o.CIFAR, p.src), p.n)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFile(filepath.Join(o.Out, p.dst), b); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(o.Log, "site: sample pack %d test + %d train images from %s\n", o.Test, o.Train, o.CIFAR)
+	// Sizes, then the manifest, then the compressed copies.
+	err = filepath.WalkDir(o.Out, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".br") || d.Name() == marker {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(o.Out, path)
+		m.Sizes[filepath.ToSlash(rel)] = int(fi.Size())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	mb, _ := json.MarshalIndent(m, "", "  ")
+	if err := writeFile(filepath.Join(o.Out, "manifest.json"), mb); err != nil {
+		return nil, err
+	}
+	if !o.SkipGz {
+		names := make([]string, 0, len(m.Sizes)+1)
+		for n := range m.Sizes {
+			names = append(names, n)
+		}
+		names = append(names, "manifest.json")
+		sort.Strings(names)
+		for _, n := range names {
+			if compressible(n) {
+				if err := gzipFile(filepath.Join(o.Out, filepath.FromSlash(n))); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// prepareOut empties out if Build made it (or creates it); it refuses other non-empty folders.
+func prepareOut(out string) error {
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(out, marker), nil, 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(out, marker)); err != nil {
+			return fmt.Errorf("%s is not empty and was not made by the site builder; refusing to overwrite it", out)
+		}
+	}
+	for _, e := range entries {
+		if e.Name() == marker {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(out, e.Name())); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(out, marker), nil, 0o644)
+}
+
+func goEnv(root, key string) (string, error) {
+	cmd := exec.Command("go", "env", key)
+	cmd.Dir = root
+	b, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env %s: %w", key, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func goBuild(root, pkg, out string, simd bool) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if simd {
+		cmd.Env = append(cmd.Env, "GOEXPERIMENT=simd")
+	}
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+func compressible(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".wasm", ".js", ".html", ".css", ".json", ".bin", ".safetensors", ".svg", ".txt":
+		return true
+	}
+	return false
+}
+
+func gzipFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path + ".gz")
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if _, err := zw.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return writeFile(dst, b)
+}
+
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}

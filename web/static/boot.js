@@ -1,0 +1,195 @@
+// Loader of the demo page: downloads the page's wasm (app.wasm), the workers' wasm
+// (worker.wasm, compiled once and handed to every worker), the weights and the sample pack with
+// one progress bar, then starts the Go program, which takes over #app. window.rp holds the few
+// browser functions the Go side calls (workers, clipboard, image decoding); everything else,
+// including all computation, is Go.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const t0 = performance.now();
+  window.rpTimings = { start: t0 };
+
+  function status(text, frac) {
+    $("load-text").textContent = text;
+    if (frac !== undefined) $("load-bar").value = frac;
+  }
+
+  function fail(msg) {
+    $("load-bar").hidden = true;
+    const p = $("load-error");
+    p.hidden = false;
+    p.textContent = msg;
+  }
+
+  // fetchBytes downloads url, reporting the bytes received so far.
+  async function fetchBytes(url, onBytes) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    if (!r.body || !r.body.getReader) {
+      const b = new Uint8Array(await r.arrayBuffer());
+      onBytes(b.length);
+      return b;
+    }
+    const reader = r.body.getReader();
+    const chunks = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.length;
+      onBytes(n);
+    }
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+
+  // weightsURL returns ?weights=… (same origin only, as the CSP allows) or the manifest's default.
+  function weightsURL(manifest) {
+    const q = new URLSearchParams(location.search).get("weights");
+    if (q) {
+      const u = new URL(q, location.href);
+      if (u.origin === location.origin) return u.pathname + u.search;
+    }
+    return manifest.weights || "";
+  }
+
+  function pickWeights() {
+    return new Promise((resolve) => {
+      const box = $("load-weights");
+      box.hidden = false;
+      $("weights-file").addEventListener("change", async (e) => {
+        const f = e.target.files[0];
+        if (!f) return;
+        box.hidden = true;
+        resolve({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+      });
+    });
+  }
+
+  async function main() {
+    if (typeof WebAssembly !== "object") {
+      fail("This browser has no WebAssembly.");
+      return;
+    }
+    status("Loading the manifest…", 0);
+    const manifest = await (await fetch("manifest.json")).json();
+    const wurl = weightsURL(manifest);
+    const files = [
+      { key: "app", url: "app.wasm" },
+      { key: "worker", url: "worker.wasm" },
+      { key: "test", url: manifest.test.file },
+      { key: "train", url: manifest.train.file },
+    ];
+    if (wurl) files.push({ key: "weights", url: wurl });
+    const sizes = manifest.sizes || {};
+    let total = 0;
+    for (const f of files) total += sizes[f.url] || 1e6;
+    const got = {};
+    const progress = () => {
+      let n = 0;
+      for (const f of files) n += got[f.url] || 0;
+      status("Downloading the demo: " + (n / 1e6).toFixed(1) + " of " + (total / 1e6).toFixed(1) + " MB", Math.min(1, n / total));
+    };
+    const bytes = {};
+    await Promise.all(files.map(async (f) => {
+      try {
+        bytes[f.key] = await fetchBytes(f.url, (n) => { got[f.url] = n; progress(); });
+      } catch (err) {
+        if (f.key !== "weights") throw err;
+        bytes.weightsError = String(err);
+      }
+    }));
+    window.rpTimings.downloaded = performance.now();
+    let weightsName = wurl;
+    if (!bytes.weights) {
+      status(bytes.weightsError ? "Could not load " + wurl + ". Choose a weights file:" : "No trained weights are installed. Choose a weights file:");
+      const w = await pickWeights();
+      bytes.weights = w.bytes;
+      weightsName = w.name;
+    }
+    status("Compiling WebAssembly…", 1);
+    const [workerModule, app] = await Promise.all([
+      WebAssembly.compile(bytes.worker),
+      WebAssembly.instantiate(bytes.app, (window.rpGo = new Go()).importObject),
+    ]);
+    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule };
+    window.rpTimings.compiled = performance.now();
+    status("Starting…", 1);
+    window.rpGo.run(app.instance);
+  }
+
+  window.rp = {
+    // startWorkers starts n workers, each given the compiled worker module; onMessage(i, data).
+    startWorkers(n, onMessage) {
+      const ws = [];
+      for (let i = 0; i < n; i++) {
+        const w = new Worker("worker.js");
+        w.onmessage = (e) => onMessage(i, e.data);
+        w.onerror = (e) => onMessage(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
+        w.postMessage({ op: "module", module: window.rpData.workerModule });
+        ws.push(w);
+      }
+      return ws;
+    },
+    cores() {
+      return navigator.hardwareConcurrency || 2;
+    },
+    // firstRender hides the loading screen (called by the Go side once the filters are drawn).
+    firstRender() {
+      if (!window.rpTimings.firstRender) window.rpTimings.firstRender = performance.now();
+      $("loading").hidden = true;
+    },
+    hideLoading() {
+      $("loading").hidden = true;
+    },
+    copy(text, done) {
+      const fallback = () => {
+        const ta = document.createElement("textarea");
+        ta.value = text;
+        document.body.appendChild(ta);
+        ta.select();
+        let ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        ta.remove();
+        done(ok);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(() => done(true), fallback);
+      } else {
+        fallback();
+      }
+    },
+    // decodeImage resizes an uploaded picture to 32×32 and returns its planar R, G, B bytes;
+    // done(bytes, error).
+    decodeImage(file, done) {
+      if (!file || !/^image\//.test(file.type)) {
+        done(null, "“" + (file ? file.name : "?") + "” is not an image (PNG, JPEG, GIF, WebP, …).");
+        return;
+      }
+      createImageBitmap(file).then((bmp) => {
+        const c = document.createElement("canvas");
+        c.width = 32;
+        c.height = 32;
+        const ctx = c.getContext("2d");
+        ctx.imageSmoothingQuality = "high";
+        ctx.drawImage(bmp, 0, 0, 32, 32);
+        const d = ctx.getImageData(0, 0, 32, 32).data;
+        const out = new Uint8Array(3072);
+        for (let i = 0; i < 1024; i++) {
+          out[i] = d[4 * i];
+          out[1024 + i] = d[4 * i + 1];
+          out[2048 + i] = d[4 * i + 2];
+        }
+        done(out, "");
+      }, () => done(null, "“" + file.name + "” could not be decoded as an image."));
+    },
+  };
+
+  main().catch((err) => fail("The demo could not start: " + err));
+})();
