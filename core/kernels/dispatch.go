@@ -18,6 +18,12 @@ type kernelSet struct {
 	// gemm1 computes the 1×32 tile c[j] = Σ_p a[p]·b[p*ldb+j], overwriting c.
 	gemm1 func(k int, a, b []float32, ldb int, c []float32)
 
+	// gemmAcc adds to the 4×32 tile c the product of the packed 4-row block a
+	// ([k][4]) with two 16-column B blocks read from separate rows:
+	// c[i*ldc+j] += Σ_p a[p*4+i]·b0[p*ldb+j] for j < 16 and
+	// c[i*ldc+16+j] += Σ_p a[p*4+i]·b1[p*ldb+j] for j < 16.
+	gemmAcc func(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int)
+
 	// winoIn applies the Winograd input transform B^T·d·B to 16 gathered
 	// 6×6 tiles, g[(l*6+m)*16+j] = d_j[l][m], writing frequency ξ = i*6+k of
 	// tile j to v[ξ*stride+j].

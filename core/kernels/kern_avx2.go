@@ -12,6 +12,7 @@ var avx2Kernels = kernelSet{
 	name:    "avx2",
 	gemm4:   gemm4AVX2,
 	gemm1:   gemm1AVX2,
+	gemmAcc: gemmAccAVX2,
 	winoIn:  winoInAVX2,
 	winoOut: winoOutAVX2,
 	affine:  affineAVX2,
@@ -178,4 +179,44 @@ func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
 	if i < n {
 		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
 	}
+}
+
+// gemmAccAVX2 adds the two 4×16 halves, each with 8 Float32x8 accumulators.
+func gemmAccAVX2(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
+	a = a[:4*k]
+	for h := 0; h < 32; h += 16 {
+		b := b0
+		if h == 16 {
+			b = b1
+		}
+		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x8
+		for p := 0; p < k; p++ {
+			br := b[p*ldb : p*ldb+16]
+			bv0 := archsimd.LoadFloat32x8(br[0:8])
+			bv1 := archsimd.LoadFloat32x8(br[8:16])
+			ap := a[4*p : 4*p+4]
+			a0 := archsimd.BroadcastFloat32x8(ap[0])
+			c00 = a0.MulAdd(bv0, c00)
+			c01 = a0.MulAdd(bv1, c01)
+			a1 := archsimd.BroadcastFloat32x8(ap[1])
+			c10 = a1.MulAdd(bv0, c10)
+			c11 = a1.MulAdd(bv1, c11)
+			a2 := archsimd.BroadcastFloat32x8(ap[2])
+			c20 = a2.MulAdd(bv0, c20)
+			c21 = a2.MulAdd(bv1, c21)
+			a3 := archsimd.BroadcastFloat32x8(ap[3])
+			c30 = a3.MulAdd(bv0, c30)
+			c31 = a3.MulAdd(bv1, c31)
+		}
+		acc := func(v archsimd.Float32x8, d []float32) { archsimd.LoadFloat32x8(d).Add(v).Store(d) }
+		acc(c00, c[h:h+8])
+		acc(c01, c[h+8:h+16])
+		acc(c10, c[ldc+h:ldc+h+8])
+		acc(c11, c[ldc+h+8:ldc+h+16])
+		acc(c20, c[2*ldc+h:2*ldc+h+8])
+		acc(c21, c[2*ldc+h+8:2*ldc+h+16])
+		acc(c30, c[3*ldc+h:3*ldc+h+8])
+		acc(c31, c[3*ldc+h+8:3*ldc+h+16])
+	}
+	archsimd.ClearAVXUpperBits()
 }

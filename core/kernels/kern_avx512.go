@@ -25,6 +25,7 @@ var avx512Kernels = kernelSet{
 	name:    "avx512",
 	gemm4:   gemm4AVX512,
 	gemm1:   gemm1AVX512,
+	gemmAcc: gemmAccAVX512,
 	winoIn:  winoInAVX512,
 	winoOut: winoOutAVX512,
 	affine:  affineAVX512,
@@ -415,5 +416,115 @@ func decimate2AVX512(dst []float32, dp int, src []float32, sp, rows, n int) {
 			d[i] = s[2*i]
 		}
 	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// gemmAccAVX512 is gemm4AVX512 with its two 16-column halves read from
+// separate B rows and the tile added to c (depth loop unrolled 4×).
+func gemmAccAVX512(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
+	a = a[:4*k]
+	c00 := archsimd.LoadFloat32x16(c[0:16])
+	c01 := archsimd.LoadFloat32x16(c[16:32])
+	c10 := archsimd.LoadFloat32x16(c[ldc : ldc+16])
+	c11 := archsimd.LoadFloat32x16(c[ldc+16 : ldc+32])
+	c20 := archsimd.LoadFloat32x16(c[2*ldc : 2*ldc+16])
+	c21 := archsimd.LoadFloat32x16(c[2*ldc+16 : 2*ldc+32])
+	c30 := archsimd.LoadFloat32x16(c[3*ldc : 3*ldc+16])
+	c31 := archsimd.LoadFloat32x16(c[3*ldc+16 : 3*ldc+32])
+	p := 0
+	for ; p+4 <= k; p += 4 {
+		ap := a[4*p : 4*p+16]
+		o := p * ldb
+		r00 := b0[o : o+16]
+		r10 := b1[o : o+16]
+		x00 := archsimd.LoadFloat32x16(r00)
+		x01 := archsimd.LoadFloat32x16(r10)
+		a00 := archsimd.BroadcastFloat32x16(ap[0])
+		c00 = a00.MulAdd(x00, c00)
+		c01 = a00.MulAdd(x01, c01)
+		a01 := archsimd.BroadcastFloat32x16(ap[1])
+		c10 = a01.MulAdd(x00, c10)
+		c11 = a01.MulAdd(x01, c11)
+		a02 := archsimd.BroadcastFloat32x16(ap[2])
+		c20 = a02.MulAdd(x00, c20)
+		c21 = a02.MulAdd(x01, c21)
+		a03 := archsimd.BroadcastFloat32x16(ap[3])
+		c30 = a03.MulAdd(x00, c30)
+		c31 = a03.MulAdd(x01, c31)
+		r01 := b0[o+1*ldb : o+1*ldb+16]
+		r11 := b1[o+1*ldb : o+1*ldb+16]
+		x10 := archsimd.LoadFloat32x16(r01)
+		x11 := archsimd.LoadFloat32x16(r11)
+		a10 := archsimd.BroadcastFloat32x16(ap[4])
+		c00 = a10.MulAdd(x10, c00)
+		c01 = a10.MulAdd(x11, c01)
+		a11 := archsimd.BroadcastFloat32x16(ap[5])
+		c10 = a11.MulAdd(x10, c10)
+		c11 = a11.MulAdd(x11, c11)
+		a12 := archsimd.BroadcastFloat32x16(ap[6])
+		c20 = a12.MulAdd(x10, c20)
+		c21 = a12.MulAdd(x11, c21)
+		a13 := archsimd.BroadcastFloat32x16(ap[7])
+		c30 = a13.MulAdd(x10, c30)
+		c31 = a13.MulAdd(x11, c31)
+		r02 := b0[o+2*ldb : o+2*ldb+16]
+		r12 := b1[o+2*ldb : o+2*ldb+16]
+		x20 := archsimd.LoadFloat32x16(r02)
+		x21 := archsimd.LoadFloat32x16(r12)
+		a20 := archsimd.BroadcastFloat32x16(ap[8])
+		c00 = a20.MulAdd(x20, c00)
+		c01 = a20.MulAdd(x21, c01)
+		a21 := archsimd.BroadcastFloat32x16(ap[9])
+		c10 = a21.MulAdd(x20, c10)
+		c11 = a21.MulAdd(x21, c11)
+		a22 := archsimd.BroadcastFloat32x16(ap[10])
+		c20 = a22.MulAdd(x20, c20)
+		c21 = a22.MulAdd(x21, c21)
+		a23 := archsimd.BroadcastFloat32x16(ap[11])
+		c30 = a23.MulAdd(x20, c30)
+		c31 = a23.MulAdd(x21, c31)
+		r03 := b0[o+3*ldb : o+3*ldb+16]
+		r13 := b1[o+3*ldb : o+3*ldb+16]
+		x30 := archsimd.LoadFloat32x16(r03)
+		x31 := archsimd.LoadFloat32x16(r13)
+		a30 := archsimd.BroadcastFloat32x16(ap[12])
+		c00 = a30.MulAdd(x30, c00)
+		c01 = a30.MulAdd(x31, c01)
+		a31 := archsimd.BroadcastFloat32x16(ap[13])
+		c10 = a31.MulAdd(x30, c10)
+		c11 = a31.MulAdd(x31, c11)
+		a32 := archsimd.BroadcastFloat32x16(ap[14])
+		c20 = a32.MulAdd(x30, c20)
+		c21 = a32.MulAdd(x31, c21)
+		a33 := archsimd.BroadcastFloat32x16(ap[15])
+		c30 = a33.MulAdd(x30, c30)
+		c31 = a33.MulAdd(x31, c31)
+	}
+	for ; p < k; p++ {
+		ap := a[4*p : 4*p+4]
+		o := p * ldb
+		x0 := archsimd.LoadFloat32x16(b0[o : o+16])
+		x1 := archsimd.LoadFloat32x16(b1[o : o+16])
+		a0 := archsimd.BroadcastFloat32x16(ap[0])
+		c00 = a0.MulAdd(x0, c00)
+		c01 = a0.MulAdd(x1, c01)
+		a1 := archsimd.BroadcastFloat32x16(ap[1])
+		c10 = a1.MulAdd(x0, c10)
+		c11 = a1.MulAdd(x1, c11)
+		a2 := archsimd.BroadcastFloat32x16(ap[2])
+		c20 = a2.MulAdd(x0, c20)
+		c21 = a2.MulAdd(x1, c21)
+		a3 := archsimd.BroadcastFloat32x16(ap[3])
+		c30 = a3.MulAdd(x0, c30)
+		c31 = a3.MulAdd(x1, c31)
+	}
+	c00.Store(c[0:16])
+	c01.Store(c[16:32])
+	c10.Store(c[ldc : ldc+16])
+	c11.Store(c[ldc+16 : ldc+32])
+	c20.Store(c[2*ldc : 2*ldc+16])
+	c21.Store(c[2*ldc+16 : 2*ldc+32])
+	c30.Store(c[3*ldc : 3*ldc+16])
+	c31.Store(c[3*ldc+16 : 3*ldc+32])
 	archsimd.ClearAVXUpperBits()
 }

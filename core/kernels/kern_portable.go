@@ -7,6 +7,7 @@ var portableKernels = kernelSet{
 	name:    "portable",
 	gemm4:   gemm4Portable,
 	gemm1:   gemm1Portable,
+	gemmAcc: gemmAccPortable,
 	winoIn:  winoInPortable,
 	winoOut: winoOutPortable,
 	affine:  affinePortable,
@@ -236,4 +237,47 @@ func tail(s []float32, i int) []float32 {
 		return nil
 	}
 	return s[i:]
+}
+
+// gemmAccPortable adds the two 4×16 halves in 4×4 register blocks.
+func gemmAccPortable(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
+	a = a[:4*k]
+	for j := 0; j < nr; j += 4 {
+		b, jb := b0, j
+		if j >= 16 {
+			b, jb = b1, j-16
+		}
+		var c00, c01, c02, c03, c10, c11, c12, c13 float32
+		var c20, c21, c22, c23, c30, c31, c32, c33 float32
+		for p := 0; p < k; p++ {
+			bp := b[p*ldb+jb : p*ldb+jb+4]
+			ap := a[4*p : 4*p+4]
+			b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+			a0, a1, a2, a3 := ap[0], ap[1], ap[2], ap[3]
+			c00 += a0 * b0
+			c01 += a0 * b1
+			c02 += a0 * b2
+			c03 += a0 * b3
+			c10 += a1 * b0
+			c11 += a1 * b1
+			c12 += a1 * b2
+			c13 += a1 * b3
+			c20 += a2 * b0
+			c21 += a2 * b1
+			c22 += a2 * b2
+			c23 += a2 * b3
+			c30 += a3 * b0
+			c31 += a3 * b1
+			c32 += a3 * b2
+			c33 += a3 * b3
+		}
+		r := c[j : j+4]
+		r[0], r[1], r[2], r[3] = r[0]+c00, r[1]+c01, r[2]+c02, r[3]+c03
+		r = c[ldc+j : ldc+j+4]
+		r[0], r[1], r[2], r[3] = r[0]+c10, r[1]+c11, r[2]+c12, r[3]+c13
+		r = c[2*ldc+j : 2*ldc+j+4]
+		r[0], r[1], r[2], r[3] = r[0]+c20, r[1]+c21, r[2]+c22, r[3]+c23
+		r = c[3*ldc+j : 3*ldc+j+4]
+		r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
+	}
 }

@@ -16,6 +16,7 @@ var wasmKernels = kernelSet{
 	name:        "wasm128",
 	gemm4:       gemm4Wasm,
 	gemm1:       gemm1Wasm,
+	gemmAcc:     gemmAccWasm,
 	winoIn:      winoInWasm,
 	winoOut:     winoOutWasm,
 	affine:      affineWasm,
@@ -173,5 +174,44 @@ func affineWasm(out, z, res []float32, s, b float32, relu bool) {
 	}
 	if i < n {
 		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
+	}
+}
+
+// gemmAccWasm adds the 4×32 tile as four 4×8 quarters (two from each B block).
+func gemmAccWasm(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
+	a = a[:4*k]
+	for h := 0; h < 32; h += 8 {
+		b, hb := b0, h
+		if h >= 16 {
+			b, hb = b1, h-16
+		}
+		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
+		for p := 0; p < k; p++ {
+			br := b[p*ldb+hb : p*ldb+hb+8]
+			bv0 := archsimd.LoadFloat32x4(br[0:4])
+			bv1 := archsimd.LoadFloat32x4(br[4:8])
+			ap := a[4*p : 4*p+4]
+			a0 := archsimd.BroadcastFloat32x4(ap[0])
+			c00 = a0.Mul(bv0).Add(c00)
+			c01 = a0.Mul(bv1).Add(c01)
+			a1 := archsimd.BroadcastFloat32x4(ap[1])
+			c10 = a1.Mul(bv0).Add(c10)
+			c11 = a1.Mul(bv1).Add(c11)
+			a2 := archsimd.BroadcastFloat32x4(ap[2])
+			c20 = a2.Mul(bv0).Add(c20)
+			c21 = a2.Mul(bv1).Add(c21)
+			a3 := archsimd.BroadcastFloat32x4(ap[3])
+			c30 = a3.Mul(bv0).Add(c30)
+			c31 = a3.Mul(bv1).Add(c31)
+		}
+		acc := func(v archsimd.Float32x4, d []float32) { archsimd.LoadFloat32x4(d).Add(v).Store(d) }
+		acc(c00, c[h:h+4])
+		acc(c01, c[h+4:h+8])
+		acc(c10, c[ldc+h:ldc+h+4])
+		acc(c11, c[ldc+h+4:ldc+h+8])
+		acc(c20, c[2*ldc+h:2*ldc+h+4])
+		acc(c21, c[2*ldc+h+4:2*ldc+h+8])
+		acc(c30, c[3*ldc+h:3*ldc+h+4])
+		acc(c31, c[3*ldc+h+4:3*ldc+h+8])
 	}
 }

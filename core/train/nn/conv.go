@@ -18,7 +18,8 @@ import "github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 //	dx = col2im(Wᵀ·dz)                          col2im adds each col entry back to the pixel it came from
 //
 // The forward pass and, for stride-1 "same" convolutions, the input gradient run on the inference
-// kernels (kernels.Conv); the weight gradient and the other input gradients use kernels.Sgemm.
+// kernels (kernels.Conv); the weight gradient runs on kernels.ConvWeightGrad (which reads the
+// input directly and never builds col); the other input gradients use kernels.Sgemm and Col2im.
 type Conv struct {
 	Cin, Rows, K, Stride, Pad int
 	// Assign, when non-nil, maps each of the Cout = len(Assign) output channels to its filter.
@@ -30,9 +31,7 @@ type Conv struct {
 
 	x          []float32 // input saved by Forward
 	n, h, w    int
-	colT, dcol [][]float32 // per-shard scratch
-	xt         [][]float32 // per-shard padded HWC copy of one input image
-	dwSum      []float32   // DW in (ky, kx, ci) column order before permutation
+	dcol       [][]float32 // per-shard scratch
 	z          [][]float32
 	dw, db     [][]float32 // per-shard partial gradients
 	colLen, hw int
@@ -152,13 +151,7 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	ho, wo := c.OutSize(c.h, c.w)
 	t := p.Shards(n)
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
-	c.colT, c.xt = growShards(c.colT, t), growShards(c.xt, t)
 	c.growWorkspaces(t)
-	// With enough input channels colᵀ is gathered from a padded HWC copy of the image, K·K
-	// contiguous runs of Cin floats per output pixel; its columns, and so dW, are then in
-	// (ky, kx, ci) order and permuted into PyTorch's (ci, ky, kx) at the end.
-	hwc := c.Cin >= 8
-	hp, wp := c.h+2*c.Pad, c.w+2*c.Pad
 	var kt *kernels.Conv
 	if dx != nil && c.sameStride1() {
 		kt = c.bwd
@@ -169,9 +162,6 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	c.bwd = nil
 	chw := c.Cin * c.h * c.w
 	p.For(n, func(s, lo, hi int) {
-		dw := grow(c.dw[s], len(c.W))
-		clear(dw)
-		c.dw[s] = dw
 		var db []float32
 		if c.B != nil {
 			db = grow(c.db[s], c.Rows)
@@ -192,51 +182,33 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 				}
 			}
 		}
-		for img := lo; img < hi; img++ {
-			dz := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
-			if db != nil {
+		if db != nil {
+			for img := range hi - lo {
+				dz := dzAll[img*c.Rows*P : (img+1)*c.Rows*P]
 				for r := range db {
 					db[r] += float32(sum32(dz[r*P : (r+1)*P]))
 				}
 			}
-			// dW += dz·colᵀ, with colᵀ (P×KK) built directly so that the GEMM needs no transpose.
-			c.colT[s] = grow(c.colT[s], c.colLen)
-			colT := c.colT[s]
-			if hwc {
-				c.xt[s] = grow(c.xt[s], hp*wp*c.Cin)
-				PadHWC(c.xt[s], c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.Pad)
-				Im2colTHWC(colT, c.xt[s], c.Cin, hp, wp, c.K, c.Stride)
-			} else {
-				Im2colT(colT, c.x[img*chw:(img+1)*chw], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
-			}
-			kernels.Sgemm(false, false, c.Rows, KK, P, 1, dz, P, colT, KK, 1, dw, KK)
-			if dx == nil || kt != nil {
-				continue
-			}
-			dxi := dx[img*chw : (img+1)*chw]
-			c.dcol[s] = grow(c.dcol[s], c.colLen)
-			dcol := c.dcol[s]
-			kernels.Sgemm(true, false, KK, P, c.Rows, 1, c.W, KK, dz, P, 0, dcol, P)
-			Col2im(dxi, dcol, c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+		}
+		// dW = Σ dz·colᵀ over the shard's images, without materialising col.
+		c.dw[s] = grow(c.dw[s], len(c.W))
+		kernels.ConvWeightGrad(c.dw[s], c.x[lo*chw:hi*chw], dzAll, hi-lo, c.Cin, c.h, c.w, c.Rows, c.K, c.Stride, c.Pad, &c.ws[s])
+		if dx == nil {
+			return
 		}
 		if kt != nil {
 			kt.Forward(dx[lo*chw:hi*chw], dzAll, hi-lo, ho, wo, nil, &c.ws[s])
+			return
+		}
+		c.dcol[s] = grow(c.dcol[s], c.colLen)
+		dcol := c.dcol[s]
+		for img := lo; img < hi; img++ {
+			dz := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
+			kernels.Sgemm(true, false, KK, P, c.Rows, 1, c.W, KK, dz, P, 0, dcol, P)
+			Col2im(dx[img*chw:(img+1)*chw], dcol, c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
 		}
 	})
-	if hwc {
-		c.dwSum = grow(c.dwSum, len(c.W))
-		reduceShards(c.dwSum, c.dw[:t])
-		kk := c.K * c.K
-		for r := range c.Rows {
-			for j := range kk {
-				for ci := range c.Cin {
-					c.DW[(r*c.Cin+ci)*kk+j] = c.dwSum[(r*kk+j)*c.Cin+ci]
-				}
-			}
-		}
-	} else {
-		reduceShards(c.DW, c.dw[:t])
-	}
+	reduceShards(c.DW, c.dw[:t])
 	if c.B != nil {
 		reduceShards(c.DB, c.db[:t])
 	}

@@ -1,0 +1,228 @@
+package kernels
+
+import "fmt"
+
+// Weight gradient of a convolution without im2col.
+//
+// For filters W (rows×cin×k×k), input x and output gradient dz, the weight
+// gradient is
+//
+//	dW[r][c][ky][kx] = Σ_images Σ_(oy,ox) dz[r][oy][ox] · x[c][oy·s−pad+ky][ox·s−pad+kx]
+//
+// (0 outside the image). ConvWeightGrad computes it as GEMMs whose B operand
+// is read straight from a channels-last (HWC) copy of the input:
+//
+//   - With stride s the input is split into s×s phase planes
+//     P[py][px][i][j] = x[i·s+py][j·s+px]; tap (ky,kx) with ky−pad = dy·s+py
+//     and kx−pad = dx·s+px reads P[py][px][oy+dy][ox+dx] (for s = 1 the one
+//     plane is the image).
+//   - The planes of a chunk of images are stored channels last on a common
+//     grid of Hg×Wg pixels per image, the image at row T and column L and
+//     zeros around it; the zero rows and columns are shared by neighbouring
+//     rows and images (Hg = max(T+plane rows, ho+max dy), likewise Wg), so
+//     that output pixel (img,oy,ox), numbered q = (img·Hg+oy)·Wg+ox, reads
+//     tap (dy,dx) at grid pixel q + (T+dy)·Wg + (L+dx) for every q.
+//   - For one ky and one column phase px the taps kx ≡ px (mod s) are
+//     neighbouring pixels, so their cin values are contiguous: the column
+//     block dW[:, (kx…, c)] of that run is Σ_q dz[:][q] · plane[(q+off)·cin + j],
+//     a GEMM whose B rows overlap (row stride cin). Grid pixels outside the
+//     output (ox ≥ wo or oy ≥ ho) get dz = 0.
+//
+// dz is packed in blocks of 4 rows as the micro-kernel's A operand ([q][4]);
+// the runs are cut into 16-column halves, computed two at a time by gemmAcc
+// (4×32 accumulating micro-kernel whose two 16-column halves read separate B
+// rows). Everything accumulates in float32, chunk after chunk.
+
+// wgradChunkBytes is the target size of a chunk's planes and packed dz (fits in L2).
+const wgradChunkBytes = 768 << 10
+
+// wgradL1Bytes is the target size of one block's B rows (all planes), which stay in L1.
+const wgradL1Bytes = 24 << 10
+
+// wgHalf is a 16-column half of a run: its plane, its float offset in the
+// plane buffer, and where its columns go in dW.
+type wgHalf struct {
+	plane, off       int
+	ky, kx0, j0, run int // run: floats of the run (taps·cin); kx0: its first tap
+}
+
+// wgradGeom is the geometry of ConvWeightGrad.
+type wgradGeom struct {
+	ho, wo, s        int
+	T, L, Hg, Wg     int
+	dymax            int
+	planeIdx         [][2]int // (py, px) of each used plane
+	halves           []wgHalf
+	rowsP, pairs     int
+	nc, planeLen, pa int // images per chunk, floats per plane buffer, floats of packed dz
+	qb               int // grid pixels per L1 block
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+func wgradPlan(n, cin, h, w, rows, k, s, pad int) wgradGeom {
+	var g wgradGeom
+	g.s = s
+	g.ho, g.wo = (h+2*pad-k)/s+1, (w+2*pad-k)/s+1
+	dmin, dmax := 1<<30, -(1 << 30)
+	usedList := make([]bool, s) // phases read by some tap (the same for rows and columns)
+	for t := 0; t < k; t++ {
+		d := floorDiv(t-pad, s)
+		dmin, dmax = min(dmin, d), max(dmax, d)
+		usedList[floorMod(t-pad, s)] = true
+	}
+	g.dymax = dmax
+	g.T, g.L = max(0, -dmin), max(0, -dmin)
+	ph, pw := (h+s-1)/s, (w+s-1)/s // rows/columns of phase plane 0 (the largest)
+	g.Hg = max(g.T+ph, g.ho+dmax)
+	g.Wg = max(g.L+pw, g.wo+dmax)
+	slot := make([]int, s*s)
+	for py := 0; py < s; py++ {
+		for px := 0; px < s; px++ {
+			slot[py*s+px] = -1
+			if usedList[py] && usedList[px] {
+				slot[py*s+px] = len(g.planeIdx)
+				g.planeIdx = append(g.planeIdx, [2]int{py, px})
+			}
+		}
+	}
+	for ky := 0; ky < k; ky++ {
+		dy, py := floorDiv(ky-pad, s), floorMod(ky-pad, s)
+		for px := 0; px < s; px++ {
+			kx0, ntaps := -1, 0
+			for kx := 0; kx < k; kx++ {
+				if floorMod(kx-pad, s) == px {
+					if kx0 < 0 {
+						kx0 = kx
+					}
+					ntaps++
+				}
+			}
+			if ntaps == 0 {
+				continue
+			}
+			dx := floorDiv(kx0-pad, s)
+			off := ((g.T+dy)*g.Wg + g.L + dx) * cin
+			run := ntaps * cin
+			for j0 := 0; j0 < run; j0 += 16 {
+				g.halves = append(g.halves, wgHalf{plane: slot[py*s+px], off: off + j0, ky: ky, kx0: kx0, j0: j0, run: run})
+			}
+		}
+	}
+	g.rowsP = roundUp(rows, 4)
+	g.pairs = (len(g.halves) + 1) / 2
+	grid := g.Hg * g.Wg
+	perImg := 4 * grid * (cin*len(g.planeIdx) + g.rowsP)
+	g.nc = max(1, min(n, wgradChunkBytes/perImg))
+	g.planeLen = (g.nc*g.Hg+g.T+max(dmax, 0)+3)*g.Wg*cin + 64
+	g.pa = g.rowsP * g.nc * grid
+	g.qb = max(32, min(512, wgradL1Bytes/(4*cin*len(g.planeIdx)))/16*16)
+	return g
+}
+
+// ConvWeightGrad sets dw (rows×cin×k×k, PyTorch layout) to the weight gradient of the
+// convolution with the given shape (zero padding pad, stride, square k×k filters) over n images:
+// dW = Σ_images dz·colᵀ, for inputs x (n×cin×h×w) and output gradients dz (n×rows×ho×wo).
+// ws is caller-owned scratch (one per goroutine). Single-threaded.
+func ConvWeightGrad(dw, x, dz []float32, n, cin, h, w, rows, k, stride, pad int, ws *Workspace) {
+	if rows <= 0 || cin <= 0 || k <= 0 || stride <= 0 || pad < 0 {
+		panic(fmt.Sprintf("kernels: bad conv shape rows=%d cin=%d k=%d stride=%d pad=%d", rows, cin, k, stride, pad))
+	}
+	if len(dw) < rows*cin*k*k {
+		panic("kernels: dw too short")
+	}
+	if n <= 0 {
+		clear(dw[:rows*cin*k*k])
+		return
+	}
+	g := wgradPlan(n, cin, h, w, rows, k, stride, pad)
+	ho, wo := g.ho, g.wo
+	if len(x) < n*cin*h*w || len(dz) < n*rows*ho*wo {
+		panic("kernels: x or dz too short")
+	}
+	K := kern()
+	ldc := 32 * g.pairs
+	np := len(g.planeIdx)
+	fs := ws.floats(np*g.planeLen + g.pa + g.rowsP*ldc)
+	planes, fs := fs[:np*g.planeLen], fs[np*g.planeLen:]
+	pa, cbuf := fs[:g.pa], fs[g.pa:]
+	clear(cbuf)
+	grid := g.Hg * g.Wg
+	s := g.s
+	for img0 := 0; img0 < n; img0 += g.nc {
+		m := min(g.nc, n-img0)
+		Q := m * grid
+		// Phase planes, channels last, zero around the image.
+		used := (m*g.Hg+g.T+max(g.dymax, 0)+3)*g.Wg*cin + 64
+		for pi, pp := range g.planeIdx {
+			py, px := pp[0], pp[1]
+			pl := planes[pi*g.planeLen : pi*g.planeLen+used]
+			clear(pl)
+			rowsP, colsP := (h-py+s-1)/s, (w-px+s-1)/s
+			for i := 0; i < m; i++ {
+				img := x[(img0+i)*cin*h*w : (img0+i+1)*cin*h*w]
+				for r := 0; r < rowsP; r++ {
+					// One grid row (a few KB) at a time, so that the strided stores stay in L1.
+					d := pl[((i*g.Hg+g.T+r)*g.Wg+g.L)*cin : ((i*g.Hg+g.T+r)*g.Wg+g.L+colsP)*cin]
+					for c := 0; c < cin; c++ {
+						sr := img[c*h*w+(r*s+py)*w+px:]
+						if s == 1 {
+							for j, v := range sr[:colsP] {
+								d[j*cin+c] = v
+							}
+							continue
+						}
+						for j := 0; j < colsP; j++ {
+							d[j*cin+c] = sr[j*s]
+						}
+					}
+				}
+			}
+		}
+		// dz packed in blocks of 4 rows, [q][4], zero outside the output.
+		nb := g.rowsP / 4
+		clear(pa[:nb*Q*4])
+		hw := ho * wo
+		for b := 0; b < nb; b++ {
+			blk := pa[b*Q*4 : (b+1)*Q*4]
+			nr := min(4, rows-4*b)
+			for i := 0; i < m; i++ {
+				src := dz[((img0+i)*rows+4*b)*hw : ((img0+i)*rows+4*b+nr)*hw]
+				for oy := 0; oy < ho; oy++ {
+					d := blk[(i*g.Hg+oy)*g.Wg*4 : ((i*g.Hg+oy)*g.Wg+wo)*4]
+					for r := 0; r < nr; r++ {
+						for ox, v := range src[r*hw+oy*wo : r*hw+(oy+1)*wo] {
+							d[ox*4+r] = v
+						}
+					}
+				}
+			}
+		}
+		// Blocks of qb grid pixels: their B rows (all planes) and packed dz stay in L1
+		// while every 4-row block and pair of halves is accumulated.
+		for q0 := 0; q0 < Q; q0 += g.qb {
+			kb := min(g.qb, Q-q0)
+			for b := 0; b < nb; b++ {
+				a := pa[(b*Q+q0)*4 : (b*Q+q0+kb)*4]
+				for p := 0; p < g.pairs; p++ {
+					h0 := g.halves[2*p]
+					h1 := h0
+					if 2*p+1 < len(g.halves) {
+						h1 = g.halves[2*p+1]
+					}
+					o0, o1 := h0.plane*g.planeLen+h0.off+q0*cin, h1.plane*g.planeLen+h1.off+q0*cin
+					K.gemmAcc(kb, a, planes[o0:o0+kb*cin+16], planes[o1:o1+kb*cin+16], cin, cbuf[4*b*ldc+32*p:], ldc)
+				}
+			}
+		}
+	}
+	for hi, hf := range g.halves {
+		col := 32*(hi/2) + 16*(hi%2)
+		for j := hf.j0; j < min(hf.j0+16, hf.run); j++ {
+			kx, c := hf.kx0+(j/cin)*s, j%cin
+			for r := 0; r < rows; r++ {
+				dw[((r*cin+c)*k+hf.ky)*k+kx] = cbuf[r*ldc+col+j-hf.j0]
+			}
+		}
+	}
+}
