@@ -268,3 +268,10 @@ func (b *browser) Mark(name string) {
 func (b *browser) Note(name string, v float64) {
 	js.Global().Get("rpTimings").Set(name, v)
 }
+
+func (b *browser) After(ms int, f func()) {
+	go func() {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		b.queue <- func() bool { f(); return true }
+	}()
+}

@@ -18,6 +18,9 @@ import (
 // ClassNames are CIFAR-10's classes, by label.
 var ClassNames = [10]string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
+// runDelayMs is how long the settings must rest before the network is pruned again.
+const runDelayMs = 250
+
 // SampleCount is the number of test images in the sample grid.
 const SampleCount = 24
 
@@ -46,7 +49,7 @@ type Root struct {
 	Filters     []Cell
 	Centroids   []Cell
 	LayerMs     float64
-	viewKey     string
+	heatmaps    map[string][]string // PNG data URLs of each layer's filters
 	layerPosted string
 
 	// The pruned network and its evaluation.
@@ -427,9 +430,20 @@ func (c *Root) setView(v *proto.LayerView) {
 			members[l]++
 		}
 	}
+	// A layer's filters do not change with the settings: their heatmaps are drawn once.
+	srcs := c.heatmaps[v.Name]
+	if len(srcs) != v.Cout {
+		srcs = make([]string, v.Cout)
+		for f := range v.Cout {
+			srcs[f] = viz.DataURL(viz.FilterImage(v.W[f*fl:(f+1)*fl], v.Cin, v.K, scale, rgb))
+		}
+		if c.heatmaps == nil {
+			c.heatmaps = map[string][]string{}
+		}
+		c.heatmaps[v.Name] = srcs
+	}
 	for f := range v.Cout {
-		w := v.W[f*fl : (f+1)*fl]
-		cell := Cell{Src: viz.DataURL(viz.FilterImage(w, v.Cin, v.K, scale, rgb)), Border: "#bbb", Class: "filter", Caption: strconv.Itoa(f)}
+		cell := Cell{Src: srcs[f], Border: "#bbb", Class: "filter", Caption: strconv.Itoa(f)}
 		title := fmt.Sprintf("filter %d", f)
 		if !v.Kernels && f < len(v.Labels) && !v.Unchanged {
 			l := v.Labels[f]

@@ -25,6 +25,7 @@ type host interface {
 	FirstRender()
 	Mark(name string) // records the time of a milestone in window.rpTimings
 	Note(name string, v float64)
+	After(ms int, f func()) // runs f later on the page's event loop (under the event lock)
 }
 
 // The workers: worker 0 answers the interactive jobs (layer views, uploads) so that they never
@@ -51,8 +52,15 @@ func (c *Root) startRun() {
 	}
 	c.Cur, c.Timing, c.Diagram = nil, nil, nil
 	c.Table = c.Table[:0]
-	c.host.Post(c.evalWorkers()[0], proto.OpPrune, proto.Job{Gen: c.gen, Hash: c.S.Hash()}, nil)
 	c.refreshSamples()
+	// While a slider is dragged the layer view goes first; the whole network is pruned once the
+	// settings have rested for a moment (a pruning job cannot be interrupted).
+	gen, hash := c.gen, c.S.Hash()
+	c.host.After(runDelayMs, func() {
+		if gen == c.gen {
+			c.host.Post(c.evalWorkers()[0], proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)
+		}
+	})
 }
 
 // viewSeq numbers the view worker's layer jobs (a newer one makes older ones stale).
@@ -142,10 +150,12 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 			c.Error = fmt.Sprintf("worker %d (%s): %s", w, e.Op, e.Msg)
 		}
 	case proto.OpLayer:
+		t0 := c.host.Now()
 		var l proto.Layer
 		if err := json.Unmarshal([]byte(js), &l); err != nil {
 			return err
 		}
+		defer func() { c.host.Note("layerPageMs", c.host.Now()-t0) }()
 		if l.Gen == viewSeq {
 			if c.View == nil {
 				c.host.Mark("firstLayerView")

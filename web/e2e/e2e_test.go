@@ -226,6 +226,12 @@ func poll(t *testing.T, b *browser, what, expr string, timeout time.Duration) {
 	}
 }
 
+func mustFloat(s string) float64 {
+	var f float64
+	fmt.Sscan(s, &f)
+	return f
+}
+
 // viewport makes the page's viewport exactly w×h CSS pixels (a 1280×720 projector).
 func viewport(w, h int64) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -254,6 +260,8 @@ func navigate(t *testing.T, b *browser, hash string) {
 	t.Helper()
 	run(t, b.ctx, viewport(1280, 720))
 	run(t, b.ctx, chromedp.Navigate(fix.url+"/"+hash))
+	st, _ := state.Parse(hash)
+	poll(t, b, "the page to take the settings", fmt.Sprintf(`(document.getElementById("app")||{dataset:{}}).dataset.hash === %q`, st.Hash()), 120*time.Second)
 	poll(t, b, "the filters of the layer shown", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
 }
 
@@ -345,6 +353,43 @@ func TestPage(t *testing.T) {
 		}
 		if errs := b.consoleErrors(); len(errs) > 0 {
 			t.Errorf("console errors: %v", errs)
+		}
+	})
+
+	t.Run("slider-latency", func(t *testing.T) {
+		navigate(t, b, "#method=2&ratio=0.5&seed=1&layer=layer4.conv1")
+		poll(t, b, "layer4's view", `document.getElementById("view-note").textContent.includes("= 16 clusters")`, 60*time.Second)
+		var lat []float64
+		for _, r := range []string{"0.25", "0.75", "0.4", "0.5"} {
+			k := int(32 * (1 - mustFloat(r)))
+			ms := run(t, b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(`new Promise((resolve) => {
+				const note = document.getElementById("view-note");
+				const want = "= %d clusters";
+				const t0 = performance.now();
+				const obs = new MutationObserver(() => {
+					if (note.textContent.includes(want)) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); }
+				});
+				obs.observe(document.getElementById("app"), {subtree: true, childList: true, characterData: true, attributes: true});
+				const s = document.getElementById("ratio");
+				s.value = %q;
+				s.dispatchEvent(new Event("input", {bubbles: true}));
+			})`, k, r), chromedp.EvalAwaitPromise))
+			lat = append(lat, ms)
+			tm := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
+			t.Logf("ratio %s: %.0f ms (worker's layer job %.0f ms, page decode+heatmaps %.0f ms)", r, ms, tm["layerViewMs"], tm["layerPageMs"])
+		}
+		t.Logf("slider → filter grid redrawn (layer4.conv1, 32 filters): %.0f ms (ratios 0.25, 0.75, 0.4, 0.5)", lat)
+	})
+
+	t.Run("views", func(t *testing.T) {
+		for _, h := range []string{"#method=1&ratio=0.5&seed=1&layer=conv1&limit=200", "#method=1&ratio=0.7&seed=1&layer=layer7.conv2&limit=200", "#method=2&ratio=0.3&seed=2&layer=layer7.conv1&merge=true&recal=512&limit=200"} {
+			navigate(t, b, h)
+			evalDone(t, b)
+			name := strings.NewReplacer("#", "", "&", "_", "=", "-").Replace(h)
+			shot(t, b, "view-"+name)
+			if errs := b.consoleErrors(); len(errs) > 0 {
+				t.Errorf("%s: console errors: %v", h, errs)
+			}
 		}
 	})
 
