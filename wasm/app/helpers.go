@@ -115,3 +115,11 @@ func (c *Root) PlayLabel() string {
 	}
 	return "▶ play"
 }
+
+// GridClass sizes the heatmaps: smaller tiles for the 64-filter layers.
+func (c *Root) GridClass(base string) string {
+	if c.View != nil && c.View.Cout > 32 {
+		return base + " many"
+	}
+	return base
+}

@@ -601,8 +601,8 @@ func (c *Root) refreshTable() {
 				r.Channels += fmt.Sprintf(" (%d shared)", l.Filters)
 			}
 		}
-		r.Weights = arrow(thousands(o.Weights), thousands(l.Weights))
-		r.MACs = arrow(thousands(o.MACs), thousands(l.MACs))
+		r.Weights = arrow(compact(o.Weights), compact(l.Weights))
+		r.MACs = arrow(compact(o.MACs), compact(l.MACs))
 		r.Changed = o.Weights != l.Weights || o.Cout != l.Cout
 		if t := c.Timing; t != nil && t.Gen == c.gen {
 			if r.Total {
@@ -613,9 +613,9 @@ func (c *Root) refreshTable() {
 				for _, v := range t.Pruned {
 					sp += v
 				}
-				r.Ms = arrow(fmt.Sprintf("%.3f", so), fmt.Sprintf("%.3f", sp))
+				r.Ms = arrow(fmt.Sprintf("%.2f", so), fmt.Sprintf("%.2f", sp))
 			} else if to, ok := t.Orig[l.Name]; ok {
-				r.Ms = arrow(fmt.Sprintf("%.3f", to), fmt.Sprintf("%.3f", t.Pruned[l.Name]))
+				r.Ms = arrow(fmt.Sprintf("%.2f", to), fmt.Sprintf("%.2f", t.Pruned[l.Name]))
 			}
 		}
 		c.Table = append(c.Table, r)
@@ -627,6 +627,21 @@ func arrow(a, b string) string {
 		return a
 	}
 	return a + " → " + b
+}
+
+// compact writes n with k/M suffixes (the per-layer table must fit a projector's width).
+func compact(n int) string {
+	switch {
+	case n >= 10_000_000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+	case n >= 10_000:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	case n >= 1000:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return strconv.Itoa(n)
 }
 
 func thousands(n int) string {

@@ -387,10 +387,33 @@ func TestPage(t *testing.T) {
 			evalDone(t, b)
 			name := strings.NewReplacer("#", "", "&", "_", "=", "-").Replace(h)
 			shot(t, b, "view-"+name)
+			if full, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
+				os.WriteFile(filepath.Join(fix.outDir, "view-"+name+"-full.png"), full, 0o644)
+			}
 			if errs := b.consoleErrors(); len(errs) > 0 {
 				t.Errorf("%s: console errors: %v", h, errs)
 			}
 		}
+	})
+
+	t.Run("no-weights-asks-for-a-file", func(t *testing.T) {
+		dir, _ := cifar.Dir("")
+		out := filepath.Join(t.TempDir(), "dist")
+		if _, err := site.Build(site.Options{Root: testutil.RepoRoot(t), Out: out, CIFAR: dir, NoWeights: true, SkipGz: true}); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := server.Handler(out)
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		tab, cancel := chromedp.NewContext(b.ctx)
+		defer cancel()
+		b2 := &browser{ctx: tab}
+		run(t, tab, chromedp.Navigate(srv.URL+"/"))
+		poll(t, b2, "the weights file picker", `!document.getElementById("load-weights").hidden`, 60*time.Second)
+		wpath := filepath.Join(t.TempDir(), "mine.safetensors")
+		os.WriteFile(wpath, testutil.Weights(t), 0o644)
+		run(t, tab, chromedp.SetUploadFiles(chromedp.CSS("#weights-file"), []string{wpath}))
+		poll(t, b2, "the filters after choosing weights", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
 	})
 
 	t.Run("hide-and-explain", func(t *testing.T) {

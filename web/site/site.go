@@ -27,14 +27,15 @@ import (
 
 // Options configures Build.
 type Options struct {
-	Root    string // repository root (holds go.mod)
-	Out     string // output folder, e.g. dist
-	CIFAR   string // CIFAR-10 binary folder (test_batch.bin, data_batch_1.bin)
-	Weights string // weights file to ship ("" = weights/resnet20.safetensors when present)
-	Test    int    // test images in the pack (default 1000)
-	Train   int    // train images in the pack (default 512)
-	SkipGz  bool   // no precompressed copies
-	Log     io.Writer
+	Root      string // repository root (holds go.mod)
+	Out       string // output folder, e.g. dist
+	CIFAR     string // CIFAR-10 binary folder (test_batch.bin, data_batch_1.bin)
+	Weights   string // weights file to ship ("" = weights/resnet20.safetensors when present)
+	NoWeights bool   // ship no weights at all (the page then asks for a file)
+	Test      int    // test images in the pack (default 1000)
+	Train     int    // train images in the pack (default 512)
+	SkipGz    bool   // no precompressed copies
+	Log       io.Writer
 }
 
 // Manifest is dist/manifest.json: what the loader (web/static/boot.js) downloads.
@@ -114,7 +115,7 @@ func Build(o Options) (*Manifest, error) {
 	}
 	// Weights.
 	w := o.Weights
-	if w == "" {
+	if w == "" && !o.NoWeights {
 		if _, err := os.Stat(filepath.Join(o.Root, demo.DefaultWeights)); err == nil {
 			w = filepath.Join(o.Root, demo.DefaultWeights)
 		}
@@ -236,6 +237,8 @@ func goBuild(root, pkg, out string, simd bool) error {
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if simd {
 		cmd.Env = append(cmd.Env, "GOEXPERIMENT=simd")
+	} else {
+		cmd.Env = append(cmd.Env, "GOEXPERIMENT=") // not inherited from make test's SIMD runs
 	}
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
