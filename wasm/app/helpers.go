@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
 )
 
 // Small formatting helpers of root.vugu.
@@ -122,4 +125,67 @@ func (c *Root) GridClass(base string) string {
 		return base + " many"
 	}
 	return base
+}
+
+// Charts are accuracy, evaluation time and parameters vs the ratio from the CLI's sweep, with this
+// page's settings ringed and its own measurement marked.
+func (c *Root) Charts() []viz.Chart {
+	if c.Sweep == nil {
+		return nil
+	}
+	sp := c.S.Spec()
+	name := sp.Variant.Name()
+	var out []viz.Chart
+	for i, q := range viz.Quantities {
+		live := math.NaN()
+		switch i {
+		case 0:
+			if c.Cur != nil && c.Cur.Finished && c.Cur.Gen == c.gen {
+				live, _, _ = c.Cur.Accuracy()
+			}
+		case 2:
+			if p := c.Pruned; p != nil && p.Gen == c.gen && len(p.Layers) > 0 {
+				live = float64(p.Layers[len(p.Layers)-1].Params) / 1000
+			}
+		}
+		out = append(out, viz.SweepChart(c.Sweep, q, c.S.Method, name, c.S.Ratio, live))
+	}
+	return out
+}
+
+// ViewBox is an SVG viewBox for w × h.
+func (c *Root) ViewBox(w, h float64) string { return fmt.Sprintf("0 0 %.0f %.0f", w, h) }
+
+// DotClass marks the live point.
+func (c *Root) DotClass(d viz.Dot) string {
+	if d.Live {
+		return "dot live"
+	}
+	return "dot"
+}
+
+// ChartLegend is the legend shared by the charts.
+func (c *Root) ChartLegend() []viz.Legend {
+	ch := c.Charts()
+	if len(ch) == 0 {
+		return nil
+	}
+	return ch[0].Legend
+}
+
+// SwatchStyle draws a legend entry's line.
+func (c *Root) SwatchStyle(l viz.Legend) string {
+	style := "solid"
+	if l.Dash {
+		style = "dashed"
+	}
+	return "border-top: 3px " + style + " " + l.Color
+}
+
+// NoSweepText explains a missing sweep.
+func (c *Root) NoSweepText() string {
+	if c.SweepError != "" {
+		return c.SweepError
+	}
+	return "No sweep is committed yet: run resnetprune sweep --out assets and rebuild the site to see both methods across ratios here."
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/vugu/vugu"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
 )
 
 // browser is the host in the page: workers (web/static/boot.js starts them), the URL hash, the
@@ -64,6 +66,13 @@ func (b *browser) start() {
 	js.CopyBytesToGo(pack, test)
 	b.root.testPack = pack
 	b.root.WeightsName = data.Get("weightsName").String()
+	if sw := data.Get("sweep"); sw.Type() == js.TypeString && sw.String() != "" {
+		if s, err := viz.ParseSweep([]byte(sw.String())); err == nil {
+			b.root.Sweep = s
+		} else {
+			b.root.SweepError = "assets/sweep.json: " + err.Error()
+		}
+	}
 	n := min(max(b.rp.Call("cores").Int(), 1), 8)
 	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
 		w, d := args[0].Int(), args[1]

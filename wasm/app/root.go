@@ -67,6 +67,9 @@ type Root struct {
 	AnimState   string
 	animPlaying bool
 
+	Sweep      *viz.Sweep // the CLI's sweep (assets/sweep.json), if the site has one
+	SweepError string
+
 	FirstRenderDone bool
 	host            host
 }

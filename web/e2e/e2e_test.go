@@ -94,7 +94,14 @@ func setup(t *testing.T) *fixture {
 		os.WriteFile(wpath, w, 0o644)
 		out := filepath.Join(tmp, "dist")
 		start := time.Now()
-		if _, err := site.Build(site.Options{Root: testutil.RepoRoot(t), Out: out, CIFAR: dir, Weights: wpath}); err != nil {
+		// A synthetic sweep (the shape of resnetprune sweep's sweep.json) to check the charts.
+		sweep := filepath.Join(tmp, "sweep.json")
+		os.WriteFile(sweep, []byte(`{"images": 200, "baseline": {"accuracy": 88, "seconds": 1, "images": 200, "params": 272474}, "rows": [
+			{"method": 1, "ratio": 0.1, "variant": "fixed", "accuracy": 85, "seconds": 0.9, "images": 200, "params": 250000},
+			{"method": 1, "ratio": 0.5, "variant": "fixed", "accuracy": 20, "seconds": 0.7, "images": 200, "params": 150000},
+			{"method": 2, "ratio": 0.1, "variant": "fixed", "accuracy": 80, "seconds": 0.9, "images": 200, "params": 250000},
+			{"method": 2, "ratio": 0.5, "variant": "fixed", "accuracy": 15, "seconds": 0.6, "images": 200, "params": 138506}]}`), 0o644)
+		if _, err := site.Build(site.Options{Root: testutil.RepoRoot(t), Out: out, CIFAR: dir, Weights: wpath, Sweep: sweep}); err != nil {
 			t.Fatalf("site: %v", err)
 		}
 		t.Logf("site built in %v", time.Since(start).Round(time.Millisecond))
@@ -343,6 +350,13 @@ func TestPage(t *testing.T) {
 			t.Errorf("browser %s correct, native %s", got, want)
 		}
 		shot(t, b, "method2-ratio0.5")
+		charts := run(t, b.ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("#charts svg").length, document.querySelectorAll("#charts circle.live").length]`))
+		if full, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(fix.outDir, "method2-ratio0.5-full.png"), full, 0o644)
+		}
+		if charts[0] != 3 || charts[1] != 2 { // the live dot on the accuracy and params charts
+			t.Errorf("charts: %d svgs, %d live dots; want 3 and 2", charts[0], charts[1])
+		}
 		// The same link in a new tab gives the same numbers.
 		tab, cancel := chromedp.NewContext(b.ctx)
 		defer cancel()

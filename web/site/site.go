@@ -32,6 +32,7 @@ type Options struct {
 	CIFAR     string // CIFAR-10 binary folder (test_batch.bin, data_batch_1.bin)
 	Weights   string // weights file to ship ("" = weights/resnet20.safetensors when present)
 	NoWeights bool   // ship no weights at all (the page then asks for a file)
+	Sweep     string // sweep.json to ship instead of assets/sweep.json (tests)
 	Test      int    // test images in the pack (default 1000)
 	Train     int    // train images in the pack (default 512)
 	SkipGz    bool   // no precompressed copies
@@ -43,6 +44,7 @@ type Manifest struct {
 	Weights string         `json:"weights"` // "" when the site ships no weights
 	Test    Pack           `json:"test"`
 	Train   Pack           `json:"train"`
+	Sweep   string         `json:"sweep"` // "assets/sweep.json" when the repository has one
 	Sizes   map[string]int `json:"sizes"` // bytes of every file, uncompressed
 	Go      string         `json:"go"`
 }
@@ -110,8 +112,15 @@ func Build(o Options) (*Manifest, error) {
 		for _, e := range assets {
 			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 				copies[filepath.Join(o.Root, "assets", e.Name())] = "assets/" + e.Name()
+				if e.Name() == "sweep.json" {
+					m.Sweep = "assets/sweep.json"
+				}
 			}
 		}
+	}
+	if o.Sweep != "" {
+		copies[o.Sweep] = "assets/sweep.json"
+		m.Sweep = "assets/sweep.json"
 	}
 	// Weights.
 	w := o.Weights

@@ -105,6 +105,13 @@
         bytes.weightsError = String(err);
       }
     }));
+    if (manifest.sweep) {
+      try {
+        bytes.sweep = await (await fetch(manifest.sweep)).text();
+      } catch (e) {
+        bytes.sweep = "";
+      }
+    }
     window.rpTimings.downloaded = performance.now();
     let weightsName = wurl;
     if (!bytes.weights) {
@@ -118,7 +125,7 @@
       WebAssembly.compile(bytes.worker),
       WebAssembly.instantiate(bytes.app, (window.rpGo = new Go()).importObject),
     ]);
-    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule };
+    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule, sweep: bytes.sweep || "" };
     window.rpTimings.compiled = performance.now();
     status("Starting…", 1);
     window.rpGo.run(app.instance);

@@ -92,3 +92,37 @@ func equal(a, b []int) bool {
 	}
 	return true
 }
+
+func TestSweepChart(t *testing.T) {
+	s, err := ParseSweep([]byte(`{"images": 1000, "baseline": {"accuracy": 88, "seconds": 2, "images": 1000, "params": 272474},
+		"rows": [
+		{"method": 1, "ratio": 0.1, "variant": "study", "accuracy": 80, "seconds": 2, "images": 1000, "params": 250000},
+		{"method": 1, "ratio": 0.5, "variant": "study", "accuracy": 40, "seconds": 1.5, "images": 1000, "params": 150000},
+		{"method": 2, "ratio": 0.5, "variant": "fixed", "accuracy": 15, "seconds": 1.2, "images": 1000, "params": 138000}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range Quantities {
+		c := SweepChart(s, q, 2, "fixed", 0.5, 14.8)
+		if len(c.Legend) != 2 || len(c.Paths) != 3 {
+			t.Fatalf("%s: %d series, %d paths", q.Title, len(c.Legend), len(c.Paths))
+		}
+		live, ring := 0, 0
+		for _, d := range c.Dots {
+			if d.Live {
+				live++
+			} else {
+				ring++
+			}
+			if d.X < 0 || d.X > c.Width || d.Y < 0 || d.Y > c.Height {
+				t.Errorf("%s: dot outside the chart: %+v", q.Title, d)
+			}
+		}
+		if live != 1 || ring != 1 {
+			t.Errorf("%s: %d live and %d matching dots", q.Title, live, ring)
+		}
+	}
+	if _, err := ParseSweep([]byte(`{"rows": []}`)); err == nil {
+		t.Error("empty sweep accepted")
+	}
+}
