@@ -45,6 +45,22 @@ type kernelSet struct {
 	// scatterArgs. y2 is 256 floats of scratch.
 	winoScatter func(y, y2 []float32, a *scatterArgs)
 
+	// winoGatherY gathers the 4×4 tiles of 16 lanes from an output-shaped
+	// plane (row stride wo): g[(a*4+b)*16+j] = p[base[j]+a*wo+b] for the
+	// pixels inside the tile's valid rows<<3|cols and lanes j < nl, 0
+	// elsewhere. kind is the block's scatter kind (blockContig and
+	// blockPairs promise full tiles in the scatter's lane order).
+	winoGatherY func(p []float32, base []int32, wo, kind, nl int, valid []int32, g []float32)
+
+	// winoYIn applies A·Y·A^T (the adjoint of the output transform) to the
+	// 16 gathered 4×4 tiles of g (which holds 36*16 floats, the rest
+	// scratch), writing frequency ξ = i*6+k of tile j to v[ξ*stride+j].
+	winoYIn func(g, v []float32, stride int)
+
+	// dot4 adds to the 4×4 block c (c[i*4+j]) the dot products
+	// Σ_{t<n} a[i*lda+t]·b[j*ldb+t]; n is a multiple of 16.
+	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
+
 	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
 	// src may hold more values than the last one read, which lets the
 	// vector path run further.

@@ -9,13 +9,16 @@ import "simd/archsimd"
 // halves (16 ymm registers do not hold a 4×32 accumulator block).
 
 var avx2Kernels = kernelSet{
-	name:    "avx2",
-	gemm4:   gemm4AVX2,
-	gemm1:   gemm1AVX2,
-	gemmAcc: gemmAccAVX2,
-	winoIn:  winoInAVX2,
-	winoOut: winoOutAVX2,
-	affine:  affineAVX2,
+	name:        "avx2",
+	gemm4:       gemm4AVX2,
+	gemm1:       gemm1AVX2,
+	gemmAcc:     gemmAccAVX2,
+	winoGatherY: winoGatherYPortable,
+	winoYIn:     winoYInPortable,
+	dot4:        dot4Portable,
+	winoIn:      winoInAVX2,
+	winoOut:     winoOutAVX2,
+	affine:      affineAVX2,
 
 	// No cross-lane permutes across 16 floats without AVX-512: the portable
 	// gather and scatter are used.

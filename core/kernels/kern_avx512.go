@@ -2,7 +2,10 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+	"unsafe"
+)
 
 // AVX-512 kernels: one Float32x16 holds 16 columns of a GEMM row or the 16
 // tile lanes of a Winograd transform.
@@ -22,13 +25,16 @@ func init() {
 }
 
 var avx512Kernels = kernelSet{
-	name:    "avx512",
-	gemm4:   gemm4AVX512,
-	gemm1:   gemm1AVX512,
-	gemmAcc: gemmAccAVX512,
-	winoIn:  winoInAVX512,
-	winoOut: winoOutAVX512,
-	affine:  affineAVX512,
+	name:        "avx512",
+	gemm4:       gemm4AVX512,
+	gemm1:       gemm1AVX512,
+	gemmAcc:     gemmAccAVX512,
+	winoGatherY: winoGatherYAVX512,
+	winoYIn:     winoYInAVX512,
+	dot4:        dot4AVX512,
+	winoIn:      winoInAVX512,
+	winoOut:     winoOutAVX512,
+	affine:      affineAVX512,
 
 	winoGather:  winoGatherAVX512,
 	winoScatter: winoScatterAVX512,
@@ -526,5 +532,143 @@ func gemmAccAVX512(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
 	c21.Store(c[2*ldc+16 : 2*ldc+32])
 	c30.Store(c[3*ldc : 3*ldc+16])
 	c31.Store(c[3*ldc+16 : 3*ldc+32])
+	archsimd.ClearAVXUpperBits()
+}
+
+// winoGatherYAVX512 gathers full 4×4 tiles of kind blockContig or
+// blockPairs in the scatter's lane order (the transpose of
+// winoScatterAVX512's stores); other blocks use the portable gather.
+func winoGatherYAVX512(p []float32, base []int32, wo, kind, nl int, valid []int32, g []float32) {
+	if kind == blockScalar {
+		winoGatherYPortable(p, base, wo, kind, nl, valid, g)
+		return
+	}
+	base = base[:lanes]
+	g = g[:16*lanes]
+	var zero archsimd.Float32x16
+	ld := func(s0, s1 int) archsimd.Float32x16 {
+		if kind == blockContig {
+			return archsimd.LoadFloat32x16(p[s0 : s0+16])
+		}
+		return zero.SetLo(archsimd.LoadFloat32x8(p[s0 : s0+8])).SetHi(archsimd.LoadFloat32x8(p[s1 : s1+8]))
+	}
+	q0, q1, q2, q3 := int(base[0]), int(base[1]), int(base[2]), int(base[3])
+	r0, r1, r2, r3 := int(base[8]), int(base[9]), int(base[10]), int(base[11])
+	for a := 0; a < 4; a++ {
+		o := a * wo
+		ga := g[a*4*lanes : (a+1)*4*lanes]
+		d0, d1, d2, d3 := transpose4x4(ld(q0+o, r0+o), ld(q1+o, r1+o), ld(q2+o, r2+o), ld(q3+o, r3+o))
+		d0.Store(ga[0:16])
+		d1.Store(ga[16:32])
+		d2.Store(ga[32:48])
+		d3.Store(ga[48:64])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// winoYInAVX512 applies A·Y·A^T (see winoYIn1D) to 16 tiles, one per lane:
+// first to the 4 columns (6×4 result in g[256:640]), then to the 6 rows.
+func winoYInAVX512(g, v []float32, stride int) {
+	g = g[:40*lanes]
+	t := g[16*lanes:]
+	c2, c4, c8 := archsimd.BroadcastFloat32x16(2), archsimd.BroadcastFloat32x16(4), archsimd.BroadcastFloat32x16(8)
+	in1D := func(y0, y1, y2, y3 archsimd.Float32x16) (m1, m2, m3, m4 archsimd.Float32x16) {
+		e02, o13 := y0.Add(y2), y1.Add(y3)
+		e, o := y2.MulAdd(c4, y0), y3.MulAdd(c8, y1.Mul(c2))
+		return e02.Add(o13), e02.Sub(o13), e.Add(o), e.Sub(o)
+	}
+	for b := 0; b < 4; b++ {
+		ld := func(a int) archsimd.Float32x16 { return archsimd.LoadFloat32x16(g[(a*4+b)*16 : (a*4+b)*16+16]) }
+		y0, y3 := ld(0), ld(3)
+		m1, m2, m3, m4 := in1D(y0, ld(1), ld(2), y3)
+		y0.Store(t[(0*4+b)*16 : (0*4+b)*16+16])
+		m1.Store(t[(1*4+b)*16 : (1*4+b)*16+16])
+		m2.Store(t[(2*4+b)*16 : (2*4+b)*16+16])
+		m3.Store(t[(3*4+b)*16 : (3*4+b)*16+16])
+		m4.Store(t[(4*4+b)*16 : (4*4+b)*16+16])
+		y3.Store(t[(5*4+b)*16 : (5*4+b)*16+16])
+	}
+	for i := 0; i < 6; i++ {
+		ti := t[i*4*16 : (i+1)*4*16]
+		y0, y3 := archsimd.LoadFloat32x16(ti[0:16]), archsimd.LoadFloat32x16(ti[48:64])
+		m1, m2, m3, m4 := in1D(y0, archsimd.LoadFloat32x16(ti[16:32]), archsimd.LoadFloat32x16(ti[32:48]), y3)
+		o := i * 6 * stride
+		y0.Store(v[o : o+16])
+		m1.Store(v[o+stride : o+stride+16])
+		m2.Store(v[o+2*stride : o+2*stride+16])
+		m3.Store(v[o+3*stride : o+3*stride+16])
+		m4.Store(v[o+4*stride : o+4*stride+16])
+		y3.Store(v[o+5*stride : o+5*stride+16])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// dotIdx are the ConcatPermute indices of dot4AVX512's final reduction.
+var dotIdx = [4][16]uint32{
+	{0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27},
+	{4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31},
+	{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23},
+	{8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31},
+}
+
+// ld16 loads 16 floats at p+off bytes (dot4AVX512 checks the bounds once).
+func ld16(p unsafe.Pointer, off uintptr) archsimd.Float32x16 {
+	return archsimd.LoadFloat32x16Array((*[16]float32)(unsafe.Add(p, off)))
+}
+
+// dot4AVX512 keeps the 16 dot products in 16 accumulators (lanes = 16
+// consecutive t), then reduces them with in-group 4×4 transposes and two
+// levels of two-source permutes into one vector, lane 4i+j = c[i][j].
+// The operand bounds are checked once; the loop reads through pointers
+// (per-load bounds checks cost as much as the FMAs here).
+func dot4AVX512(n int, a []float32, lda int, b []float32, ldb int, c []float32) {
+	if n <= 0 {
+		return
+	}
+	if n%16 != 0 || len(a) < 3*lda+n || len(b) < 3*ldb+n || len(c) < 16 {
+		panic("kernels: dot4 operands too short")
+	}
+	pa0, pb0 := unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0])
+	pa1, pa2, pa3 := unsafe.Pointer(&a[lda]), unsafe.Pointer(&a[2*lda]), unsafe.Pointer(&a[3*lda])
+	pb1, pb2, pb3 := unsafe.Pointer(&b[ldb]), unsafe.Pointer(&b[2*ldb]), unsafe.Pointer(&b[3*ldb])
+	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
+	var c20, c21, c22, c23, c30, c31, c32, c33 archsimd.Float32x16
+	end := uintptr(n) * 4
+	for o := uintptr(0); o < end; o += 64 {
+		b0, b1, b2, b3 := ld16(pb0, o), ld16(pb1, o), ld16(pb2, o), ld16(pb3, o)
+		x := ld16(pa0, o)
+		c00 = x.MulAdd(b0, c00)
+		c01 = x.MulAdd(b1, c01)
+		c02 = x.MulAdd(b2, c02)
+		c03 = x.MulAdd(b3, c03)
+		x = ld16(pa1, o)
+		c10 = x.MulAdd(b0, c10)
+		c11 = x.MulAdd(b1, c11)
+		c12 = x.MulAdd(b2, c12)
+		c13 = x.MulAdd(b3, c13)
+		x = ld16(pa2, o)
+		c20 = x.MulAdd(b0, c20)
+		c21 = x.MulAdd(b1, c21)
+		c22 = x.MulAdd(b2, c22)
+		c23 = x.MulAdd(b3, c23)
+		x = ld16(pa3, o)
+		c30 = x.MulAdd(b0, c30)
+		c31 = x.MulAdd(b1, c31)
+		c32 = x.MulAdd(b2, c32)
+		c33 = x.MulAdd(b3, c33)
+	}
+	sum4 := func(a0, a1, a2, a3 archsimd.Float32x16) archsimd.Float32x16 {
+		t0, t1, t2, t3 := transpose4x4(a0, a1, a2, a3)
+		return t0.Add(t1).Add(t2.Add(t3)) // group g lane j: Σ of a_j over group g
+	}
+	s0, s1 := sum4(c00, c01, c02, c03), sum4(c10, c11, c12, c13)
+	s2, s3 := sum4(c20, c21, c22, c23), sum4(c30, c31, c32, c33)
+	iA, iB := archsimd.LoadUint32x16Array(&dotIdx[0]), archsimd.LoadUint32x16Array(&dotIdx[1])
+	iC, iD := archsimd.LoadUint32x16Array(&dotIdx[2]), archsimd.LoadUint32x16Array(&dotIdx[3])
+	p := s0.ConcatPermute(s1, iA).Add(s0.ConcatPermute(s1, iB))
+	q := s2.ConcatPermute(s3, iA).Add(s2.ConcatPermute(s3, iB))
+	r := p.ConcatPermute(q, iC).Add(p.ConcatPermute(q, iD))
+	c = c[:16]
+	archsimd.LoadFloat32x16(c).Add(r).Store(c)
 	archsimd.ClearAVXUpperBits()
 }

@@ -4,13 +4,16 @@ package kernels
 // package is built without GOEXPERIMENT=simd, when the CPU lacks the needed
 // features, or when forcePortable is set.
 var portableKernels = kernelSet{
-	name:    "portable",
-	gemm4:   gemm4Portable,
-	gemm1:   gemm1Portable,
-	gemmAcc: gemmAccPortable,
-	winoIn:  winoInPortable,
-	winoOut: winoOutPortable,
-	affine:  affinePortable,
+	name:        "portable",
+	gemm4:       gemm4Portable,
+	gemm1:       gemm1Portable,
+	gemmAcc:     gemmAccPortable,
+	winoGatherY: winoGatherYPortable,
+	winoYIn:     winoYInPortable,
+	dot4:        dot4Portable,
+	winoIn:      winoInPortable,
+	winoOut:     winoOutPortable,
+	affine:      affinePortable,
 
 	winoGather:  winoGatherPortable,
 	winoScatter: winoScatterPortable,
@@ -279,5 +282,66 @@ func gemmAccPortable(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) 
 		r[0], r[1], r[2], r[3] = r[0]+c20, r[1]+c21, r[2]+c22, r[3]+c23
 		r = c[3*ldc+j : 3*ldc+j+4]
 		r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
+	}
+}
+
+func winoGatherYPortable(p []float32, base []int32, wo, kind, nl int, valid []int32, g []float32) {
+	g = g[:16*lanes]
+	clear(g)
+	for j := 0; j < nl; j++ {
+		ob := int(base[j])
+		va, vb := int(valid[j])>>3, int(valid[j])&7
+		for a := 0; a < va; a++ {
+			row := p[ob+a*wo : ob+a*wo+vb]
+			for b, v := range row {
+				g[(a*4+b)*lanes+j] = v
+			}
+		}
+	}
+}
+
+// winoYIn1D applies A = (A^T)^T of F(4×4,3×3) (6×4) to y0..y3.
+func winoYIn1D(y0, y1, y2, y3 float32) (m0, m1, m2, m3, m4, m5 float32) {
+	e02, o13 := y0+y2, y1+y3
+	e, o := y0+4*y2, 2*y1+8*y3
+	return y0, e02 + o13, e02 - o13, e + o, e - o, y3
+}
+
+func winoYInPortable(g, v []float32, stride int) {
+	g = g[:16*lanes]
+	for j := 0; j < lanes; j++ {
+		var t [6][4]float32 // t = A·Y (rows transformed)
+		for b := 0; b < 4; b++ {
+			t[0][b], t[1][b], t[2][b], t[3][b], t[4][b], t[5][b] = winoYIn1D(
+				g[(0*4+b)*lanes+j], g[(1*4+b)*lanes+j], g[(2*4+b)*lanes+j], g[(3*4+b)*lanes+j])
+		}
+		for i := 0; i < 6; i++ {
+			m0, m1, m2, m3, m4, m5 := winoYIn1D(t[i][0], t[i][1], t[i][2], t[i][3])
+			o := i * 6 * stride
+			v[o+j] = m0
+			v[o+stride+j] = m1
+			v[o+2*stride+j] = m2
+			v[o+3*stride+j] = m3
+			v[o+4*stride+j] = m4
+			v[o+5*stride+j] = m5
+		}
+	}
+}
+
+func dot4Portable(n int, a []float32, lda int, b []float32, ldb int, c []float32) {
+	c = c[:16]
+	for i := 0; i < 4; i++ {
+		ai := a[i*lda : i*lda+n]
+		for j := 0; j < 4; j++ {
+			bj := b[j*ldb : j*ldb+n]
+			var s0, s1, s2, s3 float32
+			for t := 0; t < n; t += 4 {
+				s0 += ai[t] * bj[t]
+				s1 += ai[t+1] * bj[t+1]
+				s2 += ai[t+2] * bj[t+2]
+				s3 += ai[t+3] * bj[t+3]
+			}
+			c[i*4+j] += (s0 + s1) + (s2 + s3)
+		}
 	}
 }

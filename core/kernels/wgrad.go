@@ -141,6 +141,10 @@ func ConvWeightGrad(dw, x, dz []float32, n, cin, h, w, rows, k, stride, pad int,
 		panic("kernels: x or dz too short")
 	}
 	K := kern()
+	if k == 3 && stride == 1 && forcePath != pathIm2col && (forcePath == pathWinograd || winogradWorthIt(n, ho, wo)) {
+		winoWeightGrad(K, dw, x, dz, n, cin, h, w, rows, pad, ws)
+		return
+	}
 	ldc := 32 * g.pairs
 	np := len(g.planeIdx)
 	fs := ws.floats(np*g.planeLen + g.pa + g.rowsP*ldc)
@@ -222,6 +226,99 @@ func ConvWeightGrad(dw, x, dz []float32, n, cin, h, w, rows, k, stride, pad int,
 			kx, c := hf.kx0+(j/cin)*s, j%cin
 			for r := 0; r < rows; r++ {
 				dw[((r*cin+c)*k+hf.ky)*k+kx] = cbuf[r*ldc+col+j-hf.j0]
+			}
+		}
+	}
+}
+
+// winoWeightGradChunkBytes is the target size of a chunk's padded input and
+// transformed input and output gradients in winoWeightGrad.
+const winoWeightGradChunkBytes = 3 << 20
+
+// winoWeightGrad computes the weight gradient of a 3×3 stride-1 convolution
+// in the Winograd F(4×4,3×3) domain. With the forward pass
+// Y = A^T·[(G·g·G^T) ⊙ (B^T·d·B)]·A per tile, the gradient is
+//
+//	dW[r][c] = G^T·[ Σ_tiles (A·dY_r·A^T) ⊙ (B^T·d_c·B) ]·G,
+//
+// that is 36 GEMMs dU_ξ[r][c] = Σ_t Ŷ_ξ[r][t]·V_ξ[c][t] whose depth is the
+// number of tiles, then one 6×6 → 3×3 transform per filter. V is computed
+// exactly as in the forward pass (same chunks, tile table and kernels); Ŷ
+// gathers the 4×4 tiles of dz in the same lane order. The GEMMs reduce over
+// contiguous tiles in both operands (dot4: 4×4 blocks of dot products).
+func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad int, ws *Workspace) {
+	ho, wo := h+2*pad-2, w+2*pad-2
+	hwo := ho * wo
+	cinP, rowsP := roundUp(cin, 4), roundUp(rows, 4)
+	p := planWino(n, ho, wo, cin*4, 36*(cinP+rowsP)*4*winoChunkBytes/winoWeightGradChunkBytes)
+	plane := p.ph * p.pw
+	p.inImg = cin * plane
+	nrb, ncb := rowsP/4, cinP/4
+	nPad, nV, nD := p.nc*cin*plane, 36*(cinP*p.tp+xiSkew), 36*(rowsP*p.tp+xiSkew)
+	nU := 36 * rowsP * cinP
+	fs := ws.floats(nPad + nV + nD + 40*lanes + nU)
+	pbuf, fs := fs[:nPad], fs[nPad:]
+	vbuf, fs := fs[:nV], fs[nV:]
+	dbuf, fs := fs[:nD], fs[nD:]
+	g, du := fs[:40*lanes], fs[40*lanes:40*lanes+nU]
+	nb := p.tp / lanes
+	is := ws.ints(3*p.tp + 2*nb + lanes)
+	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
+	inFast, outKind := is[3*p.tp:3*p.tp+nb], is[3*p.tp+nb:3*p.tp+2*nb]
+	obuf := is[3*p.tp+2*nb : 3*p.tp+2*nb+lanes]
+	clear(du)
+	for img0 := 0; img0 < n; img0 += p.nc {
+		m := min(p.nc, n-img0)
+		tc := m * p.tpi
+		tp := roundUp(tc, nr)
+		vs, ds := cinP*tp+xiSkew, rowsP*tp+xiSkew
+		winoPad(pbuf, x, img0, m, cin, h, w, pad, &p)
+		winoTiles(&p, img0, m, rows, inBase, outBase, valid, inFast, outKind)
+		winoInput(K, pbuf, cin, &p, tp, inBase, inFast, g, vbuf, vs)
+		for xi := 0; xi < 36; xi++ {
+			clear(vbuf[xi*vs+cin*tp : xi*vs+cinP*tp])
+			clear(dbuf[xi*ds+rows*tp : xi*ds+rowsP*tp])
+		}
+		// Ŷ_ξ[r][t] = (A·dY·A^T)_ξ of tile t of filter r.
+		for r := 0; r < rows; r++ {
+			for t0 := 0; t0 < tp; t0 += lanes {
+				for j := range obuf {
+					obuf[j] = outBase[t0+j] + int32(r*hwo)
+				}
+				K.winoGatherY(dz, obuf, wo, int(outKind[t0/lanes]), max(0, min(lanes, tc-t0)), valid[t0:t0+lanes], g)
+				K.winoYIn(g, dbuf[r*tp+t0:], ds)
+			}
+		}
+		for xi := 0; xi < 36; xi++ {
+			for rb := 0; rb < nrb; rb++ {
+				a := dbuf[xi*ds+4*rb*tp : xi*ds+4*(rb+1)*tp]
+				for cb := 0; cb < ncb; cb++ {
+					K.dot4(tp, a, tp, vbuf[xi*vs+4*cb*tp:xi*vs+4*(cb+1)*tp], tp, du[((xi*nrb+rb)*ncb+cb)*16:])
+				}
+			}
+		}
+	}
+	// dW[r][c] = G^T·dU[r][c]·G.
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cin; c++ {
+			var t [6][3]float64 // dU·G
+			for i := 0; i < 6; i++ {
+				for kx := 0; kx < 3; kx++ {
+					var s float64
+					for k := 0; k < 6; k++ {
+						s += float64(du[(((i*6+k)*nrb+r/4)*ncb+c/4)*16+(r%4)*4+c%4]) * winoG[k][kx]
+					}
+					t[i][kx] = s
+				}
+			}
+			for ky := 0; ky < 3; ky++ {
+				for kx := 0; kx < 3; kx++ {
+					var s float64
+					for i := 0; i < 6; i++ {
+						s += winoG[i][ky] * t[i][kx]
+					}
+					dw[((r*cin+c)*3+ky)*3+kx] = float32(s)
+				}
 			}
 		}
 	}

@@ -42,6 +42,14 @@ func refWeightGrad(x, dz []float32, n, cin, h, w, rows, k, s, pad int) []float32
 // (strides 1–3, paddings 0–2, k = 1/3/5, odd sizes, multi-chunk batches), with every kernel
 // implementation.
 func TestConvWeightGrad(t *testing.T) {
+	defer func() { forcePath = pathAuto }()
+	for _, path := range []int{pathAuto, pathIm2col, pathWinograd} {
+		forcePath = path
+		t.Run(pathNames[path], testConvWeightGrad)
+	}
+}
+
+func testConvWeightGrad(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
 		var ws Workspace
@@ -57,6 +65,8 @@ func TestConvWeightGrad(t *testing.T) {
 			ConvWeightGrad(got, x, dz, tc.n, tc.cin, tc.h, tc.w, tc.rows, tc.k, tc.s, tc.p, &ws)
 			if e := maxRelErr(got, want); !(e <= 1e-5) {
 				t.Errorf("%s: max rel error %g", tc.name, e)
+			} else if testing.Verbose() {
+				t.Logf("%-14s err=%.2g", tc.name, e)
 			}
 		}
 	})

@@ -82,6 +82,7 @@ type winoPlan struct {
 	ho, wo, ty, tx, tpi int // output size, tiles per image (ty×tx = tpi)
 	ph, pw              int // padded input plane size
 	nc                  int // images per chunk
+	inImg               int // floats of one image's padded planes (set by the caller)
 	tp                  int // GEMM columns per chunk (nc·tpi rounded up to nr)
 }
 
@@ -98,12 +99,19 @@ const zlocStride = 4*nr + xiSkew
 const winoChunkBytes = 1 << 20
 
 func (c *Conv) winoPlan(n, h, w int) winoPlan {
+	ho, wo := c.OutSize(h, w)
+	return planWino(n, ho, wo, c.cin*4, 36*c.cin*4)
+}
+
+// planWino plans the chunks for ho×wo outputs when each image needs
+// perPlane bytes per padded input pixel and perTile bytes per tile.
+func planWino(n, ho, wo, perPlane, perTile int) winoPlan {
 	var p winoPlan
-	p.ho, p.wo = c.OutSize(h, w)
+	p.ho, p.wo = ho, wo
 	p.ty, p.tx = (p.ho+3)/4, (p.wo+3)/4
 	p.tpi = p.ty * p.tx
 	p.ph, p.pw = 4*p.ty+2, 4*p.tx+2
-	perImg := 4 * (c.cin*p.ph*p.pw + 36*c.cin*p.tpi)
+	perImg := perPlane*p.ph*p.pw + perTile*p.tpi
 	p.nc = max(1, min(n, winoChunkBytes/perImg))
 	if p.nc < n && p.nc*p.tpi > nr {
 		// Prefer chunks whose tile count is a multiple of nr.
@@ -131,6 +139,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	p := c.winoPlan(n, h, w)
 	cin, rows := c.cin, c.rows
 	plane := p.ph * p.pw
+	p.inImg = cin * plane
 	hwo := p.ho * p.wo
 	pbuf, fs := fs[:p.nc*cin*plane], fs[p.nc*cin*plane:]
 	vbuf, fs := fs[:36*(cin*p.tp+xiSkew)], fs[36*(cin*p.tp+xiSkew):]
@@ -148,60 +157,9 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		tp := roundUp(tc, nr)
 		vs := cin*tp + xiSkew // ξ stride of V
 
-		// Zero-padded copy of the chunk's input (the pads are a few floats:
-		// plain loops beat clear's memclr calls).
-		for i := 0; i < m; i++ {
-			for ci := 0; ci < cin; ci++ {
-				in := src[((img0+i)*cin+ci)*h*w : ((img0+i)*cin+ci+1)*h*w]
-				pl := pbuf[(i*cin+ci)*plane : (i*cin+ci+1)*plane]
-				top, bot := c.pad*p.pw, (c.pad+h)*p.pw
-				clear(pl[:top])
-				clear(pl[bot:])
-				for iy := 0; iy < h; iy++ {
-					row := pl[top+iy*p.pw : top+(iy+1)*p.pw]
-					for x := range row[:c.pad] {
-						row[x] = 0
-					}
-					copy(row[c.pad:c.pad+w], in[iy*w:(iy+1)*w])
-					for x := c.pad + w; x < len(row); x++ {
-						row[x] = 0
-					}
-				}
-			}
-		}
-
-		// Tile table; padding tiles t >= tc read tile 0 and are never stored.
-		for t := 0; t < tp; t++ {
-			tt := t
-			if t >= tc {
-				tt = 0
-			}
-			i, r := tt/p.tpi, tt%p.tpi
-			ty, tx := r/p.tx, r%p.tx
-			inBase[t] = int32(i*cin*plane + 4*ty*p.pw + 4*tx)
-			outBase[t] = int32((img0+i)*e.cout*hwo + 4*ty*p.wo + 4*tx)
-			valid[t] = int32(min(4, p.ho-4*ty)*8 + min(4, p.wo-4*tx))
-		}
-		for t0 := 0; t0 < tp; t0 += lanes {
-			in, out, val := inBase[t0:t0+lanes], outBase[t0:t0+lanes], valid[t0:t0+lanes]
-			inFast[t0/lanes], outKind[t0/lanes] = blockKinds(in, out, val, tc-t0)
-			if inFast[t0/lanes] != blockScalar {
-				// Fast blocks hold their 4 groups of 4 tiles in
-				// group-interleaved lane order: lane 4i+q = tile 4q+i.
-				interleave4x4(in)
-				interleave4x4(out)
-				interleave4x4(val)
-			}
-		}
-
-		// Input transform: V_ξ[c][t].
-		for ci := 0; ci < cin; ci++ {
-			pl := pbuf[ci*plane:]
-			for t0 := 0; t0 < tp; t0 += lanes {
-				K.winoGather(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g)
-				K.winoIn(g, vbuf[ci*tp+t0:], vs)
-			}
-		}
+		winoPad(pbuf, src, img0, m, cin, h, w, c.pad, &p)
+		winoTiles(&p, img0, m, e.cout, inBase, outBase, valid, inFast, outKind)
+		winoInput(K, pbuf, cin, &p, tp, inBase, inFast, g, vbuf, vs)
 
 		// For each block of 32 tiles and 4 rows: the 36 products
 		// Z_ξ = U_ξ·V_ξ into L1 scratch, then the output transform and the
@@ -302,6 +260,78 @@ func interleave4x4(b []int32) {
 	for i := 0; i < 4; i++ {
 		for q := i + 1; q < 4; q++ {
 			b[4*i+q], b[4*q+i] = b[4*q+i], b[4*i+q]
+		}
+	}
+}
+
+// winoPad writes images img0…img0+m−1 of src (cin×h×w each) into pbuf as
+// zero-padded ph×pw planes, the image at row and column pad.
+func winoPad(pbuf, src []float32, img0, m, cin, h, w, pad int, p *winoPlan) {
+	plane := p.ph * p.pw
+	// The pads are a few floats: plain loops beat clear's memclr calls.
+	for i := 0; i < m; i++ {
+		for ci := 0; ci < cin; ci++ {
+			in := src[((img0+i)*cin+ci)*h*w : ((img0+i)*cin+ci+1)*h*w]
+			pl := pbuf[(i*cin+ci)*plane : (i*cin+ci+1)*plane]
+			top, bot := pad*p.pw, (pad+h)*p.pw
+			clear(pl[:top])
+			clear(pl[bot:])
+			for iy := 0; iy < h; iy++ {
+				row := pl[top+iy*p.pw : top+(iy+1)*p.pw]
+				for x := range row[:pad] {
+					row[x] = 0
+				}
+				copy(row[pad:pad+w], in[iy*w:(iy+1)*w])
+				for x := pad + w; x < len(row); x++ {
+					row[x] = 0
+				}
+			}
+		}
+	}
+}
+
+// winoTiles fills the tile table of a chunk of m images starting at img0:
+// per tile t < tp its input offset in the padded chunk, its output offset
+// (for cout output channels), its valid rows<<3|cols, and per block of 16
+// tiles the gather and scatter kinds. Padding tiles t ≥ m·tpi read tile 0
+// and are never stored; fast blocks are put in group-interleaved lane order.
+func winoTiles(p *winoPlan, img0, m, cout int, inBase, outBase, valid, inFast, outKind []int32) {
+	tc := m * p.tpi
+	tp := roundUp(tc, nr)
+	hwo := p.ho * p.wo
+	for t := 0; t < tp; t++ {
+		tt := t
+		if t >= tc {
+			tt = 0
+		}
+		i, r := tt/p.tpi, tt%p.tpi
+		ty, tx := r/p.tx, r%p.tx
+		inBase[t] = int32(i*p.inImg + 4*ty*p.pw + 4*tx)
+		outBase[t] = int32((img0+i)*cout*hwo + 4*ty*p.wo + 4*tx)
+		valid[t] = int32(min(4, p.ho-4*ty)*8 + min(4, p.wo-4*tx))
+	}
+	for t0 := 0; t0 < tp; t0 += lanes {
+		in, out, val := inBase[t0:t0+lanes], outBase[t0:t0+lanes], valid[t0:t0+lanes]
+		inFast[t0/lanes], outKind[t0/lanes] = blockKinds(in, out, val, tc-t0)
+		if inFast[t0/lanes] != blockScalar {
+			// Fast blocks hold their 4 groups of 4 tiles in
+			// group-interleaved lane order: lane 4i+q = tile 4q+i.
+			interleave4x4(in)
+			interleave4x4(out)
+			interleave4x4(val)
+		}
+	}
+}
+
+// winoInput applies the input transform to every channel and tile of the
+// padded chunk: V_ξ[c][t] = vbuf[ξ*vs + c*tp + t].
+func winoInput(K *kernelSet, pbuf []float32, cin int, p *winoPlan, tp int, inBase, inFast []int32, g, vbuf []float32, vs int) {
+	plane := p.ph * p.pw
+	for ci := 0; ci < cin; ci++ {
+		pl := pbuf[ci*plane:]
+		for t0 := 0; t0 < tp; t0 += lanes {
+			K.winoGather(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g)
+			K.winoIn(g, vbuf[ci*tp+t0:], vs)
 		}
 	}
 }
