@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
+	"github.com/resnet20-pruning/resnet20-pruning/web/state"
+)
+
+// fakeHost records what the page asks of the browser.
+type fakeHost struct {
+	workers int
+	posts   []post
+	hash    string
+	anims   []string
+	now     float64
+	later   []func()
+}
+
+type post struct {
+	w   int
+	op  string
+	job proto.Job
+	bin int
+}
+
+func (h *fakeHost) Workers() int { return h.workers }
+func (h *fakeHost) Post(w int, op string, v any, bin [][]byte) {
+	b, _ := json.Marshal(v)
+	var j proto.Job
+	json.Unmarshal(b, &j)
+	h.posts = append(h.posts, post{w, op, j, len(bin)})
+}
+func (h *fakeHost) SetHash(s string)                                 { h.hash = s }
+func (h *fakeHost) BaseURL() string                                  { return "http://127.0.0.1:8080/" }
+func (h *fakeHost) Copy(text string, done func(bool))                { done(true) }
+func (h *fakeHost) PostAnim(msg string)                              { h.anims = append(h.anims, msg) }
+func (h *fakeHost) Now() float64                                     { h.now += 10; return h.now }
+func (h *fakeHost) DecodeImage(f jsValue, done func([]byte, string)) {}
+func (h *fakeHost) FirstRender()                                     {}
+func (h *fakeHost) Mark(string)                                      {}
+func (h *fakeHost) Note(string, float64)                             {}
+func (h *fakeHost) After(ms int, f func())                           { h.later = append(h.later, f) }
+func (h *fakeHost) ops(op string) (n int) {
+	for _, p := range h.posts {
+		if p.op == op {
+			n++
+		}
+	}
+	return n
+}
+
+func msg(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// pack returns n fake CIFAR records whose labels are i%10.
+func pack(n int) []byte {
+	b := make([]byte, n*3073)
+	for i := range n {
+		b[i*3073] = byte(i % 10)
+	}
+	return b
+}
+
+func newRoot(t *testing.T, hash string) (*Root, *fakeHost) {
+	h := &fakeHost{workers: 3}
+	readyCount, viewSeq = 0, 0
+	c := &Root{Selected: -1, host: h, testPack: pack(1000)}
+	c.LoadHash(hash)
+	convs := []proto.ConvInfo{{Name: "conv1", Role: "stem", Block: -1, Cin: 3, Cout: 16, K: 3}, {Name: "layer1.conv1", Index: 1, Role: "conv1", Cin: 16, Cout: 16, K: 3}}
+	for w := range 3 {
+		r := proto.Ready{Arch: "B", Convs: convs, Test: 1000, Train: 512}
+		if w == viewWorker {
+			r.Test, r.Train = 0, 0
+		}
+		if err := c.OnMessage(w, proto.OpReady, msg(t, r), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c, h
+}
+
+func TestRunFlow(t *testing.T) {
+	c, h := newRoot(t, "#method=2&ratio=0.5&seed=1&limit=200")
+	if !c.Ready || c.TestN != 1000 {
+		t.Fatalf("ready %v, %d test images", c.Ready, c.TestN)
+	}
+	if h.ops(proto.OpLayer) != 1 {
+		t.Fatalf("%d layer jobs", h.ops(proto.OpLayer))
+	}
+	// The pruning starts after the debounce.
+	if h.ops(proto.OpPrune) != 0 || len(h.later) != 1 {
+		t.Fatalf("prune posted before the delay")
+	}
+	h.later[0]()
+	if h.ops(proto.OpPrune) != 1 {
+		t.Fatal("no prune job")
+	}
+	gen := c.gen
+	pr := proto.Pruned{Gen: gen, Blocks: []proto.BlockDiagram{{Block: "layer1", C: 4, Method: 2, Labels: []int{0, 1, 0, 1}, Removed: []bool{false, false, true, true}, Rep: []int{0, 1}, Clusters: 2}},
+		Layers: []proto.LayerRow{{Name: "layer1.conv1", Cout: 2}, {Name: "total", Params: 10}}, Orig: []proto.LayerRow{{Name: "layer1.conv1", Cout: 4}, {Name: "total", Params: 20}}}
+	if err := c.OnMessage(1, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Diagram == nil || c.Diagram.Removed != 2 {
+		t.Fatalf("diagram %+v", c.Diagram)
+	}
+	// 200 images split among the two evaluating workers, batch-aligned: 112 + 88.
+	var evals []post
+	for _, p := range h.posts {
+		if p.op == proto.OpEval {
+			evals = append(evals, p)
+		}
+	}
+	if len(evals) != 2 || evals[0].job.Count != 112 || evals[1].job.Start != 112 || evals[1].job.Count != 88 || evals[0].bin != 1 {
+		t.Fatalf("eval jobs %+v", evals)
+	}
+	// Progress: all predictions "label 0": 20 of 200 correct.
+	for _, e := range evals {
+		for first := e.job.Start; first < e.job.Start+e.job.Count; first += 16 {
+			n := min(16, e.job.Start+e.job.Count-first)
+			p := proto.Progress{Gen: gen, Net: "pruned", First: first, Preds: make([]int, n), Logits: make([]float32, 10*n)}
+			if err := c.OnMessage(e.w, proto.OpProgress, msg(t, p), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if c.CountText() != "20/200" || c.FinishedText() != "true" {
+		t.Fatalf("count %s finished %s", c.CountText(), c.FinishedText())
+	}
+	if h.ops(proto.OpTiming) != 1 || c.Orig == nil {
+		t.Fatal("no timing or baseline evaluation after the run")
+	}
+	// A stale generation's progress is ignored; a new setting cancels.
+	c.S.Ratio = 0.3
+	c.apply(true)
+	if c.gen != gen+1 || h.ops(proto.OpCancel) < 4 || !strings.Contains(h.hash, "ratio=0.3") {
+		t.Fatalf("gen %d, %d cancels, hash %s", c.gen, h.ops(proto.OpCancel), h.hash)
+	}
+	old := proto.Progress{Gen: gen, Net: "pruned", First: 0, Preds: []int{0}, Logits: make([]float32, 10)}
+	c.OnMessage(1, proto.OpProgress, msg(t, old), nil)
+	if c.Cur != nil {
+		t.Fatal("stale progress applied")
+	}
+}
+
+func TestLayerChangeOnlyAsksTheViewWorker(t *testing.T) {
+	c, h := newRoot(t, "")
+	n, cancels := len(h.posts), h.ops(proto.OpCancel)
+	c.S.Layer = "conv1"
+	c.apply(true)
+	if len(h.posts) != n+1 || h.posts[n].op != proto.OpLayer || h.posts[n].w != viewWorker {
+		t.Fatalf("posts after a layer change: %+v", h.posts[n:])
+	}
+	if h.ops(proto.OpCancel) != cancels {
+		t.Fatal("a layer change cancelled the run")
+	}
+}
+
+func TestUnknownLayerFallsBack(t *testing.T) {
+	c, _ := newRoot(t, "#layer=layer3.2.conv1")
+	if c.S.Layer != "layer1.conv1" || len(c.Problems) != 1 {
+		t.Fatalf("layer %s, problems %v", c.S.Layer, c.Problems)
+	}
+}
+
+func TestViewCells(t *testing.T) {
+	c, h := newRoot(t, "#method=2")
+	v := &proto.LayerView{ConvInfo: proto.ConvInfo{Name: "layer1.conv1", Role: "conv1", Cin: 2, Cout: 4, K: 3}, W: make([]float32, 4*18),
+		Clustered: true, Clusters: 2, Labels: []int{0, 1, 0, 1}, Centroids: make([]float32, 2*18), Kept: []int{0, 1},
+		Points2: make([]float64, 8), Steps: []proto.Step2{{Labels: []int{0, 1, 0, 1}, Centroids2: make([]float64, 4)}}}
+	if err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Filters) != 4 || len(c.Centroids) != 2 {
+		t.Fatalf("%d filters, %d centroids", len(c.Filters), len(c.Centroids))
+	}
+	removed := 0
+	for _, f := range c.Filters {
+		if strings.Contains(f.Class, "removed") {
+			removed++
+		}
+		if !strings.HasPrefix(f.Src, "data:image/png;base64,") {
+			t.Fatal("heatmap is not a PNG data URL")
+		}
+	}
+	if removed != 2 || len(h.anims) == 0 {
+		t.Fatalf("%d removed, %d animation messages", removed, len(h.anims))
+	}
+}
+
+func TestHashIsTheStateDeclaration(t *testing.T) {
+	c, _ := newRoot(t, "#ratio_hide=true&explain=false")
+	if !c.Hidden("ratio") || c.S.Explain {
+		t.Fatal("hide/explain not read")
+	}
+	def := state.Default()
+	if c.S.Spec() != def.Spec() {
+		t.Fatal("spec changed")
+	}
+	c2, _ := newRoot(t, "#<script>=1&method=9")
+	if len(c2.Problems) != 2 {
+		t.Fatalf("problems %v", c2.Problems)
+	}
+}
