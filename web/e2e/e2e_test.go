@@ -457,6 +457,9 @@ func TestPage(t *testing.T) {
 	t.Run("upload", func(t *testing.T) {
 		navigate(t, b, "")
 		evalDone(t, b)
+		// Clicking a sample shows both networks' top-5.
+		run(t, b.ctx, chromedp.Click(chromedp.CSS("#samples button")))
+		poll(t, b, "a sample's top-5 lists", `document.querySelectorAll(".detail .guess").length === 10`, 30*time.Second)
 		// A PNG: a test image enlarged to 96×96.
 		pix := f.session.Test.Image(3)
 		img := image.NewRGBA(image.Rect(0, 0, 96, 96))
