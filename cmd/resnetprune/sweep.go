@@ -114,6 +114,7 @@ func runSweep(args []string) error {
 	repeat := fs.Int("repeat", 3, "timed evaluations of each model, alternating with the unpruned one; medians are reported")
 	threads := fs.Int("threads", 0, "goroutines (0 = all cores)")
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json, time/params/accuracy plots (.png, .svg)")
+	replot := fs.String("replot", "", "only redraw the tables and plots of an earlier sweep.json into --out")
 	var d dataFlags
 	d.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -121,6 +122,9 @@ func runSweep(args []string) error {
 	}
 	if *out == "" {
 		return fmt.Errorf("--out is required")
+	}
+	if *replot != "" {
+		return replotSweep(*replot, *out)
 	}
 	th, err := threadsOrDefault(*threads)
 	if err != nil {
@@ -366,8 +370,9 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			return err
 		}
 		p.Legend.Top = true
+		p.X.Max = hi + 0.45*(hi-lo) // an empty band on the right for the legend
 		for _, ext := range []string{".png", ".svg"} {
-			if err := p.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, fg.name+ext)); err != nil {
+			if err := p.Save(9*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, fg.name+ext)); err != nil {
 				return err
 			}
 		}
@@ -408,4 +413,37 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return (u + k) / 100
+}
+
+// replotSweep rewrites the CSV, JSON and plots of the sweep saved in file into dir.
+func replotSweep(file, dir string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var rep sweepReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	var ms []prune.Method
+	var vs []prune.Variant
+	seen := map[string]bool{}
+	for _, r := range rep.Rows {
+		if m := prune.Method(r.Method); !seen[m.String()] {
+			seen[m.String()] = true
+			ms = append(ms, m)
+		}
+		if !seen[r.Variant] {
+			seen[r.Variant] = true
+			v, err := prune.ParseVariant(r.Variant, rep.Calib)
+			if err != nil {
+				return err
+			}
+			vs = append(vs, v)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return writeSweep(dir, &rep, ms, vs)
 }
