@@ -344,10 +344,21 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			func(r sweepRow) float64 { return float64(r.Params) }))
 	}
 	timeLines = append(timeLines, "unpruned", ref(rep.Baseline.Seconds))
+	var cpuLines []any
+	for _, m := range ms {
+		cpuLines = append(cpuLines, fmt.Sprintf("method %d (%s)", m, methodNames[int(m)]),
+			series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+				func(r sweepRow) float64 { return r.CPUSeconds }))
+	}
+	cpuLines = append(cpuLines, "unpruned", ref(rep.Baseline.CPUSeconds))
 	paramLines = append(paramLines, "unpruned", ref(float64(rep.Baseline.Params)))
 	figs := []figure{
 		{"time", fmt.Sprintf("evaluation time, %d images, %d threads", rep.Images, rep.Threads), "seconds (median)", timeLines},
 		{"params", "parameters", "params", paramLines},
+	}
+	if rep.Baseline.CPUSeconds > 0 {
+		figs = append(figs, figure{"cpu_time", fmt.Sprintf("evaluation CPU time (user + system), %d images, %d threads", rep.Images, rep.Threads),
+			"CPU seconds (median)", cpuLines})
 	}
 	for _, m := range ms {
 		var lines []any
