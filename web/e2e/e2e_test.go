@@ -209,6 +209,13 @@ func (b *browser) listen(ev any) {
 	}
 }
 
+// reset forgets the console errors seen so far (each subtest checks its own).
+func (b *browser) reset() {
+	b.mu.Lock()
+	b.errors = nil
+	b.mu.Unlock()
+}
+
 func (b *browser) consoleErrors() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -265,6 +272,7 @@ func shot(t *testing.T, b *browser, name string) string {
 
 func navigate(t *testing.T, b *browser, hash string) {
 	t.Helper()
+	b.reset()
 	run(t, b.ctx, viewport(1280, 720))
 	run(t, b.ctx, chromedp.Navigate(fix.url+"/"+hash))
 	st, _ := state.Parse(hash)
@@ -428,6 +436,33 @@ func TestPage(t *testing.T) {
 		os.WriteFile(wpath, testutil.Weights(t), 0o644)
 		run(t, tab, chromedp.SetUploadFiles(chromedp.CSS("#weights-file"), []string{wpath}))
 		poll(t, b2, "the filters after choosing weights", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
+	})
+
+	t.Run("compare-tfjs", func(t *testing.T) {
+		if _, err := os.Stat(filepath.Join(testutil.RepoRoot(t), "out", "npm", "node_modules", "@tensorflow", "tfjs")); err != nil {
+			t.Skip("TensorFlow.js not installed (make tfjs)")
+		}
+		for _, threads := range []string{"1", ""} {
+			q := "?images=200"
+			if threads != "" {
+				q += "&threads=" + threads
+			}
+			b.reset()
+			run(t, b.ctx, chromedp.Navigate(fix.url+"/compare.html"+q))
+			poll(t, b, "the comparison", `window.rpCompare !== undefined`, 240*time.Second)
+			res := run(t, b.ctx, chromedp.Evaluate[map[string]any](`window.rpCompare`))
+			if e, ok := res["error"]; ok {
+				t.Fatalf("compare.html%s: %v", q, e)
+			}
+			t.Logf("compare.html%s: %v", q, res)
+			if errs := b.consoleErrors(); len(errs) > 0 {
+				t.Errorf("console errors: %v", errs)
+			}
+			if a, _ := res["agree"].(string); a < "95" && a != "100.0%" {
+				t.Errorf("Go and TensorFlow.js agree on only %s of the predictions", a)
+			}
+		}
+		shot(t, b, "compare")
 	})
 
 	t.Run("hide-and-explain", func(t *testing.T) {

@@ -39,11 +39,12 @@ func ContentType(name string) string {
 	return "application/octet-stream"
 }
 
-// CSP is the Content-Security-Policy of every response. Scripts come only from the site itself;
-// 'wasm-unsafe-eval' lets WebAssembly compile and 'unsafe-eval' is needed by vugu's DOM renderer,
-// which installs its helper with eval. Images may be data: and blob: URLs (the heatmaps and
+// CSP is the Content-Security-Policy of every response. Scripts come only from the site itself
+// (blob: too, which only the site's own scripts can create: TensorFlow.js starts its wasm threads
+// from blob URLs); 'wasm-unsafe-eval' lets WebAssembly compile and 'unsafe-eval' is needed by
+// vugu's DOM renderer, which installs its helper with eval. Images may be data: and blob: URLs (the heatmaps and
 // uploaded pictures). Inline styles are allowed (vugu sets style attributes), inline scripts not.
-const CSP = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; " +
+const CSP = "default-src 'self'; script-src 'self' blob: 'unsafe-eval' 'wasm-unsafe-eval'; " +
 	"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; " +
 	"connect-src 'self' blob: data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
 

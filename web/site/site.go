@@ -33,6 +33,7 @@ type Options struct {
 	Weights   string // weights file to ship ("" = weights/resnet20.safetensors when present)
 	NoWeights bool   // ship no weights at all (the page then asks for a file)
 	Sweep     string // sweep.json to ship instead of assets/sweep.json (tests)
+	NPM       string // node_modules holding @tensorflow/tfjs* (default out/npm/node_modules)
 	Test      int    // test images in the pack (default 1000)
 	Train     int    // train images in the pack (default 512)
 	SkipGz    bool   // no precompressed copies
@@ -121,6 +122,33 @@ func Build(o Options) (*Manifest, error) {
 	if o.Sweep != "" {
 		copies[o.Sweep] = "assets/sweep.json"
 		m.Sweep = "assets/sweep.json"
+	}
+	// TensorFlow.js for the comparison page (compare.html), from the npm packages that
+	// `make tfjs` installs into out/npm (web/compare/package.json); skipped when absent.
+	npm := o.NPM
+	if npm == "" {
+		npm = filepath.Join(o.Root, "out", "npm", "node_modules")
+	}
+	tfjs := map[string]string{
+		"@tensorflow/tfjs/dist/tf.min.js":                                         "tfjs/tf.min.js",
+		"@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js":               "tfjs/tf-backend-wasm.min.js",
+		"@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm":               "tfjs/tfjs-backend-wasm.wasm",
+		"@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm":          "tfjs/tfjs-backend-wasm-simd.wasm",
+		"@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm": "tfjs/tfjs-backend-wasm-threaded-simd.wasm",
+	}
+	haveTF := true
+	for src := range tfjs {
+		if _, err := os.Stat(filepath.Join(npm, src)); err != nil {
+			haveTF = false
+		}
+	}
+	if haveTF {
+		for src, dst := range tfjs {
+			copies[filepath.Join(npm, src)] = dst
+		}
+		fmt.Fprintf(o.Log, "site: TensorFlow.js from %s\n", npm)
+	} else {
+		fmt.Fprintf(o.Log, "site: no TensorFlow.js in %s (make tfjs): compare.html will say so\n", npm)
 	}
 	// Weights.
 	w := o.Weights
