@@ -29,6 +29,7 @@ type variantFlags struct {
 	merge   bool
 	refit   int
 	comp    bool
+	relu    bool
 	fc      bool
 }
 
@@ -45,6 +46,7 @@ func (f *variantFlags) register(fs interface {
 	fs.BoolVar(&f.merge, "merge", false, "method 2: fold removed channels' conv2 inputs into their representative's")
 	fs.IntVar(&f.refit, "refit", 0, "least-squares refit of every block's conv2 on the first N train images (0 = off)")
 	fs.BoolVar(&f.comp, "comp", false, "refit: make each block's output (conv2 + shortcut) match the original's, cancelling the prefix's error")
+	fs.BoolVar(&f.relu, "relu", false, "comp: re-solve the refit so that outputs both networks' final ReLU zeroes count as exact")
 	fs.BoolVar(&f.fc, "fc", false, "refit: also refit the linear layer to the original network's logits")
 }
 
@@ -77,6 +79,7 @@ func (f *variantFlags) resolve() (prune.Variant, error) {
 		v.Refit = f.refit
 	}
 	v.Comp = v.Comp || f.comp
+	v.ReLU = v.ReLU || f.relu
 	v.FC = v.FC || f.fc
 	return v, nil
 }
@@ -101,7 +104,7 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 		if cal == nil {
 			return nil, fmt.Errorf("variant %s needs calibration images", v.Name())
 		}
-		if p.repair, err = cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC}); err != nil {
+		if p.repair, err = cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC, ReLUPasses: reluPasses(v)}); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +160,7 @@ type pruneReport struct {
 	Merge    bool           `json:"merge"`
 	Refit    int            `json:"refit"`
 	Comp     bool           `json:"comp"`
+	ReLU     bool           `json:"relu"`
 	FC       bool           `json:"fc"`
 	Repeat   int            `json:"repeat"`
 	Link     string         `json:"link"`
@@ -187,7 +191,7 @@ func link(s *prune.Spec, d *dataFlags) string {
 }
 
 func runPrune(args []string) error {
-	fs := newFlags("prune", "--weights W --method 1|2 --ratio R [--seed S] [--variant study|fixed|NAME] [--pca D] [--kernels] [--rep centroid|norm|closest] [--recal N] [--merge] [--refit N [--comp] [--fc]] [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]")
+	fs := newFlags("prune", "--weights W --method 1|2 --ratio R [--seed S] [--variant study|fixed|NAME] [--pca D] [--kernels] [--rep centroid|norm|closest] [--recal N] [--merge] [--refit N [--comp [--relu]] [--fc]] [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]")
 	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
 	method := fs.String("method", "", "1 = weight sharing (conv1, conv2, shortcut), 2 = channel removal (conv1)")
 	ratio := fs.Float64("ratio", -1, "fraction of filters to remove, 0 ≤ r < 1: k = int(C·(1−r)) clusters per layer")
@@ -290,7 +294,7 @@ func runPrune(args []string) error {
 	r.Seconds = median(secs)
 	rep := pruneReport{evalReport: newEvalReport(p.net, r, &d, th), Method: int(m), Ratio: spec.Ratio, Variant: v.Name(),
 		Seed: spec.Seed, PCA: v.PCA, Kernels: v.Kernels, Rep: string(orDefault(v.Rep, prune.RepCentroid)), Recal: v.Recal,
-		Merge: v.Merge, Refit: v.Refit, Comp: v.Comp, FC: v.FC, Repeat: *repeat, Link: link(&spec, &d), Notes: p.notes, Layers: p.layers, Repair: p.repair}
+		Merge: v.Merge, Refit: v.Refit, Comp: v.Comp, ReLU: v.ReLU, FC: v.FC, Repeat: *repeat, Link: link(&spec, &d), Notes: p.notes, Layers: p.layers, Repair: p.repair}
 	if *layerTimes {
 		timeLayers(p.net, p.layers)
 	}
@@ -454,4 +458,12 @@ func timeLayers(n *resnet.Net, layers []prune.Layer) {
 		h, w = ho, wo
 	}
 	layers[len(layers)-1].MsPerImage = sum
+}
+
+// reluPasses is the number of ReLU-aware re-solves variant v asks for.
+func reluPasses(v prune.Variant) int {
+	if v.ReLU {
+		return repair.DefaultReLUPasses
+	}
+	return 0
 }

@@ -81,8 +81,9 @@ const DefaultCalib = 512
 // pcaD (cluster in a D-dimensional PCA space), kernels (cluster 3×3 kernels, method 1), norm or
 // closest (representative), bn (BN recalibration), merge (method 2: fold removed channels into their
 // representative's conv2 input), refit (least-squares refit of conv2), comp (the refit also cancels
-// the error the pruned prefix left in the shortcut branch), fc (the refit also refits the linear
-// layer to the original logits). For example "fixed+bn+merge+refit".
+// the error the pruned prefix left in the shortcut branch), relu (the compensated refit also ignores
+// errors that the block's final ReLU removes), fc (the refit also refits the linear layer to the
+// original logits). For example "fixed+bn+merge+refit".
 type Variant struct {
 	Study   bool // keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)
 	PCA     int  // cluster in the space of the first PCA components (0 = no PCA)
@@ -92,6 +93,7 @@ type Variant struct {
 	Merge   bool // method 2: W2[:,rep] += Σ W2[:,m] over the removed members m of rep's cluster
 	Refit   int  // refit every block's conv2 by least squares on this many train images (0 = off)
 	Comp    bool // refit: target the original block's output (conv2 + shortcut), not its conv2 output
+	ReLU    bool // comp: re-solve so that outputs both networks' final ReLU zeroes count as exact
 	FC      bool // refit: also refit the linear layer to the original network's logits
 }
 
@@ -122,6 +124,9 @@ func (v Variant) Name() string {
 	}
 	if v.Comp {
 		parts = append(parts, "comp")
+	}
+	if v.ReLU {
+		parts = append(parts, "relu")
 	}
 	if v.FC {
 		parts = append(parts, "fc")
@@ -175,6 +180,8 @@ func ParseVariant(s string, calib int) (Variant, error) {
 			v.Merge = true
 		case p == "comp":
 			v.Comp = true
+		case p == "relu":
+			v.ReLU = true
 		case p == "fc":
 			v.FC = true
 		case strings.HasPrefix(p, "pca"):
@@ -198,7 +205,7 @@ func ParseVariant(s string, calib int) (Variant, error) {
 				v.Refit = n
 				continue
 			}
-			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, comp, fc)", s, p)
+			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, comp, relu, fc)", s, p)
 		}
 	}
 	return v, nil
@@ -230,6 +237,9 @@ func (s *Spec) Validate() error {
 	if (v.Comp || v.FC) && v.Refit == 0 {
 		return fmt.Errorf("prune: comp and fc are parts of the refit: add refit")
 	}
+	if v.ReLU && !v.Comp {
+		return fmt.Errorf("prune: relu is a part of comp: add comp")
+	}
 	if v.Kernels && s.Method != Sharing {
 		return fmt.Errorf("prune: kernel clustering is a method-1 (weight sharing) option")
 	}
@@ -237,7 +247,7 @@ func (s *Spec) Validate() error {
 }
 
 // Link returns a URL fragment with every setting as key=value, keys named as the CLI's flags, e.g.
-// "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&fc=false".
+// "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&relu=false&fc=false".
 // extra settings (for example the evaluation images) are appended in the given order.
 func (s *Spec) Link(extra ...[2]string) string {
 	v := s.Variant
@@ -261,6 +271,7 @@ func (s *Spec) Link(extra ...[2]string) string {
 		{"merge", strconv.FormatBool(v.Merge)},
 		{"refit", strconv.Itoa(v.Refit)},
 		{"comp", strconv.FormatBool(v.Comp)},
+		{"relu", strconv.FormatBool(v.ReLU)},
 		{"fc", strconv.FormatBool(v.FC)},
 	}
 	kv = append(kv, extra...)

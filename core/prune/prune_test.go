@@ -113,6 +113,7 @@ func TestParseVariant(t *testing.T) {
 		{in: "study+closest+bn", name: "study+closest+bn", want: Variant{Study: true, Rep: RepClosest, Recal: DefaultCalib}},
 		{in: "fixed+centroid", name: "fixed", want: Variant{Rep: RepCentroid}},
 		{in: "fixed+fc+refit+comp+merge+bn", name: "fixed+bn+merge+refit+comp+fc", want: Variant{Recal: DefaultCalib, Merge: true, Refit: DefaultCalib, Comp: true, FC: true}},
+		{in: "fixed+refit+relu+comp", name: "fixed+refit+comp+relu", want: Variant{Refit: DefaultCalib, Comp: true, ReLU: true}},
 		{in: "bn", err: true},
 		{in: "fixed+bn+bn", err: true},
 		{in: "fixed+pca", err: true},
@@ -152,6 +153,7 @@ func TestSpecValidate(t *testing.T) {
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Kernels: true}}, "method-1"},
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Rep: "best"}}, "representative"},
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Comp: true}}, "add refit"},
+		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Refit: 8, ReLU: true}}, "add comp"},
 	} {
 		err := tc.s.Validate()
 		if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
@@ -166,7 +168,7 @@ func TestSpecValidate(t *testing.T) {
 func TestLink(t *testing.T) {
 	s := Spec{Method: Removal, Ratio: 0.5, Seed: 1, Variant: Variant{Recal: 512, Merge: true, Refit: 512}}
 	got := s.Link([2]string{"limit", "1000"})
-	want := "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&fc=false&limit=1000"
+	want := "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&relu=false&fc=false&limit=1000"
 	if got != want {
 		t.Errorf("Link = %s\nwant   %s", got, want)
 	}

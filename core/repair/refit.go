@@ -33,21 +33,43 @@ type target struct {
 	y    []float64 // rows×cout, row-major, in the order of pos
 	u    []float64 // rows×cout: the original block's output before its final ReLU, bn2(y) + shortcut
 	cout int
-	pool []float64 // last block only: the original network's pooled features, n×cout
+	// ReLU-aware compensated targets: for the entries where the original block's output is zeroed
+	// by its final ReLU (u ≤ 0), the conv2 value at which the pruned block's is zeroed too, and
+	// which side of it is exact (+1: y ≤ zero, −1: y ≥ zero for a negative BN scale; 0: none).
+	zero   []float64
+	dir    []int8
+	passes int
+	pool   []float64 // last block only: the original network's pooled features, n×cout
 }
 
 // compensated returns the target that makes the pruned block's output before its final ReLU equal
 // the original's, u, given the pruned block's shortcut output s (n×cout×hw) and conv2's BN
 // (scale, shift):  scale·y* + shift + s = u  ⇒  y* = (u − s − shift)/scale.
-func (tg *target) compensated(conv *resnet.ConvBN, s []float32, hw int) *target {
+//
+// With passes > 0 the target is also ReLU-aware: where u ≤ 0 the final ReLU zeroes the original
+// output, and any y on the zeroed side of y0 = (−s − shift)/scale is exact as well; the refit is then
+// re-solved passes times, each time with those entries' targets set to the current prediction
+// when it lies on that side (an alternating minimisation of the error after the ReLU).
+func (tg *target) compensated(conv *resnet.ConvBN, s []float32, hw int, passes int) *target {
 	scale, shift := conv.BN.Fold()
-	out := &target{pos: tg.pos, y: make([]float64, len(tg.y)), cout: tg.cout}
+	out := &target{pos: tg.pos, y: make([]float64, len(tg.y)), cout: tg.cout, passes: passes}
+	if passes > 0 {
+		out.zero, out.dir = make([]float64, len(tg.y)), make([]int8, len(tg.y))
+	}
 	row := 0
 	for img, ps := range tg.pos {
 		for _, q := range ps {
 			for ch := range tg.cout {
 				sv := float64(s[(img*tg.cout+ch)*hw+int(q)])
 				out.y[row*tg.cout+ch] = (tg.u[row*tg.cout+ch] - sv - float64(shift[ch])) / float64(scale[ch])
+				if passes > 0 && tg.u[row*tg.cout+ch] <= 0 {
+					e := row*tg.cout + ch
+					out.zero[e] = (-sv - float64(shift[ch])) / float64(scale[ch])
+					out.dir[e] = 1
+					if scale[ch] < 0 {
+						out.dir[e] = -1
+					}
+				}
 			}
 			row++
 		}
@@ -310,30 +332,34 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 	fl := conv.FilterLen()
 	d := fl + 1
 	parts := min(c.threads, n)
-	nms := make([]normal, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		nms[p] = normal{g: make([]float64, d*d), r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d)
-		}()
+	normals := func(tg *target) normal {
+		nms := make([]normal, parts)
+		var wg sync.WaitGroup
+		for p := range parts {
+			nms[p] = normal{g: make([]float64, d*d), r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d)
+			}()
+		}
+		wg.Wait()
+		nm := nms[0]
+		for _, o := range nms[1:] {
+			for i := range nm.g {
+				nm.g[i] += o.g[i]
+			}
+			for i := range nm.r {
+				nm.r[i] += o.r[i]
+			}
+			for i := range nm.yy {
+				nm.yy[i] += o.yy[i]
+			}
+			nm.rows += o.rows
+		}
+		return nm
 	}
-	wg.Wait()
-	nm := nms[0]
-	for _, o := range nms[1:] {
-		for i := range nm.g {
-			nm.g[i] += o.g[i]
-		}
-		for i := range nm.r {
-			nm.r[i] += o.r[i]
-		}
-		for i := range nm.yy {
-			nm.yy[i] += o.yy[i]
-		}
-		nm.rows += o.rows
-	}
+	nm := normals(tg)
 	G := mat.NewSymDense(d, nm.g)
 	var tr float64
 	for i := range d {
@@ -357,28 +383,39 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 		return int(conv.Assign[ch])
 	}
 	// Right-hand side per stored filter: AᵀY's column, or the s²-weighted mean of its members'.
-	rhs := mat.NewDense(d, rows, nil)
-	wsum := make([]float64, rows)
-	for ch := range conv.Cout {
-		r, s2 := rowOf(ch), float64(scale[ch])*float64(scale[ch])
-		if conv.Assign == nil {
-			s2 = 1
-		}
-		wsum[r] += s2
-		for i := range d {
-			rhs.Set(i, r, rhs.At(i, r)+s2*nm.r[i*tg.cout+ch])
-		}
-	}
-	for r := range rows {
-		if wsum[r] > 0 {
+	solve := func(r []float64) (*mat.Dense, error) {
+		rhs := mat.NewDense(d, rows, nil)
+		wsum := make([]float64, rows)
+		for ch := range conv.Cout {
+			row, s2 := rowOf(ch), float64(scale[ch])*float64(scale[ch])
+			if conv.Assign == nil {
+				s2 = 1
+			}
+			wsum[row] += s2
 			for i := range d {
-				rhs.Set(i, r, rhs.At(i, r)/wsum[r])
+				rhs.Set(i, row, rhs.At(i, row)+s2*r[i*tg.cout+ch])
 			}
 		}
+		for row := range rows {
+			if wsum[row] > 0 {
+				for i := range d {
+					rhs.Set(i, row, rhs.At(i, row)/wsum[row])
+				}
+			}
+		}
+		var sol mat.Dense
+		err := chol.SolveTo(&sol, rhs)
+		return &sol, err
 	}
-	var sol mat.Dense
-	if err := chol.SolveTo(&sol, rhs); err != nil {
+	sol, err := solve(nm.r)
+	if err != nil {
 		return LayerStats{}, err
+	}
+	// ReLU-aware passes (see target.relax): G is unchanged, only AᵀY is recomputed.
+	for range tg.passes {
+		if sol, err = solve(normals(tg.relax(conv, t, h, w, sol, rowOf)).r); err != nil {
+			return LayerStats{}, err
+		}
 	}
 	// Relative error of channel c's weights u (D): (uᵀGu − 2uᵀR_c + Σy_c²) / Σ y_c².
 	relErr := func(u func(i int, ch int) float64) float64 {
@@ -428,4 +465,54 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 		}
 	}
 	return st, nil
+}
+
+// relax returns tg's targets with every ReLU-zeroed entry whose current prediction p = a·w lies on
+// its exact side replaced by p, predictions computed from conv2's candidate weights sol (D×rows).
+func (tg *target) relax(conv *resnet.ConvBN, t []float32, h, w int, sol *mat.Dense, rowOf func(int) int) *target {
+	out := &target{pos: tg.pos, y: slices.Clone(tg.y), cout: tg.cout}
+	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
+	a := make([]float64, cin*k*k+1)
+	wt := make([][]float64, cout) // channel c's weights and intercept as a D-vector
+	for ch := range cout {
+		wt[ch] = mat.Col(nil, rowOf(ch), sol)
+	}
+	row := 0
+	for img, ps := range tg.pos {
+		src := t[img*cin*h*w : (img+1)*cin*h*w]
+		for _, q := range ps {
+			oy, ox := int(q)/w, int(q)%w
+			j := 0
+			for ci := range cin {
+				for ky := range k {
+					iy := oy - pad + ky
+					for kx := range k {
+						ix := ox - pad + kx
+						v := 0.0
+						if iy >= 0 && iy < h && ix >= 0 && ix < w {
+							v = float64(src[(ci*h+iy)*w+ix])
+						}
+						a[j] = v
+						j++
+					}
+				}
+			}
+			a[j] = 1
+			for ch := range cout {
+				e := row*cout + ch
+				if tg.dir[e] == 0 {
+					continue
+				}
+				var p float64
+				for i, v := range a {
+					p += v * wt[ch][i]
+				}
+				if (tg.dir[e] > 0 && p <= tg.zero[e]) || (tg.dir[e] < 0 && p >= tg.zero[e]) {
+					out.y[e] = p
+				}
+			}
+			row++
+		}
+	}
+	return out
 }

@@ -26,6 +26,8 @@ const (
 	DefaultPositions = 256
 	// DefaultRidge is the refit's ridge λ relative to the mean diagonal of the normal matrix.
 	DefaultRidge = 1e-3
+	// DefaultReLUPasses is how many times a ReLU-aware refit is re-solved.
+	DefaultReLUPasses = 3
 )
 
 // Options selects the repairs. The zero value repairs nothing.
@@ -38,6 +40,9 @@ type Options struct {
 	// conv2 must also cancel the error that the pruned prefix left in the shortcut branch (see
 	// target.compensated). bn2 then keeps its statistics, which the target is expressed in.
 	Compensate bool
+	// ReLUPasses (with Compensate) re-solves each refit this many times, letting the entries that
+	// the block's final ReLU zeroes in the original network keep any prediction it zeroes too.
+	ReLUPasses int
 	// Linear also refits the final linear layer so that the pruned network's logits reproduce the
 	// original network's on the refit images (least squares over the pooled features).
 	Linear bool
@@ -107,6 +112,9 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	if (opt.Compensate || opt.Linear) && opt.Refit == 0 {
 		return nil, fmt.Errorf("repair: compensation and the linear refit are parts of the refit (set Refit)")
 	}
+	if opt.ReLUPasses < 0 || (opt.ReLUPasses > 0 && !opt.Compensate) {
+		return nil, fmt.Errorf("repair: ReLU passes (%d) need Compensate", opt.ReLUPasses)
+	}
 	n := max(opt.Recal, opt.Refit)
 	st := &Stats{Recal: opt.Recal, Refit: opt.Refit}
 	if n == 0 {
@@ -163,7 +171,7 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 		if opt.Refit > 0 {
 			tgi := &tg[i]
 			if opt.Compensate {
-				tgi = tgi.compensated(&b.Conv2, s, ho*wo)
+				tgi = tgi.compensated(&b.Conv2, s, ho*wo, opt.ReLUPasses)
 			}
 			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, tgi, opt.Ridge)
 			if err != nil {

@@ -119,12 +119,14 @@ func TestRefit(t *testing.T) {
 		m         prune.Method
 		v         prune.Variant
 		comp, lin bool
+		passes    int
 	}{
-		{prune.Removal, prune.Variant{}, false, false},
-		{prune.Removal, prune.Variant{Merge: true}, false, false},
-		{prune.Removal, prune.Variant{Merge: true}, true, true},
-		{prune.Sharing, prune.Variant{}, false, false},
-		{prune.Sharing, prune.Variant{Study: true}, true, true},
+		{prune.Removal, prune.Variant{}, false, false, 0},
+		{prune.Removal, prune.Variant{Merge: true}, false, false, 0},
+		{prune.Removal, prune.Variant{Merge: true}, true, true, 0},
+		{prune.Removal, prune.Variant{Merge: true}, true, false, 2},
+		{prune.Sharing, prune.Variant{}, false, false, 0},
+		{prune.Sharing, prune.Variant{Study: true}, true, true, 1},
 	} {
 		s := prune.Spec{Method: tc.m, Ratio: 0.5, Seed: 1, Variant: tc.v}
 		p, err := prune.Cluster(n, s, prune.ClusterOptions{NInit: 2})
@@ -135,7 +137,7 @@ func TestRefit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64, Compensate: tc.comp, Linear: tc.lin})
+		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64, Compensate: tc.comp, Linear: tc.lin, ReLUPasses: tc.passes})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,6 +158,9 @@ func TestRefit(t *testing.T) {
 	}
 	if _, err := cal.Repair(n.Clone(), Options{Recal: 2, Linear: true}); err == nil {
 		t.Error("linear refit without refit: no error")
+	}
+	if _, err := cal.Repair(n.Clone(), Options{Refit: 2, ReLUPasses: 1}); err == nil {
+		t.Error("ReLU passes without compensation: no error")
 	}
 }
 
