@@ -273,8 +273,7 @@ func runPrune(args []string) error {
 		}
 		c0 := cpuSeconds()
 		ri := eval.Run(e, set, th, bar)
-		c1 := cpuSeconds()
-		cpu = append(cpu, c1-c0)
+		cpu = append(cpu, cpuDelta(c0))
 		if r == nil {
 			r = ri
 		}
@@ -283,8 +282,9 @@ func runPrune(args []string) error {
 			if i == 0 {
 				bar = newProgress("baseline", set.Len()).update
 			}
+			c1 := cpuSeconds()
 			bi := eval.Run(baseEngine, set, th, bar)
-			baseCPU = append(baseCPU, cpuSeconds()-c1)
+			baseCPU = append(baseCPU, cpuDelta(c1))
 			if base == nil {
 				base = bi
 			}

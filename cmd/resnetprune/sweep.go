@@ -246,13 +246,14 @@ func sweepOne(orig *resnet.Net, baseEngine *resnet.Engine, plan *prune.Plan, s p
 	for range repeat {
 		c0 := cpuSeconds()
 		ri := eval.Run(e, set, th, nil)
-		c1 := cpuSeconds()
+		cpu = append(cpu, cpuDelta(c0))
 		if r == nil {
 			r = ri
 		}
 		secs = append(secs, ri.Seconds)
+		c1 := cpuSeconds()
 		base = append(base, eval.Run(baseEngine, set, th, nil).Seconds)
-		cpu, baseCPU = append(cpu, c1-c0), append(baseCPU, cpuSeconds()-c1)
+		baseCPU = append(baseCPU, cpuDelta(c1))
 	}
 	tot := p.layers[len(p.layers)-1]
 	ct := orig.Count()
@@ -425,6 +426,9 @@ func cpuSeconds() float64 {
 	}
 	return (u + k) / 100
 }
+
+// cpuDelta returns the CPU seconds since start, rounded to the 10 ms tick.
+func cpuDelta(start float64) float64 { return math.Round((cpuSeconds()-start)*100) / 100 }
 
 // replotSweep rewrites the CSV, JSON and plots of the sweep saved in file into dir.
 func replotSweep(file, dir string) error {
