@@ -189,3 +189,11 @@ func (c *Root) NoSweepText() string {
 	}
 	return "No sweep is committed yet: run resnetprune sweep --out assets and rebuild the site to see both methods across ratios here."
 }
+
+// EvalMs is the pruned network's evaluation time so far, from posting the jobs to the last batch.
+func (c *Root) EvalMs() string {
+	if c.Cur == nil {
+		return ""
+	}
+	return strconv.FormatFloat(c.Cur.Elapsed, 'f', 0, 64)
+}

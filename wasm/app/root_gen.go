@@ -1059,6 +1059,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgparent.AppendChild(vgn)
 							vgn.AddAttrInterface("data-count", c.CountText())
 							vgn.AddAttrInterface("data-finished", c.FinishedText())
+							vgn.AddAttrInterface("data-ms", c.EvalMs())
 							vgn.SetInnerHTML(c.CountText())
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}

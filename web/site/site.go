@@ -3,8 +3,9 @@
 // (wasm/app: the vugu page; wasm/worker: the core-only evaluation worker, built with SIMD;
 // wasm/anim: the ebiten K-Means animation), the sample pack cut from the CIFAR-10 folder (the
 // first test images and the first train images for calibration, raw CIFAR records), the weights
-// when present, the committed assets (sweep results), a manifest, and a .gz copy of every
-// compressible file for servers that serve precompressed files (cmd/serve does).
+// when present, the committed assets (sweep results), a manifest, and a .gz copy (and a .br copy
+// when the brotli tool is installed) of every compressible file for servers that serve
+// precompressed files (cmd/serve does).
 //
 // Nothing it writes is committed: dist/ is git-ignored.
 package site
@@ -219,12 +220,23 @@ func Build(o Options) (*Manifest, error) {
 		}
 		names = append(names, "manifest.json")
 		sort.Strings(names)
+		br, _ := exec.LookPath("brotli") // .br copies only when the brotli tool is installed
 		for _, n := range names {
-			if compressible(n) {
-				if err := gzipFile(filepath.Join(o.Out, filepath.FromSlash(n))); err != nil {
-					return nil, err
+			if !compressible(n) {
+				continue
+			}
+			p := filepath.Join(o.Out, filepath.FromSlash(n))
+			if err := gzipFile(p); err != nil {
+				return nil, err
+			}
+			if br != "" {
+				if b, err := exec.Command(br, "-q", "9", "-f", "-o", p+".br", p).CombinedOutput(); err != nil {
+					return nil, fmt.Errorf("brotli %s: %v\n%s", n, err, b)
 				}
 			}
+		}
+		if br == "" {
+			fmt.Fprintln(o.Log, "site: no brotli tool: gzip copies only (apt-get install brotli for .br)")
 		}
 	}
 	return m, nil

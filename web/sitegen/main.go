@@ -42,7 +42,11 @@ func main() {
 	for _, n := range names {
 		extra := ""
 		if fi, err := os.Stat(filepath.Join(*out, n+".gz")); err == nil {
-			extra = fmt.Sprintf("  (gzip %.2f MB)", float64(fi.Size())/1e6)
+			extra = fmt.Sprintf("  (gzip %.2f MB", float64(fi.Size())/1e6)
+			if fb, err := os.Stat(filepath.Join(*out, n+".br")); err == nil {
+				extra += fmt.Sprintf(", brotli %.2f MB", float64(fb.Size())/1e6)
+			}
+			extra += ")"
 		}
 		fmt.Printf("%-32s %8.2f MB%s\n", n, float64(m.Sizes[n])/1e6, extra)
 	}
