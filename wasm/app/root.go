@@ -284,12 +284,15 @@ func (c *Root) Toggle(key string) {
 		s.Merge = !s.Merge && s.Method == 2
 	case "refit":
 		if s.Refit > 0 {
-			s.Refit, s.Comp, s.FC = 0, false, false
+			s.Refit, s.Comp, s.ReLU, s.FC = 0, false, false, false
 		} else {
 			s.Refit = calib
 		}
 	case "comp":
 		s.Comp = !s.Comp && s.Refit > 0
+		s.ReLU = s.ReLU && s.Comp
+	case "relu":
+		s.ReLU = !s.ReLU && s.Comp
 	case "fc":
 		s.FC = !s.FC && s.Refit > 0
 	}
@@ -314,6 +317,8 @@ func (c *Root) On(key string) bool {
 		return s.Refit > 0
 	case "comp":
 		return s.Comp
+	case "relu":
+		return s.ReLU
 	case "fc":
 		return s.FC
 	}
@@ -329,6 +334,8 @@ func (c *Root) Disabled(key string) bool {
 		return c.S.Method != 2
 	case "comp", "fc":
 		return c.S.Refit == 0
+	case "relu":
+		return !c.S.Comp
 	case "recal", "refit":
 		return c.TrainN == 0
 	}
@@ -344,6 +351,7 @@ var Toggles = []struct{ Key, Help string }{
 	{"merge", "method 2: fold each removed channel's conv2 weights into its cluster's kept channel"},
 	{"refit", "least-squares refit of every block's conv2 on the calibration images"},
 	{"comp", "the refit also cancels the error left in the shortcut branch"},
+	{"relu", "the compensating refit counts outputs that both networks' final ReLU zeroes as exact"},
 	{"fc", "the refit also refits the final linear layer"},
 }
 

@@ -43,6 +43,7 @@ type State struct {
 	Merge   bool    // method 2: merge removed channels into their representative
 	Refit   int     // least-squares refit of conv2 on this many train images (0 = off)
 	Comp    bool    // refit: target the block output (cancel the shortcut's error too)
+	ReLU    bool    // comp: outputs both networks' final ReLU zeroes count as exact
 	FC      bool    // refit: also refit the linear layer
 	Split   string  // only "test" is shipped
 	Offset  int     // first test image
@@ -93,6 +94,7 @@ var Fields = []Field{
 	boolean("merge", "false", "Merge removed channels", func(s *State) *bool { return &s.Merge }),
 	integer("refit", "0", "Least-squares refit images", 0, CalibImages, func(s *State) *int { return &s.Refit }),
 	boolean("comp", "false", "Refit compensates the shortcut", func(s *State) *bool { return &s.Comp }),
+	boolean("relu", "false", "Compensation is ReLU-aware", func(s *State) *bool { return &s.ReLU }),
 	boolean("fc", "false", "Refit the linear layer", func(s *State) *bool { return &s.FC }),
 	enum("split", "test", "Split", []string{"test"}, func(s *State) *string { return &s.Split }),
 	integer("offset", "0", "First image", 0, TestImages-1, func(s *State) *int { return &s.Offset }),
@@ -264,7 +266,7 @@ func (s *State) Spec() prune.Spec {
 		rep = ""
 	}
 	return prune.Spec{Method: prune.Method(s.Method), Ratio: s.Ratio, Seed: s.Seed, Variant: prune.Variant{
-		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, FC: s.FC}}
+		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, ReLU: s.ReLU, FC: s.FC}}
 }
 
 // RunKey is equal for two states exactly when they give the same pruned network and evaluation
@@ -301,6 +303,9 @@ func (s *State) CLI() string {
 	}
 	if v.Comp {
 		args = append(args, "--comp")
+	}
+	if v.ReLU {
+		args = append(args, "--relu")
 	}
 	if v.FC {
 		args = append(args, "--fc")

@@ -23,7 +23,7 @@ func TestDefaultsRoundTrip(t *testing.T) {
 
 // The CLI's link (prune.Spec.Link with split, offset and limit) opens the same run.
 func TestCLILink(t *testing.T) {
-	sp := prune.Spec{Method: prune.Removal, Ratio: 0.35, Seed: 7, Variant: prune.Variant{Study: true, PCA: 8, Rep: prune.RepNorm, Recal: 512, Merge: true, Refit: 256, FC: true}}
+	sp := prune.Spec{Method: prune.Removal, Ratio: 0.35, Seed: 7, Variant: prune.Variant{Study: true, PCA: 8, Rep: prune.RepNorm, Recal: 512, Merge: true, Refit: 256, Comp: true, ReLU: true, FC: true}}
 	link := sp.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
 	s, probs := Parse(link)
 	if len(probs) > 0 {
@@ -39,7 +39,7 @@ func TestCLILink(t *testing.T) {
 	if !strings.HasPrefix(s.Hash(), link) {
 		t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
 	}
-	if !strings.Contains(s.CLI(), "--method 2 --ratio 0.35 --seed 7 --variant study --pca 8 --rep norm --recal 512 --merge --refit 256 --fc --limit 200") {
+	if !strings.Contains(s.CLI(), "--method 2 --ratio 0.35 --seed 7 --variant study --pca 8 --rep norm --recal 512 --merge --refit 256 --comp --relu --fc --limit 200") {
 		t.Fatalf("CLI %q", s.CLI())
 	}
 }
