@@ -18,8 +18,17 @@ func (c *Root) AppClass() string {
 	return "app"
 }
 
-// SeedText is the seed input's value.
-func (c *Root) SeedText() string { return strconv.FormatUint(c.S.Seed, 10) }
+// SeedText is the seed input's value: what the user is typing (which may be empty or not yet a
+// number) until the setting changes some other way. vugu sets the property on every render, so it
+// must not overwrite the text being typed.
+func (c *Root) SeedText() string {
+	if c.seedTyped != "" {
+		if v, err := strconv.ParseUint(c.seedTyped, 10, 64); err != nil || v == c.S.Seed {
+			return c.seedTyped
+		}
+	}
+	return strconv.FormatUint(c.S.Seed, 10)
+}
 
 // DiagramViewBox is the SVG's viewBox.
 func (c *Root) DiagramViewBox() string {

@@ -40,6 +40,7 @@ type Root struct {
 	WeightsName string
 	testPack    []byte // raw CIFAR records of the pack (labels and thumbnails)
 
+	seedTyped string // the seed input's text while it is being typed
 	viewReady bool   // the view worker answered init
 	gen       int    // run generation: a new run cancels the workers' older jobs
 	runKey    string // state.RunKey of the current run
@@ -159,6 +160,7 @@ func (c *Root) LoadHash(h string) {
 		c.Problems = append(c.Problems, p.String())
 	}
 	c.S = st
+	c.seedTyped = ""
 	c.checkLayer()
 	c.apply(false)
 }
@@ -232,7 +234,8 @@ func (c *Root) OnRatio(e vugu.DOMEvent) {
 }
 
 func (c *Root) OnSeed(e vugu.DOMEvent) {
-	if v, err := strconv.ParseUint(strings.TrimSpace(e.PropString("target", "value")), 10, 64); err == nil {
+	c.seedTyped = strings.TrimSpace(e.PropString("target", "value"))
+	if v, err := strconv.ParseUint(c.seedTyped, 10, 64); err == nil && v != c.S.Seed {
 		c.S.Seed = v
 		c.apply(true)
 	}

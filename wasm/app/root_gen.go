@@ -322,7 +322,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
 						}
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "change",
+							EventType: "input",
 							Func:      func(event vugu.DOMEvent) { c.OnSeed(event) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
