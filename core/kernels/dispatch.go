@@ -61,6 +61,10 @@ type kernelSet struct {
 	// Σ_{t<n} a[i*lda+t]·b[j*ldb+t]; n is a multiple of 16.
 	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
 
+	// padPlane writes the h×w plane in into pl (ph×pw floats, ph = len(pl)/pw)
+	// at row and column pad, with zeros around it.
+	padPlane func(pl, in []float32, h, w, pw, pad int)
+
 	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
 	// src may hold more values than the last one read, which lets the
 	// vector path run further.

@@ -8,6 +8,7 @@ var portableKernels = kernelSet{
 	gemm4:       gemm4Portable,
 	gemm1:       gemm1Portable,
 	gemmAcc:     gemmAccPortable,
+	padPlane:    padPlanePortable,
 	winoGatherY: winoGatherYPortable,
 	winoYIn:     winoYInPortable,
 	dot4:        dot4Portable,
@@ -342,6 +343,23 @@ func dot4Portable(n int, a []float32, lda int, b []float32, ldb int, c []float32
 				s3 += ai[t+3] * bj[t+3]
 			}
 			c[i*4+j] += (s0 + s1) + (s2 + s3)
+		}
+	}
+}
+
+func padPlanePortable(pl, in []float32, h, w, pw, pad int) {
+	// The pads are a few floats: plain loops beat clear's memclr calls.
+	top, bot := pad*pw, (pad+h)*pw
+	clear(pl[:top])
+	clear(pl[bot:])
+	for iy := 0; iy < h; iy++ {
+		row := pl[top+iy*pw : top+(iy+1)*pw]
+		for x := range row[:pad] {
+			row[x] = 0
+		}
+		copy(row[pad:pad+w], in[iy*w:(iy+1)*w])
+		for x := pad + w; x < len(row); x++ {
+			row[x] = 0
 		}
 	}
 }

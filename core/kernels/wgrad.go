@@ -272,7 +272,7 @@ func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad i
 		tc := m * p.tpi
 		tp := roundUp(tc, nr)
 		vs, ds := cinP*tp+xiSkew, rowsP*tp+xiSkew
-		winoPad(pbuf, x, img0, m, cin, h, w, pad, &p)
+		winoPad(K, pbuf, x, img0, m, cin, h, w, pad, &p)
 		winoTiles(&p, img0, m, rows, inBase, outBase, valid, inFast, outKind)
 		winoInput(K, pbuf, cin, &p, tp, inBase, inFast, g, vbuf, vs)
 		for xi := 0; xi < 36; xi++ {

@@ -157,7 +157,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		tp := roundUp(tc, nr)
 		vs := cin*tp + xiSkew // ξ stride of V
 
-		winoPad(pbuf, src, img0, m, cin, h, w, c.pad, &p)
+		winoPad(K, pbuf, src, img0, m, cin, h, w, c.pad, &p)
 		winoTiles(&p, img0, m, e.cout, inBase, outBase, valid, inFast, outKind)
 		winoInput(K, pbuf, cin, &p, tp, inBase, inFast, g, vbuf, vs)
 
@@ -266,26 +266,11 @@ func interleave4x4(b []int32) {
 
 // winoPad writes images img0…img0+m−1 of src (cin×h×w each) into pbuf as
 // zero-padded ph×pw planes, the image at row and column pad.
-func winoPad(pbuf, src []float32, img0, m, cin, h, w, pad int, p *winoPlan) {
+func winoPad(K *kernelSet, pbuf, src []float32, img0, m, cin, h, w, pad int, p *winoPlan) {
 	plane := p.ph * p.pw
-	// The pads are a few floats: plain loops beat clear's memclr calls.
 	for i := 0; i < m; i++ {
 		for ci := 0; ci < cin; ci++ {
-			in := src[((img0+i)*cin+ci)*h*w : ((img0+i)*cin+ci+1)*h*w]
-			pl := pbuf[(i*cin+ci)*plane : (i*cin+ci+1)*plane]
-			top, bot := pad*p.pw, (pad+h)*p.pw
-			clear(pl[:top])
-			clear(pl[bot:])
-			for iy := 0; iy < h; iy++ {
-				row := pl[top+iy*p.pw : top+(iy+1)*p.pw]
-				for x := range row[:pad] {
-					row[x] = 0
-				}
-				copy(row[pad:pad+w], in[iy*w:(iy+1)*w])
-				for x := pad + w; x < len(row); x++ {
-					row[x] = 0
-				}
-			}
+			K.padPlane(pbuf[(i*cin+ci)*plane:(i*cin+ci+1)*plane], src[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w, p.pw, pad)
 		}
 	}
 }

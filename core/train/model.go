@@ -260,26 +260,27 @@ func (m *Model) Backward(dlogits []float32) {
 		b := &m.blocks[i]
 		ho, wo := b.c1.conv.OutSize(b.h, b.w)
 		per := b.c2.cout * ho * wo
-		// g[0] = dL/d(block output); through the final ReLU to the residual sum.
-		nn.ReLUBackward(p, g[0], b.c2.y, n, per)
-		b.c2.bn.Backward(p, g[1], g[0])
+		// g[0] = dL/d(block output); the final ReLU's mask [y2 > 0] is applied on the fly by
+		// every consumer (BN2, the shortcut), so g[0] itself stays unmasked.
+		b.c2.bn.BackwardAct(p, g[1], g[0], b.c2.y)
 		b.c2.conv.Backward(p, g[2], g[1])
-		b.c1.bn.BackwardAct(p, g[2], g[2], b.c1.y) // through conv1's ReLU and BN
-		b.c1.conv.Backward(p, g[1], g[2])          // g[1] = dL/d(block input) through the residual branch
+		b.c1.bn.BackwardReLU(p, g[2], g[2]) // through conv1's ReLU (mask recomputed) and BN
+		b.c1.conv.Backward(p, g[1], g[2])   // g[1] = dL/d(block input) through the residual branch
 		inSize := n * b.cin * b.h * b.w
 		switch b.kind {
 		case identity:
-			nn.AddForward(p, g[1][:inSize], g[0][:inSize], n, b.cin*b.h*b.w)
+			nn.AddMaskedForward(p, g[1][:inSize], g[0][:inSize], b.c2.y, n, b.cin*b.h*b.w)
 		case optionA:
+			nn.ReLUBackward(p, g[0], b.c2.y, n, per)
 			nn.ShortcutABackward(p, g[1], g[0], n, b.cin, b.h, b.w, b.c2.cout, b.stride)
 		case projection:
-			b.sc.bn.Backward(p, g[2], g[0])
+			b.sc.bn.BackwardAct(p, g[2], g[0], b.c2.y)
 			b.sc.conv.Backward(p, g[3], g[2])
 			nn.AddForward(p, g[1][:inSize], g[3][:inSize], n, b.cin*b.h*b.w)
 		}
 		g[0], g[1] = g[1], g[0]
 	}
-	m.stem.bn.BackwardAct(p, g[0], g[0], m.stem.y)
+	m.stem.bn.BackwardReLU(p, g[0], g[0])
 	m.stem.conv.Backward(p, nil, g[0])
 	m.g = g
 }

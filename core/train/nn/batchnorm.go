@@ -24,12 +24,17 @@ type BatchNorm struct {
 	Momentum, Eps          float64
 	Frozen                 bool
 
-	x      []float32
-	n, hw  int
-	batch  bool      // whether the last Forward used batch statistics
-	mu, r  []float64 // per channel: the mean and 1/std used by the last Forward
-	sums   []float64
-	shards [][]float64
+	x        []float32
+	n, hw    int
+	batch    bool      // whether the last Forward used batch statistics
+	reluOnly bool      // whether the last ForwardAct applied a ReLU without residual
+	mu32     []float32 // per channel: the shift of the statistics pass, then μ as float32
+	fa, fb   []float32 // per channel: the forward's y = fa·x + fb
+	ca, cb   []float32 // per channel: the backward's dx = ca·g + cb·x + cc
+	cc       []float32
+	mu, r    []float64 // per channel: the mean and 1/std used by the last Forward
+	sums     []float64
+	shards   [][]float64
 }
 
 // NewBatchNorm returns a BatchNorm over the given slices (aliased), with PyTorch's defaults
@@ -84,21 +89,25 @@ func (bn *BatchNorm) ForwardAct(p Parallel, y, x []float32, n, hw int, train boo
 	C := bn.C
 	bn.x, bn.n, bn.hw = x[:n*C*hw], n, hw
 	bn.batch = train && !bn.Frozen
+	bn.reluOnly = relu && res == nil
+	bn.mu32, bn.fa, bn.fb = growF32(bn.mu32, C), growF32(bn.fa, C), growF32(bn.fb, C)
 	if bn.batch {
 		M := float64(n * hw)
-		bn.channelSums(p, n, func(_ int, row []float32, _ int) (float64, float64) { return sum32(row), 0 })
-		mu32 := make([]float32, C)
+		// One pass computes Σ(x−k) and Σ(x−k)² with a per-channel shift k (the mean of the first
+		// image's channel), which keeps the variance accurate while the batch mean is within a few
+		// standard deviations of k.
+		k := bn.mu32
 		for ch := range C {
-			bn.mu[ch] = bn.sums[ch] / M
-			mu32[ch] = float32(bn.mu[ch])
+			k[ch] = float32(sum32(x[ch*hw:(ch+1)*hw]) / float64(hw))
 		}
-		// Second pass: Σ(x−μ)², robust where the mean is large compared with the spread.
 		bn.channelSums(p, n, func(ch int, row []float32, _ int) (float64, float64) {
-			return sqDev32(row, mu32[ch]), 0
+			return sumSq32(row, k[ch])
 		})
 		m := bn.Momentum
 		for ch := range C {
-			v := bn.sums[ch] / M
+			d := bn.sums[ch] / M
+			bn.mu[ch] = float64(k[ch]) + d
+			v := max(0, bn.sums[C+ch]/M-d*d)
 			bn.r[ch] = 1 / math.Sqrt(v+bn.Eps)
 			unbiased := v
 			if M > 1 {
@@ -114,7 +123,7 @@ func (bn *BatchNorm) ForwardAct(p Parallel, y, x []float32, n, hw int, train boo
 		}
 	}
 	// y = a·x + b with a = γ·r, b = β − μ·a.
-	a, b := make([]float32, C), make([]float32, C)
+	a, b := bn.fa, bn.fb
 	for ch := range C {
 		s := float64(bn.Gamma[ch]) * bn.r[ch]
 		a[ch], b[ch] = float32(s), float32(float64(bn.Beta[ch])-bn.mu[ch]*s)
@@ -141,21 +150,41 @@ func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) { bn.BackwardAct(p, 
 // reaching the BN is dy·[out > 0] (computed on the fly; dy is not changed unless dx aliases it).
 // A nil out means no ReLU.
 func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
+	bn.backward(p, dx, dy, out, false)
+}
+
+// BackwardReLU is BackwardAct for a ForwardAct with a ReLU and no residual, without its output:
+// the ReLU's mask [γ·x̂ + β > 0] is recomputed from the saved input exactly as ForwardAct
+// computed it, which saves reading the output.
+func (bn *BatchNorm) BackwardReLU(p Parallel, dx, dy []float32) {
+	if !bn.reluOnly {
+		panic("nn: BackwardReLU after a ForwardAct without ReLU or with a residual")
+	}
+	bn.backward(p, dx, dy, nil, true)
+}
+
+func (bn *BatchNorm) backward(p Parallel, dx, dy, out []float32, affineMask bool) {
 	C, n, hw := bn.C, bn.n, bn.hw
-	mu32 := make([]float32, C)
+	bn.mu32 = growF32(bn.mu32, C)
+	mu32 := bn.mu32
 	for ch := range C {
 		mu32[ch] = float32(bn.mu[ch])
 	}
+	fa, fb := bn.fa, bn.fb
 	// sums[ch] = Σ dy, sums[C+ch] = Σ dy·(x−μ); dγ = r·Σ dy·(x−μ).
 	bn.channelSums(p, n, func(ch int, row []float32, img int) (float64, float64) {
 		off := (img*C + ch) * hw
 		g := dy[off : off+hw]
-		if out != nil {
+		switch {
+		case affineMask:
+			return affineMaskedSums32(g, row, mu32[ch], fa[ch], fb[ch])
+		case out != nil:
 			return maskedSums32(g, out[off:off+hw], row, mu32[ch])
 		}
 		return sum32(g), dotShift32(g, row, mu32[ch])
 	})
-	a, b, c := make([]float32, C), make([]float32, C), make([]float32, C)
+	bn.ca, bn.cb, bn.cc = growF32(bn.ca, C), growF32(bn.cb, C), growF32(bn.cc, C)
+	a, b, c := bn.ca, bn.cb, bn.cc
 	M := float64(n * hw)
 	for ch := range C {
 		dbeta, dgamma := bn.sums[ch], bn.sums[C+ch]*bn.r[ch]
@@ -166,7 +195,7 @@ func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
 		}
 		gr := float64(bn.Gamma[ch]) * bn.r[ch]
 		if !bn.batch {
-			a[ch] = float32(gr) // dx = γ·r·dy (b = c = 0)
+			a[ch], b[ch], c[ch] = float32(gr), 0, 0 // dx = γ·r·dy
 			continue
 		}
 		// dx = γr·dy − γr·dβ/M − γr²·dγ/M·(x−μ) = a·dy + b·x + c
@@ -179,6 +208,10 @@ func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
 		for img := lo; img < hi; img++ {
 			for ch := range C {
 				off := (img*C + ch) * hw
+				if affineMask {
+					bnDxAffine(dx[off:off+hw], dy[off:off+hw], bn.x[off:off+hw], fa[ch], fb[ch], a[ch], b[ch], c[ch])
+					continue
+				}
 				var o []float32
 				if out != nil {
 					o = out[off : off+hw]
@@ -188,6 +221,9 @@ func (bn *BatchNorm) BackwardAct(p Parallel, dx, dy, out []float32) {
 		}
 	})
 }
+
+// growF32 returns buf resized to n elements (contents unspecified).
+func growF32(buf []float32, n int) []float32 { return grow(buf, n) }
 
 // scaleShiftGo sets y = a·x + b (+ res when not nil), then max(·, 0) when relu is set.
 func scaleShiftGo(y, x, res []float32, a, b float32, relu bool) {
@@ -290,4 +326,60 @@ func dotShift32Go(g, x []float32, mu float32) float64 {
 		s0 += g[i] * (x[i] - mu)
 	}
 	return float64((s0 + s1) + (s2 + s3))
+}
+
+// affineMask returns g where fa·x + fb > 0 (ForwardAct's ReLU test for y = max(fa·x + fb, 0),
+// evaluated with the same expression as scaleShiftGo) and 0 elsewhere.
+func affineMask(g, x, fa, fb float32) float32 {
+	if fa*x+fb > 0 {
+		return g
+	}
+	return 0
+}
+
+// affineMaskedSums32Go is maskedSums32Go with the mask [fa·x + fb > 0].
+func affineMaskedSums32Go(g, x []float32, mu, fa, fb float32) (float64, float64) {
+	x = x[:len(g)]
+	var s0, s1, t0, t1 float32
+	i := 0
+	for ; i+2 <= len(g); i += 2 {
+		g0, g1 := affineMask(g[i], x[i], fa, fb), affineMask(g[i+1], x[i+1], fa, fb)
+		s0 += g0
+		s1 += g1
+		t0 += g0 * (x[i] - mu)
+		t1 += g1 * (x[i+1] - mu)
+	}
+	for ; i < len(g); i++ {
+		g0 := affineMask(g[i], x[i], fa, fb)
+		s0 += g0
+		t0 += g0 * (x[i] - mu)
+	}
+	return float64(s0 + s1), float64(t0 + t1)
+}
+
+// bnDxAffineGo is bnDxGo with the mask [fa·x + fb > 0]; d may alias g.
+func bnDxAffineGo(d, g, x []float32, fa, fb, a, b, c float32) {
+	x, d = x[:len(g)], d[:len(g)]
+	for i, v := range g {
+		d[i] = a*affineMask(v, x[i], fa, fb) + b*x[i] + c
+	}
+}
+
+// sumSq32Go returns Σ (v−k) and Σ (v−k)², accumulated like sum32.
+func sumSq32Go(v []float32, k float32) (float64, float64) {
+	var s0, s1, q0, q1 float32
+	i := 0
+	for ; i+2 <= len(v); i += 2 {
+		d0, d1 := v[i]-k, v[i+1]-k
+		s0 += d0
+		s1 += d1
+		q0 += d0 * d0
+		q1 += d1 * d1
+	}
+	for ; i < len(v); i++ {
+		d := v[i] - k
+		s0 += d
+		q0 += d * d
+	}
+	return float64(s0 + s1), float64(q0 + q1)
 }

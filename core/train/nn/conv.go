@@ -37,6 +37,7 @@ type Conv struct {
 	colLen, hw int
 	ws         []kernels.Workspace // per-shard scratch of the prepared kernels
 	fwd, bwd   *kernels.Conv       // kernels prepared by Prepare for the next Forward / Backward
+	wt         []float32           // scratch for the input-gradient filters
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 }
 
@@ -107,10 +108,24 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 // Forward and Backward.
 func (c *Conv) Prepare() {
 	c.fwd = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
-	c.bwd = nil
+	c.bwd = c.newBackwardConv()
+}
+
+// newBackwardConv returns the kernel of the input gradient: for stride-1 "same" convolutions the
+// convolution of dz by the flipped, transposed filters; otherwise the 1×1 convolution of dz by Wᵀ
+// (Cin·K·K filters of Rows channels), which gives the column matrix Wᵀ·dz that Col2im scatters.
+func (c *Conv) newBackwardConv() *kernels.Conv {
 	if c.sameStride1() {
-		c.bwd = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+		return kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
 	}
+	KK := c.Cin * c.K * c.K
+	c.wt = grow(c.wt, len(c.W))
+	for r := range c.Rows {
+		for j := range KK {
+			c.wt[j*c.Rows+r] = c.W[r*KK+j]
+		}
+	}
+	return kernels.NewConv(c.wt, KK, c.Rows, 1, 1, 0)
 }
 
 func (c *Conv) growWorkspaces(t int) {
@@ -128,7 +143,8 @@ func (c *Conv) sameStride1() bool { return c.Stride == 1 && 2*c.Pad == c.K-1 }
 // dx[ci] = Σ_r dz[r] ⋆ W'[ci][r] with the same padding.
 func (c *Conv) flipTranspose() []float32 {
 	k := c.K
-	wt := make([]float32, len(c.W))
+	c.wt = grow(c.wt, len(c.W))
+	wt := c.wt
 	for r := range c.Rows {
 		for ci := range c.Cin {
 			for ky := range k {
@@ -147,16 +163,16 @@ func (c *Conv) flipTranspose() []float32 {
 // For stride-1 "same" convolutions dx is computed as the convolution of dz by the flipped,
 // transposed filters with the inference kernels (Winograd for 3×3); otherwise as col2im(Wᵀ·dz).
 func (c *Conv) Backward(p Parallel, dx, dy []float32) {
-	n, P, KK, cout := c.n, c.hw, c.Cin*c.K*c.K, c.Cout()
+	n, P, cout := c.n, c.hw, c.Cout()
 	ho, wo := c.OutSize(c.h, c.w)
 	t := p.Shards(n)
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
 	c.growWorkspaces(t)
 	var kt *kernels.Conv
-	if dx != nil && c.sameStride1() {
+	if dx != nil {
 		kt = c.bwd
 		if kt == nil {
-			kt = kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+			kt = c.newBackwardConv()
 		}
 	}
 	c.bwd = nil
@@ -196,16 +212,20 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 		if dx == nil {
 			return
 		}
-		if kt != nil {
+		if c.sameStride1() {
 			kt.Forward(dx[lo*chw:hi*chw], dzAll, hi-lo, ho, wo, nil, &c.ws[s])
 			return
 		}
-		c.dcol[s] = grow(c.dcol[s], c.colLen)
-		dcol := c.dcol[s]
-		for img := lo; img < hi; img++ {
-			dz := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
-			kernels.Sgemm(true, false, KK, P, c.Rows, 1, c.W, KK, dz, P, 0, dcol, P)
-			Col2im(dx[img*chw:(img+1)*chw], dcol, c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+		// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im.
+		const chunk = 4
+		c.dcol[s] = grow(c.dcol[s], min(chunk, hi-lo)*c.colLen)
+		for img0 := lo; img0 < hi; img0 += chunk {
+			m := min(chunk, hi-img0)
+			dcol := c.dcol[s][:m*c.colLen]
+			kt.Forward(dcol, dzAll[(img0-lo)*c.Rows*P:(img0-lo+m)*c.Rows*P], m, ho, wo, nil, &c.ws[s])
+			for i := range m {
+				Col2im(dx[(img0+i)*chw:(img0+i+1)*chw], dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+			}
 		}
 	})
 	reduceShards(c.DW, c.dw[:t])

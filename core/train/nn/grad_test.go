@@ -266,8 +266,9 @@ func bnCase(name string, threads, n, C, hw int, frozen bool) gradCase {
 }
 
 // bnActCase checks the fused BN (+ residual) + ReLU of ForwardAct/BackwardAct. Inputs are chosen
-// so that no pre-activation lies within gradEps of the ReLU's kink.
-func bnActCase(name string, threads, hw int, residual bool) gradCase {
+// so that no pre-activation lies within gradEps of the ReLU's kink. With fused set it checks
+// BackwardReLU (no residual) or AddMaskedForward for the residual's gradient instead.
+func bnActCase(name string, threads, hw int, residual, fused bool) gradCase {
 	const n, C = 3, 2
 	rng := rand.New(rand.NewPCG(13, uint64(threads)))
 	in := [][]float32{randVec(rng, n*C*hw), randVec(rng, C), randVec(rng, C)}
@@ -318,11 +319,20 @@ func bnActCase(name string, threads, hw int, residual bool) gradCase {
 		},
 		backward: func(dy []float32) [][]float32 {
 			dx := make([]float32, len(dy))
-			bn.BackwardAct(p, dx, dy, y)
+			if fused && !residual {
+				bn.BackwardReLU(p, dx, dy)
+			} else {
+				bn.BackwardAct(p, dx, dy, y)
+			}
 			grads := [][]float32{dx, bn.DGamma, bn.DBeta}
 			if residual {
 				dres := append([]float32(nil), dy...)
-				ReLUBackward(p, dres, y, n, C*hw)
+				if fused {
+					dres = make([]float32, len(dy))
+					AddMaskedForward(p, dres, dy, y, n, C*hw)
+				} else {
+					ReLUBackward(p, dres, y, n, C*hw)
+				}
 				grads = append(grads, dres)
 			}
 			return grads
@@ -355,9 +365,12 @@ func TestGradients(t *testing.T) {
 		bnCase("batchnorm/train/1thread", 1, 4, 2, 3, false),
 		bnCase("batchnorm/frozen", 2, 3, 4, 5, true),
 		bnCase("batchnorm/train/hw37", 2, 2, 3, 37, false), // rows past one 16-float vector
-		bnActCase("batchnorm+relu", 2, 6, false),
-		bnActCase("batchnorm+residual+relu", 3, 6, true),
-		bnActCase("batchnorm+residual+relu/hw35", 2, 35, true),
+		bnActCase("batchnorm+relu", 2, 6, false, false),
+		bnActCase("batchnorm+residual+relu", 3, 6, true, false),
+		bnActCase("batchnorm+residual+relu/hw35", 2, 35, true, false),
+		bnActCase("batchnorm+relu/recomputed-mask", 2, 6, false, true),
+		bnActCase("batchnorm+relu/recomputed-mask/hw37", 2, 37, false, true),
+		bnActCase("batchnorm+residual+relu/masked-add/hw35", 2, 35, true, true),
 		func() gradCase {
 			n, per := 3, 10
 			var y []float32
@@ -599,6 +612,46 @@ func TestParallelShards(t *testing.T) {
 			if c != 1 {
 				t.Errorf("Parallel{%d}.For(%d): image %d visited %d times", tc.threads, tc.n, i, c)
 			}
+		}
+	}
+}
+
+// TestBatchNormStatsOffset checks the batch variance (one pass, shifted by the first image's
+// channel mean) on data whose mean is large against its spread and differs between images.
+func TestBatchNormStatsOffset(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	n, C, hw := 4, 2, 1024
+	x := make([]float32, n*C*hw)
+	for img := range n {
+		for ch := range C {
+			for p := range hw {
+				x[(img*C+ch)*hw+p] = float32(1000*float64(ch+1) + 3*float64(img) + 0.01*rng.NormFloat64())
+			}
+		}
+	}
+	bn := NewBatchNorm([]float32{1, 1}, []float32{0, 0}, []float32{0, 0}, []float32{1, 1})
+	bn.Momentum = 1 // running statistics = batch statistics (variance unbiased)
+	y := make([]float32, len(x))
+	bn.Forward(Parallel{2}, y, x, n, hw, true)
+	M := float64(n * hw)
+	for ch := range C {
+		var mu, v float64
+		for img := range n {
+			for p := range hw {
+				mu += float64(x[(img*C+ch)*hw+p]) / M
+			}
+		}
+		for img := range n {
+			for p := range hw {
+				d := float64(x[(img*C+ch)*hw+p]) - mu
+				v += d * d / (M - 1)
+			}
+		}
+		if got := float64(bn.Var[ch]); math.Abs(got-v) > 1e-4*v {
+			t.Errorf("channel %d: batch variance %g, want %g", ch, got, v)
+		}
+		if got := float64(bn.Mean[ch]); math.Abs(got-mu) > 1e-6*mu {
+			t.Errorf("channel %d: batch mean %g, want %g", ch, got, mu)
 		}
 	}
 }

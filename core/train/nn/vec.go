@@ -18,7 +18,23 @@ var (
 	dotShift32 = dotShift32Go
 	// maskedSums32 returns Σ g' and Σ g'·(x−mu) for g' = g·[out > 0].
 	maskedSums32 = maskedSums32Go
+	// affineMaskedSums32 returns Σ g' and Σ g'·(x−mu) for g' = g·[fa·x + fb > 0].
+	affineMaskedSums32 = affineMaskedSums32Go
+	// bnDxAffine sets d = a·g' + b·x + c with g' = g·[fa·x + fb > 0]; d may alias g.
+	bnDxAffine = bnDxAffineGo
+	// sumSq32 returns Σ (v−k) and Σ (v−k)².
+	sumSq32 = sumSq32Go
+	// addMasked adds x·[out > 0] to y.
+	addMasked = addMaskedGo
 )
+
+// addMaskedGo adds x·[out > 0] to y element-wise.
+func addMaskedGo(y, x, out []float32) {
+	x, out = x[:len(y)], out[:len(y)]
+	for i := range y {
+		y[i] += mask(x[i], out[i])
+	}
+}
 
 // reluMaskGo sets g[i] = 0 where out[i] ≤ 0.
 func reluMaskGo(g, out []float32) {

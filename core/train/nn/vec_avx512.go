@@ -12,6 +12,7 @@ func init() {
 	if archsimd.X86.AVX512() {
 		scaleShift, bnDx, reluMask = scaleShiftAVX512, bnDxAVX512, reluMaskAVX512
 		sum32, sqDev32, dotShift32, maskedSums32 = sum32AVX512, sqDev32AVX512, dotShift32AVX512, maskedSums32AVX512
+		affineMaskedSums32, bnDxAffine, sumSq32, addMasked = affineMaskedSums32AVX512, bnDxAffineAVX512, sumSq32AVX512, addMaskedAVX512
 	}
 }
 
@@ -143,4 +144,71 @@ func maskedSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
 	archsimd.ClearAVXUpperBits()
 	a, b := maskedSums32Go(g[i:], out[i:], x[i:], mu)
 	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
+
+func affineMaskedSums32AVX512(g, x []float32, mu, fa, fb float32) (float64, float64) {
+	x = x[:len(g)]
+	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
+	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
+	va, vb := archsimd.BroadcastFloat32x16(fa), archsimd.BroadcastFloat32x16(fb)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		xv := archsimd.LoadFloat32x16(x[i : i+16])
+		// The mask is scaleShiftAVX512's: fa·x + fb fused, compared with 0.
+		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(xv.MulAdd(va, vb).Greater(zero))
+		s = s.Add(gv)
+		t = gv.MulAdd(xv.Sub(m), t)
+	}
+	var sa, ta [4]float32
+	fold4(s, &sa)
+	fold4(t, &ta)
+	archsimd.ClearAVXUpperBits()
+	a, b := affineMaskedSums32Go(g[i:], x[i:], mu, fa, fb)
+	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
+
+func bnDxAffineAVX512(d, g, x []float32, fa, fb, a, b, c float32) {
+	x, d = x[:len(g)], d[:len(g)]
+	va, vb, vc, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c), archsimd.BroadcastFloat32x16(0)
+	fva, fvb := archsimd.BroadcastFloat32x16(fa), archsimd.BroadcastFloat32x16(fb)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		xv := archsimd.LoadFloat32x16(x[i : i+16])
+		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(xv.MulAdd(fva, fvb).Greater(zero))
+		gv.MulAdd(va, xv.MulAdd(vb, vc)).Store(d[i : i+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(g) {
+		bnDxAffineGo(d[i:], g[i:], x[i:], fa, fb, a, b, c)
+	}
+}
+
+func sumSq32AVX512(v []float32, k float32) (float64, float64) {
+	s, q, kv := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(k)
+	i := 0
+	for ; i+16 <= len(v); i += 16 {
+		d := archsimd.LoadFloat32x16(v[i : i+16]).Sub(kv)
+		s = s.Add(d)
+		q = d.MulAdd(d, q)
+	}
+	var sa, qa [4]float32
+	fold4(s, &sa)
+	fold4(q, &qa)
+	archsimd.ClearAVXUpperBits()
+	a, b := sumSq32Go(v[i:], k)
+	return float64(add4(&sa)) + a, float64(add4(&qa)) + b
+}
+
+func addMaskedAVX512(y, x, out []float32) {
+	x, out = x[:len(y)], out[:len(y)]
+	zero := archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(y); i += 16 {
+		xv := archsimd.LoadFloat32x16(x[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
+		archsimd.LoadFloat32x16(y[i : i+16]).Add(xv).Store(y[i : i+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(y) {
+		addMaskedGo(y[i:], x[i:], out[i:])
+	}
 }
