@@ -4,18 +4,21 @@ import (
 	"fmt"
 	"hash/fnv"
 	"testing"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet/resnettest"
 )
 
 // goldenLabels are the per-run digests of every layer's K-Means labels and centroids (kmeans.Hash,
-// chained with FNV-1a) for randomNet(1) at ratio 0.5, seed 1, computed natively on linux/amd64. The
-// test runs under wasm too (make test-wasm): equal digests mean the same clustering bit for bit.
+// chained with FNV-1a) for resnettest.RandomNet(ArchB, 1) at ratio 0.5, seed 1, computed natively
+// on linux/amd64. The test runs under wasm too (make test-wasm): equal digests mean the same clustering bit for bit.
 var goldenLabels = map[Method]uint64{
 	Sharing: 0xb9094643742d8bb1,
 	Removal: 0x0e9a2fc81ee61e9e,
 }
 
 func TestLabelsDeterministic(t *testing.T) {
-	n := randomNet(t, 1)
+	n := resnettest.RandomNet(resnet.ArchB, 1)
 	for _, m := range []Method{Sharing, Removal} {
 		s := Spec{Method: m, Ratio: 0.5, Seed: 1}
 		var sums [2]uint64

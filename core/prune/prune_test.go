@@ -2,48 +2,12 @@ package prune
 
 import (
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet/resnettest"
 )
-
-// randomNet returns a variant-B ResNet20 with seeded random weights and BN statistics.
-func randomNet(t testing.TB, seed uint64) *resnet.Net {
-	t.Helper()
-	n, err := resnet.New(resnet.ArchB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	for _, c := range n.Convs() {
-		std := math.Sqrt(2 / float64(c.FilterLen()))
-		for i := range c.W {
-			c.W[i] = float32(rng.NormFloat64() * std)
-		}
-		for i := range c.Cout {
-			c.BN.Gamma[i] = float32(0.5 + rng.Float64())
-			c.BN.Beta[i] = float32(rng.NormFloat64() * 0.1)
-			c.BN.Mean[i] = float32(rng.NormFloat64() * 0.1)
-			c.BN.Var[i] = float32(0.5 + rng.Float64())
-		}
-	}
-	for i := range n.FCW {
-		n.FCW[i] = float32(rng.NormFloat64() * 0.1)
-	}
-	return n
-}
-
-// randomImages returns n images of standard normal pixels.
-func randomImages(n int, seed uint64) []float32 {
-	rng := rand.New(rand.NewPCG(seed, 2))
-	x := make([]float32, n*3*32*32)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
-	return x
-}
 
 // logits runs n's Engine on x.
 func logits(t testing.TB, n *resnet.Net, x []float32) []float32 {
@@ -175,7 +139,7 @@ func TestLink(t *testing.T) {
 }
 
 func TestTooManyClustersRemoved(t *testing.T) {
-	n := randomNet(t, 1)
+	n := resnettest.RandomNet(resnet.ArchB, 1)
 	_, err := Cluster(n, Spec{Method: Removal, Ratio: 0.95}, ClusterOptions{})
 	if err == nil || !strings.Contains(err.Error(), "layer1.conv1") || !strings.Contains(err.Error(), "= 0 clusters") {
 		t.Fatalf("ratio 0.95: error %v, want one naming layer1.conv1 and 0 clusters", err)
@@ -183,7 +147,7 @@ func TestTooManyClustersRemoved(t *testing.T) {
 }
 
 func TestRatioZeroUnchanged(t *testing.T) {
-	n := randomNet(t, 1)
+	n := resnettest.RandomNet(resnet.ArchB, 1)
 	for _, m := range []Method{Sharing, Removal} {
 		p, notes := func() (*resnet.Net, []string) {
 			pr, _, notes := prune(t, n, Spec{Method: m, Ratio: 0})
@@ -207,8 +171,8 @@ func TestRatioZeroUnchanged(t *testing.T) {
 // TestMethod1MatchesExpandedFilters checks that the shared network computes what a dense network
 // whose every filter is replaced by its centroid computes.
 func TestMethod1MatchesExpandedFilters(t *testing.T) {
-	n := randomNet(t, 2)
-	x := randomImages(2, 3)
+	n := resnettest.RandomNet(resnet.ArchB, 2)
+	x := resnettest.RandomImages(2, 3)
 	for _, v := range []Variant{{}, {Study: true}, {Rep: RepNorm}, {Rep: RepClosest}, {PCA: 4}} {
 		m, p, _ := prune(t, n, Spec{Method: Sharing, Ratio: 0.5, Seed: 5, Variant: v})
 		dense := m.Clone()
@@ -264,8 +228,8 @@ func TestMethod1MatchesExpandedFilters(t *testing.T) {
 // same bn1 entry. With merging, the two must agree; without merging, the original network must also
 // ignore the removed members (their conv2 input weights zeroed).
 func TestMethod2MatchesExpandedNetwork(t *testing.T) {
-	n := randomNet(t, 3)
-	x := randomImages(2, 4)
+	n := resnettest.RandomNet(resnet.ArchB, 3)
+	x := resnettest.RandomImages(2, 4)
 	for _, v := range []Variant{{}, {Merge: true}, {Rep: RepNorm}, {Rep: RepClosest, Merge: true}, {Study: true, Merge: true}, {PCA: 3}} {
 		m, p, _ := prune(t, n, Spec{Method: Removal, Ratio: 0.6, Seed: 9, Variant: v})
 		exp := n.Clone()
@@ -308,7 +272,7 @@ func TestMethod2MatchesExpandedNetwork(t *testing.T) {
 }
 
 func TestKernels(t *testing.T) {
-	n := randomNet(t, 4)
+	n := resnettest.RandomNet(resnet.ArchB, 4)
 	// A high ratio keeps K-Means over the 9,216 kernels of a 64×64 layer quick (k = 276).
 	m, p, notes := prune(t, n, Spec{Method: Sharing, Ratio: 0.97, Seed: 1, Variant: Variant{Kernels: true}})
 	for _, l := range p.Layers {
@@ -339,7 +303,7 @@ func TestKernels(t *testing.T) {
 }
 
 func TestAccount(t *testing.T) {
-	n := randomNet(t, 5)
+	n := resnettest.RandomNet(resnet.ArchB, 5)
 	full := n.Count()
 	for _, m := range []Method{Sharing, Removal} {
 		pr, p, _ := prune(t, n, Spec{Method: m, Ratio: 0.5, Seed: 1})

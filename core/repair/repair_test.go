@@ -2,47 +2,12 @@ package repair
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet/resnettest"
 )
-
-// randomNet returns a variant-B ResNet20 with seeded random weights and BN statistics.
-func randomNet(t testing.TB, seed uint64) *resnet.Net {
-	t.Helper()
-	n, err := resnet.New(resnet.ArchB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	for _, c := range n.Convs() {
-		std := math.Sqrt(2 / float64(c.FilterLen()))
-		for i := range c.W {
-			c.W[i] = float32(rng.NormFloat64() * std)
-		}
-		for i := range c.Cout {
-			c.BN.Gamma[i] = float32(0.5 + rng.Float64())
-			c.BN.Beta[i] = float32(rng.NormFloat64() * 0.1)
-			c.BN.Mean[i] = float32(rng.NormFloat64() * 0.1)
-			c.BN.Var[i] = float32(0.5 + rng.Float64())
-		}
-	}
-	for i := range n.FCW {
-		n.FCW[i] = float32(rng.NormFloat64() * 0.1)
-	}
-	return n
-}
-
-func randomImages(n int, seed uint64) []float32 {
-	rng := rand.New(rand.NewPCG(seed, 2))
-	x := make([]float32, n*3*32*32)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
-	return x
-}
 
 func TestSetStats(t *testing.T) {
 	// 2 images × 2 channels × 2 positions.
@@ -58,8 +23,8 @@ func TestSetStats(t *testing.T) {
 // TestRecalNormalises checks that after recalibration every BN standardises its own input: the stem's
 // conv output, normalised with the new statistics, has mean 0 and variance 1 per channel.
 func TestRecalNormalises(t *testing.T) {
-	n := randomNet(t, 1)
-	x := randomImages(6, 2)
+	n := resnettest.RandomNet(resnet.ArchB, 1)
+	x := resnettest.RandomImages(6, 2)
 	cal, err := NewCalibration(n.Clone(), x, 6, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -95,9 +60,9 @@ func TestRecalNormalises(t *testing.T) {
 // (tiny errors: each refit perturbs the next block's input a little); on pruned networks it lowers
 // every block's error.
 func TestRefit(t *testing.T) {
-	n := randomNet(t, 3)
+	n := resnettest.RandomNet(resnet.ArchB, 3)
 	const imgs = 8
-	x := randomImages(imgs, 4)
+	x := resnettest.RandomImages(imgs, 4)
 	cal, err := NewCalibration(n, x, imgs, 2)
 	if err != nil {
 		t.Fatal(err)
