@@ -68,6 +68,18 @@ func NewConv(w []float32, rows, cin, k, stride, pad int) *Conv {
 	return c
 }
 
+// SetWeights prepares the convolution again for new weights w (same shape as at NewConv), reusing
+// its buffers: after it, c behaves as NewConv(w, …) with its original shape. It copies w.
+func (c *Conv) SetWeights(w []float32) {
+	if len(w) < c.rows*c.kdim {
+		panic("kernels: weight slice too short")
+	}
+	packA(c.a, w, c.rows, c.kdim)
+	if c.u != nil {
+		winogradWeightsInto(c.u, w, c.rows, c.cin)
+	}
+}
+
 // packA packs the rows×kdim row-major matrix w for the micro-kernels: each
 // full block of 4 rows is stored transposed as [kdim][4]; the remaining
 // rows%4 rows are copied as they are.

@@ -279,3 +279,31 @@ func TestConvAccessors(t *testing.T) {
 		t.Errorf("OutChannels(gather 12) = %d, want 12", got)
 	}
 }
+
+// TestSetWeights checks that a convolution re-prepared with SetWeights computes exactly what a
+// new one does, on both paths.
+func TestSetWeights(t *testing.T) {
+	defer func() { forcePath = pathAuto }()
+	rng := rand.New(rand.NewPCG(13, 14))
+	var ws Workspace
+	for _, tc := range convCases {
+		w1 := randSlice(rng, tc.rows*tc.cin*tc.k*tc.k)
+		w2 := randSlice(rng, len(w1))
+		src := randSlice(rng, tc.n*tc.cin*tc.h*tc.w)
+		c1 := NewConv(w1, tc.rows, tc.cin, tc.k, tc.s, tc.p)
+		c1.SetWeights(w2)
+		c2 := NewConv(w2, tc.rows, tc.cin, tc.k, tc.s, tc.p)
+		ho, wo := c2.OutSize(tc.h, tc.w)
+		for _, path := range []int{pathIm2col, pathWinograd} {
+			forcePath = path
+			got, want := make([]float32, tc.n*tc.rows*ho*wo), make([]float32, tc.n*tc.rows*ho*wo)
+			c1.Forward(got, src, tc.n, tc.h, tc.w, nil, &ws)
+			c2.Forward(want, src, tc.n, tc.h, tc.w, nil, &ws)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s (path=%s): output %d = %v after SetWeights, %v from NewConv", tc.name, pathNames[path], i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -36,34 +36,48 @@ var winoG = [6][3]float64{
 // winogradWeights returns the 36 transformed weight matrices U_ξ (rows×cin),
 // each packed with packA.
 func winogradWeights(w []float32, rows, cin int) []float32 {
-	tmp := make([]float32, 36*rows*cin)
+	u := make([]float32, 36*rows*cin)
+	winogradWeightsInto(u, w, rows, cin)
+	return u
+}
+
+// winoG1D applies G (6×3, see winoG) to (g0, g1, g2).
+func winoG1D(g0, g1, g2 float64) (t0, t1, t2, t3, t4, t5 float64) {
+	s := g0 + g2
+	e := g0/24 + g2/6
+	return g0 / 4, -(s + g1) / 6, -(s - g1) / 6, e + g1/12, e - g1/12, g2
+}
+
+// winogradWeightsInto writes U_ξ = G·g·G^T of every filter (r, c) straight
+// into the packed layout of packA, one 6×6 transform per filter (separable,
+// in float64).
+func winogradWeightsInto(u, w []float32, rows, cin int) {
+	rows4 := rows / 4 * 4
+	rc := rows * cin
+	u = u[:36*rc]
 	for r := 0; r < rows; r++ {
 		for c := 0; c < cin; c++ {
 			g := w[(r*cin+c)*9 : (r*cin+c)*9+9]
 			var t [6][3]float64 // G·g
-			for i := 0; i < 6; i++ {
-				for j := 0; j < 3; j++ {
-					for l := 0; l < 3; l++ {
-						t[i][j] += winoG[i][l] * float64(g[l*3+j])
-					}
-				}
+			for j := 0; j < 3; j++ {
+				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG1D(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
+			}
+			pos := r*cin + c // row-major (rows past the last block of 4)
+			if r < rows4 {
+				pos = r/4*4*cin + c*4 + r%4
 			}
 			for i := 0; i < 6; i++ {
-				for k := 0; k < 6; k++ {
-					var s float64 // (G·g·G^T)[i][k]
-					for j := 0; j < 3; j++ {
-						s += t[i][j] * winoG[k][j]
-					}
-					tmp[((i*6+k)*rows+r)*cin+c] = float32(s)
-				}
+				v0, v1, v2, v3, v4, v5 := winoG1D(t[i][0], t[i][1], t[i][2])
+				o := i*6*rc + pos
+				u[o] = float32(v0)
+				u[o+rc] = float32(v1)
+				u[o+2*rc] = float32(v2)
+				u[o+3*rc] = float32(v3)
+				u[o+4*rc] = float32(v4)
+				u[o+5*rc] = float32(v5)
 			}
 		}
 	}
-	u := make([]float32, 36*rows*cin)
-	for xi := 0; xi < 36; xi++ {
-		packA(u[xi*rows*cin:(xi+1)*rows*cin], tmp[xi*rows*cin:(xi+1)*rows*cin], rows, cin)
-	}
-	return u
 }
 
 // winogradWorthIt reports whether the Winograd path beats im2col for n

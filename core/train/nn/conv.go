@@ -36,7 +36,9 @@ type Conv struct {
 	dw, db     [][]float32 // per-shard partial gradients
 	colLen, hw int
 	ws         []kernels.Workspace // per-shard scratch of the prepared kernels
-	fwd, bwd   *kernels.Conv       // kernels prepared by Prepare for the next Forward / Backward
+	fwd, bwd   *kernels.Conv       // kernels of the forward pass and of the input gradient
+	fwdReady   bool                // fwd holds the current weights (Prepare), for the next Forward
+	bwdReady   bool                // bwd holds the current weights (Prepare), for the next Backward
 	wt         []float32           // scratch for the input-gradient filters
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 }
@@ -91,11 +93,11 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 		}
 		ep.Bias = c.outBias
 	}
-	kc := c.fwd
-	if kc == nil {
-		kc = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	if !c.fwdReady {
+		c.prepareForward()
 	}
-	c.fwd = nil
+	c.fwdReady = false
+	kc := c.fwd
 	chw := c.Cin * h * w
 	p.For(n, func(s, lo, hi int) {
 		kc.Forward(y[lo*cout*P:hi*cout*P], x[lo*chw:hi*chw], hi-lo, h, w, ep, &c.ws[s])
@@ -107,25 +109,45 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 // that a model can prepare all its layers concurrently. The weights must not change before that
 // Forward and Backward.
 func (c *Conv) Prepare() {
-	c.fwd = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
-	c.bwd = c.newBackwardConv()
+	c.prepareForward()
+	c.prepareBackward()
+	c.fwdReady, c.bwdReady = true, true
 }
 
-// newBackwardConv returns the kernel of the input gradient: for stride-1 "same" convolutions the
-// convolution of dz by the flipped, transposed filters; otherwise the 1×1 convolution of dz by Wᵀ
-// (Cin·K·K filters of Rows channels), which gives the column matrix Wᵀ·dz that Col2im scatters.
-func (c *Conv) newBackwardConv() *kernels.Conv {
-	if c.sameStride1() {
-		return kernels.NewConv(c.flipTranspose(), c.Cin, c.Rows, c.K, 1, c.Pad)
+// prepareForward (re)builds the forward kernel from the current weights, reusing its buffers.
+func (c *Conv) prepareForward() {
+	if c.fwd == nil {
+		c.fwd = kernels.NewConv(c.W, c.Rows, c.Cin, c.K, c.Stride, c.Pad)
+	} else {
+		c.fwd.SetWeights(c.W)
 	}
-	KK := c.Cin * c.K * c.K
-	c.wt = grow(c.wt, len(c.W))
-	for r := range c.Rows {
-		for j := range KK {
-			c.wt[j*c.Rows+r] = c.W[r*KK+j]
+}
+
+// prepareBackward (re)builds the kernel of the input gradient: for stride-1 "same" convolutions
+// the convolution of dz by the flipped, transposed filters; otherwise the 1×1 convolution of dz by
+// Wᵀ (Cin·K·K filters of Rows channels), which gives the column matrix Wᵀ·dz that Col2im scatters.
+func (c *Conv) prepareBackward() {
+	var wt []float32
+	if c.sameStride1() {
+		wt = c.flipTranspose()
+	} else {
+		KK := c.Cin * c.K * c.K
+		c.wt = grow(c.wt, len(c.W))
+		wt = c.wt
+		for r := range c.Rows {
+			for j := range KK {
+				wt[j*c.Rows+r] = c.W[r*KK+j]
+			}
 		}
 	}
-	return kernels.NewConv(c.wt, KK, c.Rows, 1, 1, 0)
+	switch {
+	case c.bwd != nil:
+		c.bwd.SetWeights(wt)
+	case c.sameStride1():
+		c.bwd = kernels.NewConv(wt, c.Cin, c.Rows, c.K, 1, c.Pad)
+	default:
+		c.bwd = kernels.NewConv(wt, c.Cin*c.K*c.K, c.Rows, 1, 1, 0)
+	}
 }
 
 func (c *Conv) growWorkspaces(t int) {
@@ -170,12 +192,12 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 	c.growWorkspaces(t)
 	var kt *kernels.Conv
 	if dx != nil {
-		kt = c.bwd
-		if kt == nil {
-			kt = c.newBackwardConv()
+		if !c.bwdReady {
+			c.prepareBackward()
 		}
+		kt = c.bwd
 	}
-	c.bwd = nil
+	c.bwdReady = false
 	chw := c.Cin * c.h * c.w
 	p.For(n, func(s, lo, hi int) {
 		var db []float32
