@@ -73,7 +73,6 @@ func (b *browser) start() {
 			b.root.SweepError = "assets/sweep.json: " + err.Error()
 		}
 	}
-	n := min(max(b.rp.Call("cores").Int(), 1), 8)
 	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
 		w, d := args[0].Int(), args[1]
 		op := d.Get("op").String()
@@ -98,20 +97,11 @@ func (b *browser) start() {
 		}
 		return nil
 	})
-	ws := b.rp.Call("startWorkers", n+1, onMsg) // + the view worker
+	// The loader (boot.js) started the workers and sent them the weights and the sample pack
+	// (the view worker only the weights) while this program was starting.
+	ws := b.rp.Call("startWorkers", onMsg)
 	for i := range ws.Length() {
 		b.workers = append(b.workers, ws.Index(i))
-	}
-	for i, w := range b.workers {
-		init := js.Global().Get("Object").New()
-		init.Set("op", "init")
-		init.Set("json", "{}")
-		bin := []any{data.Get("weights")}
-		if i != viewWorker { // the view worker describes layers: it needs only the weights
-			bin = append(bin, data.Get("test"), data.Get("train"))
-		}
-		init.Set("bin", js.ValueOf(bin))
-		w.Call("postMessage", init)
 	}
 	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(this js.Value, args []js.Value) any {
 		h := js.Global().Get("location").Get("hash").String()

@@ -126,26 +126,42 @@
       WebAssembly.instantiate(bytes.app, (window.rpGo = new Go()).importObject),
     ]);
     window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule, sweep: bytes.sweep || "" };
+    // The workers start now, while the page's own program starts: worker 0 (the view worker) gets
+    // only the weights, the others the sample pack too. Their first messages wait for the page.
+    early = startAll(workerCount());
     window.rpTimings.compiled = performance.now();
     status("Starting…", 1);
     window.rpGo.run(app.instance);
   }
 
+  // workerCount is one view worker plus one evaluating worker per core (at most 8).
+  const workerCount = () => 1 + Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8);
+
+  let early = null; // {workers, queue, handler}
+
+  function startAll(n) {
+    const st = { workers: [], queue: [], handler: null };
+    const deliver = (i, d) => (st.handler ? st.handler(i, d) : st.queue.push([i, d]));
+    const d = window.rpData;
+    for (let i = 0; i < n; i++) {
+      const w = new Worker("worker.js");
+      w.onmessage = (e) => deliver(i, e.data);
+      w.onerror = (e) => deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
+      w.postMessage({ op: "module", module: d.workerModule });
+      w.postMessage({ op: "init", json: "{}", bin: i === 0 ? [d.weights] : [d.weights, d.test, d.train] });
+      st.workers.push(w);
+    }
+    return st;
+  }
+
   window.rp = {
-    // startWorkers starts n workers, each given the compiled worker module; onMessage(i, data).
-    startWorkers(n, onMessage) {
-      const ws = [];
-      for (let i = 0; i < n; i++) {
-        const w = new Worker("worker.js");
-        w.onmessage = (e) => onMessage(i, e.data);
-        w.onerror = (e) => onMessage(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
-        w.postMessage({ op: "module", module: window.rpData.workerModule });
-        ws.push(w);
-      }
-      return ws;
-    },
-    cores() {
-      return navigator.hardwareConcurrency || 2;
+    // startWorkers hands the page the workers (started by the loader, already initialising);
+    // onMessage(i, data) gets their messages, those that arrived before first.
+    startWorkers(onMessage) {
+      if (!early) early = startAll(workerCount());
+      early.handler = onMessage;
+      for (const [i, d] of early.queue.splice(0)) onMessage(i, d);
+      return early.workers;
     },
     // firstRender hides the loading screen (called by the Go side once the filters are drawn).
     firstRender() {
