@@ -298,28 +298,36 @@ func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad i
 			}
 		}
 	}
-	// dW[r][c] = G^T·dU[r][c]·G.
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cin; c++ {
-			var t [6][3]float64 // dU·G
-			for i := 0; i < 6; i++ {
-				for kx := 0; kx < 3; kx++ {
-					var s float64
-					for k := 0; k < 6; k++ {
-						s += float64(du[(((i*6+k)*nrb+r/4)*ncb+c/4)*16+(r%4)*4+c%4]) * winoG[k][kx]
-					}
-					t[i][kx] = s
-				}
+	// dW[r][c] = G^T·dU[r][c]·G, separable, 16 filters (one 4×4 block of dU) at a time.
+	var blk [36][16]float32
+	for rb := 0; rb < nrb; rb++ {
+		for cb := 0; cb < ncb; cb++ {
+			for xi := 0; xi < 36; xi++ {
+				copy(blk[xi][:], du[((xi*nrb+rb)*ncb+cb)*16:])
 			}
-			for ky := 0; ky < 3; ky++ {
+			for l := 0; l < 16; l++ {
+				r, c := 4*rb+l/4, 4*cb+l%4
+				if r >= rows || c >= cin {
+					continue
+				}
+				var t [6][3]float64 // dU·G
+				for i := 0; i < 6; i++ {
+					t[i][0], t[i][1], t[i][2] = winoGT1D(float64(blk[i*6][l]), float64(blk[i*6+1][l]), float64(blk[i*6+2][l]),
+						float64(blk[i*6+3][l]), float64(blk[i*6+4][l]), float64(blk[i*6+5][l]))
+				}
+				d := dw[(r*cin+c)*9 : (r*cin+c)*9+9]
 				for kx := 0; kx < 3; kx++ {
-					var s float64
-					for i := 0; i < 6; i++ {
-						s += winoG[i][ky] * t[i][kx]
-					}
-					dw[((r*cin+c)*3+ky)*3+kx] = float32(s)
+					a0, a1, a2 := winoGT1D(t[0][kx], t[1][kx], t[2][kx], t[3][kx], t[4][kx], t[5][kx])
+					d[kx], d[3+kx], d[6+kx] = float32(a0), float32(a1), float32(a2)
 				}
 			}
 		}
 	}
+}
+
+// winoGT1D applies G^T (3×6, see winoG) to m0..m5.
+func winoGT1D(m0, m1, m2, m3, m4, m5 float64) (a0, a1, a2 float64) {
+	s12, d21 := m1+m2, m2-m1
+	s34, d34 := m3+m4, m3-m4
+	return m0/4 - s12/6 + s34/24, d21/6 + d34/12, (s34-s12)/6 + m5
 }
