@@ -201,11 +201,13 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 	if len(x) < n*3*h*w {
 		panic(fmt.Sprintf("train: %d inputs for %d images of 3×%d×%d", len(x), n, h, w))
 	}
-	// Prepare every convolution's kernels at once, spread over the threads.
+	// Prepare every convolution's kernels at once, spread over the threads (interleaved: the
+	// layers grow with depth, so contiguous ranges would leave one thread most of the work).
 	convs := m.convs()
-	p.For(len(convs), func(_, lo, hi int) {
-		for _, c := range convs[lo:hi] {
-			c.Prepare()
+	t := p.Shards(len(convs))
+	p.For(t, func(s, _, _ int) {
+		for i := s; i < len(convs); i += t {
+			convs[i].Prepare()
 		}
 	})
 	h, w = m.stem.forward(p, x, n, h, w, train, nil, true)
