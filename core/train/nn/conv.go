@@ -2,7 +2,7 @@ package nn
 
 import "github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 
-// Conv is a bias-optional 2-D convolution with zero padding, computed as im2col + GEMM.
+// Conv is a bias-optional 2-D convolution with zero padding, written here in the im2col form.
 //
 // Forward, for each image (P = Ho·Wo output pixels, KK = Cin·K·K):
 //
@@ -19,7 +19,8 @@ import "github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 //
 // The forward pass and, for stride-1 "same" convolutions, the input gradient run on the inference
 // kernels (kernels.Conv); the weight gradient runs on kernels.ConvWeightGrad (which reads the
-// input directly and never builds col); the other input gradients use kernels.Sgemm and Col2im.
+// input directly and never builds col); the other input gradients are the 1×1 convolution Wᵀ·dz
+// (a prepared kernels.Conv) scattered by Col2im.
 type Conv struct {
 	Cin, Rows, K, Stride, Pad int
 	// Assign, when non-nil, maps each of the Cout = len(Assign) output channels to its filter.

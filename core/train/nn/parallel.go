@@ -8,7 +8,8 @@
 // never on scheduling. Layers keep what their backward pass needs (inputs by reference: the caller
 // must not overwrite a layer's input before calling its Backward).
 //
-// Convolutions use the im2col formulation so that all heavy work is kernels.Sgemm.
+// Convolutions run on the inference kernels (kernels.Conv) for the forward pass and the input
+// gradient, and on kernels.ConvWeightGrad for the weight gradient.
 package nn
 
 import "sync"
