@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/kmeans"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pca"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
@@ -204,13 +205,13 @@ func points(c *resnet.ConvBN, kernels bool) ([]float64, int, int) {
 }
 
 // fitLayer runs K-Means on l.Points, optionally in PCA space.
-func fitLayer(l *LayerPlan, pca int, opt ClusterOptions) error {
+func fitLayer(l *LayerPlan, pcaDims int, opt ClusterOptions) error {
 	x, d := l.Points, l.D
-	var basis *pcaBasis
-	if pca > 0 {
-		l.PCA = min(pca, l.D, l.N)
+	var basis *pca.Basis
+	if pcaDims > 0 {
+		l.PCA = min(pcaDims, l.D, l.N)
 		var err error
-		if x, basis, err = project(l.Points, l.N, l.D, l.PCA); err != nil {
+		if x, basis, err = pca.Fit(l.Points, l.N, l.D, l.PCA); err != nil {
 			return fmt.Errorf("prune: %s: %w", l.Name, err)
 		}
 		d = l.PCA
@@ -221,7 +222,7 @@ func fitLayer(l *LayerPlan, pca int, opt ClusterOptions) error {
 		return fmt.Errorf("prune: %s: %w", l.Name, err)
 	}
 	l.Labels, l.Inertia, l.Hash, l.Iter = r.Labels, r.Inertia, kmeans.Hash(r), r.Iter
-	if pca == 0 {
+	if pcaDims == 0 {
 		l.Centroids = r.Centroids
 		return nil
 	}
@@ -240,7 +241,7 @@ func fitLayer(l *LayerPlan, pca int, opt ClusterOptions) error {
 	for j := range l.K {
 		row := l.Centroids[j*l.D : (j+1)*l.D]
 		if counts[j] == 0 {
-			basis.back(row, r.Centroid(j))
+			basis.Back(row, r.Centroid(j))
 			continue
 		}
 		for t := range row {

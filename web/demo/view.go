@@ -1,12 +1,10 @@
 package demo
 
 import (
-	"errors"
 	"fmt"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/resnet20-pruning/resnet20-pruning/core/kmeans"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pca"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
@@ -87,11 +85,11 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	if sp.Variant.PCA > 0 {
 		pcaD = min(sp.Variant.PCA, d, n)
 	}
-	y2, basis2, explained, err := project(x, n, d, min(2, d, n))
+	y2, basis2, err := pca.Fit(x, n, d, min(2, d, n))
 	if err != nil {
 		return nil, err
 	}
-	v.Explain2 = explained
+	v.Explain2 = basis2.Explained
 	v.Points2 = pad2(y2, n, min(2, d, n))
 	if v.Unchanged {
 		if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
@@ -103,7 +101,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	}
 	space, sd := x, d
 	if pcaD > 0 {
-		if space, _, _, err = project(x, n, d, pcaD); err != nil {
+		if space, _, err = pca.Fit(x, n, d, pcaD); err != nil {
 			return nil, err
 		}
 		sd = pcaD
@@ -143,7 +141,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 				}
 				continue
 			}
-			p := basis2.apply(cj)
+			p := basis2.Project(cj)
 			c2[2*j] = p[0]
 			if len(p) > 1 {
 				c2[2*j+1] = p[1]
@@ -193,67 +191,6 @@ func memberMeans(x []float64, n, d int, labels []int, k int) []float64 {
 		}
 	}
 	return c
-}
-
-// pcaBasis maps a point of the original space to its principal coordinates, Vᵀ(x − μ).
-type pcaBasis struct {
-	mean []float64
-	v    *mat.Dense // D×d
-}
-
-func (b *pcaBasis) apply(x []float64) []float64 {
-	D, d := b.v.Dims()
-	out := make([]float64, d)
-	for j := range d {
-		var s float64
-		for t := range D {
-			s += b.v.At(t, j) * (x[t] - b.mean[t])
-		}
-		out[j] = s
-	}
-	return out
-}
-
-// project returns the n points of x (n×D) in the space of their first d principal components,
-// computed exactly as core/prune does for its PCA variant (thin SVD of the centred data), so that
-// the animated K-Means runs on the same numbers, and the share of the variance they keep.
-func project(x []float64, n, D, d int) ([]float64, *pcaBasis, float64, error) {
-	mean := make([]float64, D)
-	for i := range n {
-		for t := range D {
-			mean[t] += x[i*D+t]
-		}
-	}
-	for t := range mean {
-		mean[t] /= float64(n)
-	}
-	xc := make([]float64, n*D)
-	for i := range n {
-		for t := range D {
-			xc[i*D+t] = x[i*D+t] - mean[t]
-		}
-	}
-	var svd mat.SVD
-	if !svd.Factorize(mat.NewDense(n, D, xc), mat.SVDThin) {
-		return nil, nil, 0, errors.New("PCA: SVD did not converge")
-	}
-	var vAll mat.Dense
-	svd.VTo(&vAll) // D × min(n, D)
-	v := mat.DenseCopyOf(vAll.Slice(0, D, 0, d))
-	var y mat.Dense
-	y.Mul(mat.NewDense(n, D, xc), v) // n × d
-	var total, kept float64
-	for i, s := range svd.Values(nil) {
-		total += s * s
-		if i < d {
-			kept += s * s
-		}
-	}
-	explained := 0.0
-	if total > 0 {
-		explained = kept / total
-	}
-	return y.RawMatrix().Data, &pcaBasis{mean: mean, v: v}, explained, nil
 }
 
 // Diagrams describes every block of pruned (built from orig with plan).
