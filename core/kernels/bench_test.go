@@ -28,6 +28,18 @@ var resnet20Layers = []resnet20Layer{
 	{name: "s1_64to64_8x8", cin: 64, h: 8, rows: 64, k: 3, s: 1, p: 1, count: 5, relu: true, affine: true},
 }
 
+// prunedLayers are the stride-1 3×3 shapes of ResNet20 after method-2
+// pruning at ratio 0.8 (conv1 keeps 3/6/12 filters, conv2 reads 3/6/12
+// channels).
+var prunedLayers = []resnet20Layer{
+	{name: "p_16to3_32x32", cin: 16, h: 32, rows: 3, k: 3, s: 1, p: 1, count: 3, relu: true, affine: true},
+	{name: "p_3to16_32x32", cin: 3, h: 32, rows: 16, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
+	{name: "p_32to6_16x16", cin: 32, h: 16, rows: 6, k: 3, s: 1, p: 1, count: 2, relu: true, affine: true},
+	{name: "p_6to32_16x16", cin: 6, h: 16, rows: 32, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
+	{name: "p_64to12_8x8", cin: 64, h: 8, rows: 12, k: 3, s: 1, p: 1, count: 2, relu: true, affine: true},
+	{name: "p_12to64_8x8", cin: 12, h: 8, rows: 64, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
+}
+
 func (l resnet20Layer) macs() int {
 	ho := (l.h+2*l.p-l.k)/l.s + 1
 	return l.rows * l.cin * l.k * l.k * ho * ho
@@ -58,7 +70,7 @@ const benchN = 16
 // BenchmarkConv measures each ResNet20 layer shape at n = 16 images.
 func BenchmarkConv(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, l := range resnet20Layers {
+	for _, l := range append(resnet20Layers[:len(resnet20Layers):len(resnet20Layers)], prunedLayers...) {
 		b.Run(l.name, func(b *testing.B) {
 			bc := newBenchConv(l, benchN, rng)
 			var ws Workspace
@@ -210,14 +222,14 @@ func resnet20Seq(n int) func() {
 }
 
 // BenchmarkConvPath compares the im2col and Winograd paths on the stride-1
-// 3×3 ResNet20 shapes (n = 16).
+// 3×3 ResNet20 shapes and their method-2-pruned versions (n = 16).
 func BenchmarkConvPath(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, l := range resnet20Layers {
+	for _, l := range append(resnet20Layers[:len(resnet20Layers):len(resnet20Layers)], prunedLayers...) {
 		if l.k != 3 || l.s != 1 {
 			continue
 		}
-		for _, path := range []int{pathIm2col, pathWinograd} {
+		for _, path := range []int{pathIm2col, pathWinograd, pathDirect} {
 			b.Run(l.name+"/"+pathNames[path], func(b *testing.B) {
 				forcePath = path
 				defer func() { forcePath = pathAuto }()

@@ -44,16 +44,11 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 		}
 		for j0 := 0; j0 < hw; j0 += nr {
 			cnt := min(nr, hw-j0)
-			r := 0
-			for ; r+4 <= c.rows; r += 4 {
+			for r := 0; r < c.rows; r += 4 {
 				K.gemm4(kd, c.a[r*kd:(r+4)*kd], b[j0:], ldb, tile, nr)
-				for i := 0; i < 4; i++ {
+				for i := 0; i < min(4, c.rows-r); i++ {
 					e.store(K, dst, tile[i*nr:i*nr+cnt], r+i, img, j0, hw)
 				}
-			}
-			for ; r < c.rows; r++ {
-				K.gemm1(kd, c.a[r*kd:(r+1)*kd], b[j0:], ldb, tile)
-				e.store(K, dst, tile[:cnt], r, img, j0, hw)
 			}
 		}
 	}

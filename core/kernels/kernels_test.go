@@ -131,7 +131,7 @@ func withKernels(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-var pathNames = map[int]string{pathAuto: "auto", pathIm2col: "im2col", pathWinograd: "winograd"}
+var pathNames = map[int]string{pathAuto: "auto", pathIm2col: "im2col", pathWinograd: "winograd", pathDirect: "direct"}
 
 func testConvCases(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -173,7 +173,7 @@ func testConvCases(t *testing.T) {
 func TestConv(t *testing.T) {
 	defer func() { forcePath = pathAuto }()
 	withKernels(t, func(t *testing.T) {
-		for _, path := range []int{pathAuto, pathIm2col, pathWinograd} {
+		for _, path := range []int{pathAuto, pathIm2col, pathWinograd, pathDirect} {
 			forcePath = path
 			testConvCases(t)
 		}
@@ -294,7 +294,7 @@ func TestSetWeights(t *testing.T) {
 		c1.SetWeights(w2)
 		c2 := NewConv(w2, tc.rows, tc.cin, tc.k, tc.s, tc.p)
 		ho, wo := c2.OutSize(tc.h, tc.w)
-		for _, path := range []int{pathIm2col, pathWinograd} {
+		for _, path := range []int{pathIm2col, pathWinograd, pathDirect} {
 			forcePath = path
 			got, want := make([]float32, tc.n*tc.rows*ho*wo), make([]float32, tc.n*tc.rows*ho*wo)
 			c1.Forward(got, src, tc.n, tc.h, tc.w, nil, &ws)

@@ -34,9 +34,9 @@ var winoG = [6][3]float64{
 }
 
 // winogradWeights returns the 36 transformed weight matrices U_ξ (rows×cin),
-// each packed with packA.
+// each packed with packA (rows padded to a multiple of 4 with zeros).
 func winogradWeights(w []float32, rows, cin int) []float32 {
-	u := make([]float32, 36*rows*cin)
+	u := make([]float32, 36*roundUp(rows, 4)*cin)
 	winogradWeightsInto(u, w, rows, cin)
 	return u
 }
@@ -52,9 +52,13 @@ func winoG1D(g0, g1, g2 float64) (t0, t1, t2, t3, t4, t5 float64) {
 // into the packed layout of packA, one 6×6 transform per filter (separable,
 // in float64).
 func winogradWeightsInto(u, w []float32, rows, cin int) {
-	rows4 := rows / 4 * 4
-	rc := rows * cin
+	rc := roundUp(rows, 4) * cin
 	u = u[:36*rc]
+	if rows%4 != 0 { // zero the padding rows of the last block (interleaved with real rows)
+		for xi := 0; xi < 36; xi++ {
+			clear(u[xi*rc+rows/4*4*cin : (xi+1)*rc])
+		}
+	}
 	for r := 0; r < rows; r++ {
 		for c := 0; c < cin; c++ {
 			g := w[(r*cin+c)*9 : (r*cin+c)*9+9]
@@ -62,10 +66,7 @@ func winogradWeightsInto(u, w []float32, rows, cin int) {
 			for j := 0; j < 3; j++ {
 				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG1D(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
 			}
-			pos := r*cin + c // row-major (rows past the last block of 4)
-			if r < rows4 {
-				pos = r/4*4*cin + c*4 + r%4
-			}
+			pos := r/4*4*cin + c*4 + r%4
 			for i := 0; i < 6; i++ {
 				v0, v1, v2, v3, v4, v5 := winoG1D(t[i][0], t[i][1], t[i][2])
 				o := i*6*rc + pos
@@ -152,6 +153,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	K := kern()
 	p := c.winoPlan(n, h, w)
 	cin, rows := c.cin, c.rows
+	rows4 := roundUp(rows, 4)
 	plane := p.ph * p.pw
 	p.inImg = cin * plane
 	hwo := p.ho * p.wo
@@ -186,16 +188,10 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 					continue // no output channel reads these rows
 				}
 				for xi := 0; xi < 36; xi++ {
-					u := c.u[xi*rows*cin : (xi+1)*rows*cin]
+					u := c.u[xi*rows4*cin : (xi+1)*rows4*cin]
 					v := vbuf[xi*vs+j0 : xi*vs+cin*tp]
 					z := zloc[xi*zlocStride : xi*zlocStride+4*nr]
-					if mr == 4 {
-						K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
-						continue
-					}
-					for i := 0; i < mr; i++ {
-						K.gemm1(cin, u[(r0+i)*cin:(r0+i+1)*cin], v, tp, z[i*nr:])
-					}
+					K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
 				}
 				for i := 0; i < mr; i++ {
 					cos := e.inv[e.start[r0+i]:e.start[r0+i+1]]
