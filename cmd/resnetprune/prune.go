@@ -104,7 +104,7 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 		if cal == nil {
 			return nil, fmt.Errorf("variant %s needs calibration images", v.Name())
 		}
-		if p.repair, err = cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC, ReLUPasses: reluPasses(v)}); err != nil {
+		if p.repair, err = cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC, ReLUPasses: reluPasses(v), Conv1: v.Conv1}); err != nil {
 			return nil, err
 		}
 	}

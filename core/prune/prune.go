@@ -80,7 +80,8 @@ const DefaultCalib = 512
 // Its compact name (Name) is "study" or "fixed" followed by "+"-joined steps in a fixed order:
 // pcaD (cluster in a D-dimensional PCA space), kernels (cluster 3×3 kernels, method 1), norm or
 // closest (representative), bn (BN recalibration), merge (method 2: fold removed channels into their
-// representative's conv2 input), refit (least-squares refit of conv2), comp (the refit also cancels
+// representative's conv2 input), refit (least-squares refit of conv2), c1 (the refit also refits
+// conv1 so that its output on the pruned block input matches its output on the original's), comp (the refit also cancels
 // the error the pruned prefix left in the shortcut branch), relu (the compensated refit also ignores
 // errors that the block's final ReLU removes), fc (the refit also refits the linear layer to the
 // original logits). For example "fixed+bn+merge+refit".
@@ -95,6 +96,7 @@ type Variant struct {
 	Comp    bool // refit: target the original block's output (conv2 + shortcut), not its conv2 output
 	ReLU    bool // comp: re-solve so that outputs both networks' final ReLU zeroes count as exact
 	FC      bool // refit: also refit the linear layer to the original network's logits
+	Conv1   bool // refit: also refit every block's conv1 against the original network's block input
 }
 
 // Name returns the variant's compact name, e.g. "fixed+pca8+norm+bn+merge+refit". Calibration
@@ -121,6 +123,9 @@ func (v Variant) Name() string {
 	}
 	if v.Refit > 0 {
 		parts = append(parts, "refit")
+	}
+	if v.Conv1 {
+		parts = append(parts, "c1")
 	}
 	if v.Comp {
 		parts = append(parts, "comp")
@@ -184,6 +189,8 @@ func ParseVariant(s string, calib int) (Variant, error) {
 			v.ReLU = true
 		case p == "fc":
 			v.FC = true
+		case p == "c1":
+			v.Conv1 = true
 		case strings.HasPrefix(p, "pca"):
 			d, err := strconv.Atoi(p[3:])
 			if err != nil || d < 1 {
@@ -205,7 +212,7 @@ func ParseVariant(s string, calib int) (Variant, error) {
 				v.Refit = n
 				continue
 			}
-			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, comp, relu, fc)", s, p)
+			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, c1, comp, relu, fc)", s, p)
 		}
 	}
 	return v, nil
@@ -234,8 +241,8 @@ func (s *Spec) Validate() error {
 	if v.PCA < 0 || v.Recal < 0 || v.Refit < 0 {
 		return fmt.Errorf("prune: negative pca/recal/refit (%d/%d/%d)", v.PCA, v.Recal, v.Refit)
 	}
-	if (v.Comp || v.FC) && v.Refit == 0 {
-		return fmt.Errorf("prune: comp and fc are parts of the refit: add refit")
+	if (v.Comp || v.FC || v.Conv1) && v.Refit == 0 {
+		return fmt.Errorf("prune: comp, c1 and fc are parts of the refit: add refit")
 	}
 	if v.ReLU && !v.Comp {
 		return fmt.Errorf("prune: relu is a part of comp: add comp")
@@ -273,6 +280,9 @@ func (s *Spec) Link(extra ...[2]string) string {
 		{"comp", strconv.FormatBool(v.Comp)},
 		{"relu", strconv.FormatBool(v.ReLU)},
 		{"fc", strconv.FormatBool(v.FC)},
+	}
+	if v.Conv1 { // only when set, so that older links keep their form
+		kv = append(kv, [2]string{"c1", "true"})
 	}
 	kv = append(kv, extra...)
 	var b strings.Builder

@@ -78,6 +78,7 @@ func TestParseVariant(t *testing.T) {
 		{in: "fixed+centroid", name: "fixed", want: Variant{Rep: RepCentroid}},
 		{in: "fixed+fc+refit+comp+merge+bn", name: "fixed+bn+merge+refit+comp+fc", want: Variant{Recal: DefaultCalib, Merge: true, Refit: DefaultCalib, Comp: true, FC: true}},
 		{in: "fixed+refit+relu+comp", name: "fixed+refit+comp+relu", want: Variant{Refit: DefaultCalib, Comp: true, ReLU: true}},
+		{in: "fixed+c1+refit+relu+comp", name: "fixed+refit+c1+comp+relu", want: Variant{Refit: DefaultCalib, Comp: true, ReLU: true, Conv1: true}},
 		{in: "bn", err: true},
 		{in: "fixed+bn+bn", err: true},
 		{in: "fixed+pca", err: true},

@@ -257,7 +257,8 @@ type normal struct {
 // sums of 256 products) added into the float64 totals.
 func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *target, lo, hi, d int) {
 	const chunk = 256
-	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
+	cin, k, pad, cout, stride := conv.Cin, conv.K, conv.K/2, tg.cout, conv.Stride
+	_, ow := conv.OutSize(h, w)
 	a := make([]float32, chunk*d)
 	yc := make([]float32, chunk*cout)
 	gc := make([]float32, d*d)
@@ -288,7 +289,7 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 	for img := lo; img < hi; img++ {
 		src := t[img*cin*h*w : (img+1)*cin*h*w]
 		for _, q := range tg.pos[img] {
-			oy, ox := int(q)/w, int(q)%w
+			oy, ox := int(q)/ow*stride, int(q)%ow*stride
 			dst := a[m*d : (m+1)*d]
 			j := 0
 			for ci := range cin {
@@ -326,8 +327,8 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 // refit solves conv2's least squares (see the top of this file) for the hidden activation t of the
 // first n calibration images (h×w maps) and writes the new weights into conv.
 func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *target, ridge float64) (LayerStats, error) {
-	if conv.Stride != 1 || tg.cout != conv.Cout {
-		return LayerStats{}, errors.New("conv2 must have stride 1 and the original's output channels")
+	if tg.cout != conv.Cout || (conv.Stride != 1 && tg.passes > 0) {
+		return LayerStats{}, errors.New("the refitted conv must have the target's output channels (and stride 1 for ReLU passes)")
 	}
 	fl := conv.FilterLen()
 	d := fl + 1

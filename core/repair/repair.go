@@ -46,6 +46,10 @@ type Options struct {
 	// Linear also refits the final linear layer so that the pruned network's logits reproduce the
 	// original network's on the refit images (least squares over the pooled features).
 	Linear bool
+	// Conv1 also refits every block's conv1 before its conv2: on the pruned network's own block input,
+	// its pre-BN output is fitted to what the same (pruned) conv1 gives on the original network's
+	// block input, so that the prefix's error is cancelled before it reaches the hidden activation.
+	Conv1 bool
 }
 
 // Calibration holds the calibration images and the original network, and caches the original
@@ -109,7 +113,7 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	if opt.Recal < 0 || opt.Refit < 0 {
 		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d)", opt.Recal, opt.Refit)
 	}
-	if (opt.Compensate || opt.Linear) && opt.Refit == 0 {
+	if (opt.Compensate || opt.Linear || opt.Conv1) && opt.Refit == 0 {
 		return nil, fmt.Errorf("repair: compensation and the linear refit are parts of the refit (set Refit)")
 	}
 	if opt.ReLUPasses < 0 || (opt.ReLUPasses > 0 && !opt.Compensate) {
@@ -153,8 +157,21 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	recal(&pruned.Stem, cur, h*w)
 	pruned.Stem.ApplyBN(cur, n, h*w, true)
 	cin := pruned.Stem.Cout
+	var ocur []float32 // conv1 refit: the original network's block input on the refit images
+	if opt.Refit > 0 && opt.Conv1 {
+		ocur, _, _ = c.convRaw(&c.orig.Stem, x[:opt.Refit*3*32*32], opt.Refit, 32, 32)
+		c.orig.Stem.ApplyBN(ocur, opt.Refit, h*w, true)
+	}
 	for i := range pruned.Blocks {
 		b := &pruned.Blocks[i]
+		if ocur != nil {
+			ls, err := c.refitConv1(&b.Conv1, cur[:opt.Refit*cin*h*w], ocur, opt.Refit, h, w, i, opt)
+			if err != nil {
+				return nil, fmt.Errorf("repair: %s: %w", b.Conv1.Name, err)
+			}
+			st.Layers = append(st.Layers, ls)
+			ocur = c.origBlock(i, ocur, opt.Refit, cin, h, w)
+		}
 		// The shortcut first: a compensating refit needs its output.
 		var s []float32
 		if b.Shortcut != nil {
@@ -197,6 +214,36 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 		st.Layers = append(st.Layers, ls)
 	}
 	return st, nil
+}
+
+// refitConv1 refits conv1 (see Options.Conv1): x is the pruned network's block input, xo the
+// original network's, both on the n refit images (h×w maps).
+func (c *Calibration) refitConv1(conv *resnet.ConvBN, x, xo []float32, n, h, w, block int, opt Options) (LayerStats, error) {
+	yo, ho, wo := c.convRaw(conv, xo, n, h, w)
+	hw, cout := ho*wo, conv.Cout
+	tg := &target{pos: samplePositions(n, hw, opt.Positions, 1000+block), cout: cout}
+	for img, ps := range tg.pos {
+		for _, q := range ps {
+			for ch := range cout {
+				tg.y = append(tg.y, float64(yo[(img*cout+ch)*hw+int(q)]))
+			}
+		}
+	}
+	return c.refit(conv, x, n, h, w, tg, opt.Ridge)
+}
+
+// origBlock returns the original network's block i output for its input x (n×cin×h×w).
+func (c *Calibration) origBlock(i int, x []float32, n, cin, h, w int) []float32 {
+	b := &c.orig.Blocks[i]
+	t, ho, wo := c.convRaw(&b.Conv1, x, n, h, w)
+	b.Conv1.ApplyBN(t, n, ho*wo, true)
+	y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+	b.Conv2.ApplyBN(y, n, ho*wo, false)
+	s := b.ShortcutOf(x, n, cin, h, w)
+	for j := range y {
+		y[j] = max(y[j]+s[j], 0)
+	}
+	return y
 }
 
 // convRaw is conv.ConvRaw with the images split among c.threads goroutines.
