@@ -96,7 +96,7 @@ type Variant struct {
 	Comp    bool // refit: target the original block's output (conv2 + shortcut), not its conv2 output
 	ReLU    bool // comp: re-solve so that outputs both networks' final ReLU zeroes count as exact
 	FC      bool // refit: also refit the linear layer to the original network's logits
-	Conv1   bool // refit: also refit every block's conv1 against the original network's block input
+	Conv1   bool // refit: also refit every block's conv1 against the original network's block input (with relu: ReLU-aware)
 }
 
 // Name returns the variant's compact name, e.g. "fixed+pca8+norm+bn+merge+refit". Calibration

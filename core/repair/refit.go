@@ -327,8 +327,8 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 // refit solves conv2's least squares (see the top of this file) for the hidden activation t of the
 // first n calibration images (h×w maps) and writes the new weights into conv.
 func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *target, ridge float64) (LayerStats, error) {
-	if tg.cout != conv.Cout || (conv.Stride != 1 && tg.passes > 0) {
-		return LayerStats{}, errors.New("the refitted conv must have the target's output channels (and stride 1 for ReLU passes)")
+	if tg.cout != conv.Cout {
+		return LayerStats{}, errors.New("the refitted conv must have the target's output channels")
 	}
 	fl := conv.FilterLen()
 	d := fl + 1
@@ -473,6 +473,7 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 func (tg *target) relax(conv *resnet.ConvBN, t []float32, h, w int, sol *mat.Dense, rowOf func(int) int) *target {
 	out := &target{pos: tg.pos, y: slices.Clone(tg.y), cout: tg.cout}
 	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
+	_, ow := conv.OutSize(h, w)
 	a := make([]float64, cin*k*k+1)
 	wt := make([][]float64, cout) // channel c's weights and intercept as a D-vector
 	for ch := range cout {
@@ -482,7 +483,7 @@ func (tg *target) relax(conv *resnet.ConvBN, t []float32, h, w int, sol *mat.Den
 	for img, ps := range tg.pos {
 		src := t[img*cin*h*w : (img+1)*cin*h*w]
 		for _, q := range ps {
-			oy, ox := int(q)/w, int(q)%w
+			oy, ox := int(q)/ow*conv.Stride, int(q)%ow*conv.Stride
 			j := 0
 			for ci := range cin {
 				for ky := range k {

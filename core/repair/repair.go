@@ -49,6 +49,8 @@ type Options struct {
 	// Conv1 also refits every block's conv1 before its conv2: on the pruned network's own block input,
 	// its pre-BN output is fitted to what the same (pruned) conv1 gives on the original network's
 	// block input, so that the prefix's error is cancelled before it reaches the hidden activation.
+	// With ReLUPasses it is ReLU-aware as well: where bn1's ReLU zeroes the target, any output that
+	// it zeroes too counts as exact (the same alternating re-solve as conv2's).
 	Conv1 bool
 }
 
@@ -222,10 +224,27 @@ func (c *Calibration) refitConv1(conv *resnet.ConvBN, x, xo []float32, n, h, w, 
 	yo, ho, wo := c.convRaw(conv, xo, n, h, w)
 	hw, cout := ho*wo, conv.Cout
 	tg := &target{pos: samplePositions(n, hw, opt.Positions, 1000+block), cout: cout}
+	scale, shift := conv.BN.Fold()
+	if opt.ReLUPasses > 0 {
+		tg.passes = opt.ReLUPasses
+	}
 	for img, ps := range tg.pos {
 		for _, q := range ps {
 			for ch := range cout {
-				tg.y = append(tg.y, float64(yo[(img*cout+ch)*hw+int(q)]))
+				y := float64(yo[(img*cout+ch)*hw+int(q)])
+				tg.y = append(tg.y, y)
+				if tg.passes > 0 {
+					// bn1's ReLU zeroes this entry of the target: any y on the zeroed side is exact.
+					var dir int8
+					z := -float64(shift[ch]) / float64(scale[ch])
+					if s := float64(scale[ch]); s != 0 && s*y+float64(shift[ch]) <= 0 {
+						dir = 1
+						if s < 0 {
+							dir = -1
+						}
+					}
+					tg.zero, tg.dir = append(tg.zero, z), append(tg.dir, dir)
+				}
 			}
 		}
 	}
