@@ -104,7 +104,7 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 		if cal == nil {
 			return nil, fmt.Errorf("variant %s needs calibration images", v.Name())
 		}
-		if p.repair, err = cal.Repair(net, repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC, ReLUPasses: reluPasses(v), Conv1: v.Conv1}); err != nil {
+		if p.repair, err = cal.Repair(net, repair.ForVariant(v)); err != nil {
 			return nil, err
 		}
 	}
@@ -458,12 +458,4 @@ func timeLayers(n *resnet.Net, layers []prune.Layer) {
 		h, w = ho, wo
 	}
 	layers[len(layers)-1].MsPerImage = sum
-}
-
-// reluPasses is the number of ReLU-aware re-solves variant v asks for.
-func reluPasses(v prune.Variant) int {
-	if v.ReLU {
-		return repair.DefaultReLUPasses
-	}
-	return 0
 }

@@ -146,7 +146,7 @@ func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
 				return nil, err
 			}
 		}
-		if p.Repair, err = s.cal.Repair(net, repairOptions(v)); err != nil {
+		if p.Repair, err = s.cal.Repair(net, repair.ForVariant(v)); err != nil {
 			return nil, err
 		}
 	}
@@ -160,14 +160,4 @@ func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
 // channels) the pruned network no longer has.
 func RemovedChannels(orig, pruned *resnet.Net, b int) int {
 	return orig.Blocks[b].Conv1.Cout - pruned.Blocks[b].Conv1.Cout
-}
-
-// repairOptions maps a variant's repair steps to repair.Options exactly as the CLI's prune does
-// (cmd/resnetprune/prune.go, build and reluPasses); keep the two in step.
-func repairOptions(v prune.Variant) repair.Options {
-	o := repair.Options{Recal: v.Recal, Refit: v.Refit, Compensate: v.Comp, Linear: v.FC}
-	if v.ReLU {
-		o.ReLUPasses = repair.DefaultReLUPasses
-	}
-	return o
 }
