@@ -112,12 +112,26 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 	return p, nil
 }
 
+// pruneNet clusters orig as spec says, applies spec.Variant and repairs the result with the
+// first max(Recal, Refit) train images of the CIFAR-10 folder dir ("" = the default folder).
+func pruneNet(orig *resnet.Net, spec prune.Spec, ninit int, dir string, threads int) (*pruned, error) {
+	plan, err := prune.Cluster(orig, spec, prune.ClusterOptions{NInit: ninit})
+	if err != nil {
+		return nil, err
+	}
+	cal, err := calibration(orig, dir, max(spec.Variant.Recal, spec.Variant.Refit), threads)
+	if err != nil {
+		return nil, err
+	}
+	return build(orig, plan, spec.Variant, cal)
+}
+
 // calibration opens the first n normalised train images for the repairs (nil when n is 0).
-func calibration(orig *resnet.Net, d *dataFlags, n, threads int) (*repair.Calibration, error) {
+func calibration(orig *resnet.Net, folder string, n, threads int) (*repair.Calibration, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	dir, err := cifar.Dir(d.dir)
+	dir, err := cifar.Dir(folder)
 	if err != nil {
 		return nil, err
 	}
@@ -236,15 +250,7 @@ func runPrune(args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := prune.Cluster(orig, spec, prune.ClusterOptions{NInit: *ninit})
-	if err != nil {
-		return err
-	}
-	cal, err := calibration(orig, &d, max(v.Recal, v.Refit), th)
-	if err != nil {
-		return err
-	}
-	p, err := build(orig, plan, v, cal)
+	p, err := pruneNet(orig, spec, *ninit, d.dir, th)
 	if err != nil {
 		return err
 	}

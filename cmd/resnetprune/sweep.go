@@ -177,7 +177,7 @@ func runSweep(args []string) error {
 	if err != nil {
 		return err
 	}
-	cal, err := calibration(orig, &d, calibN, th)
+	cal, err := calibration(orig, d.dir, calibN, th)
 	if err != nil {
 		return err
 	}
