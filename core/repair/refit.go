@@ -254,14 +254,25 @@ type normal struct {
 
 // accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
 // Rows are gathered in chunks of 256; each chunk's AᵀA and AᵀY are float32 GEMMs (kernels.Sgemm,
-// sums of 256 products) added into the float64 totals.
-func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *target, lo, hi, d int) {
+// sums of 256 products) added into the float64 totals. AᵀA is skipped when nm.g is nil.
+//
+// With wt (d×cout, float32) the targets are ReLU-relaxed (see target.compensated) on the fly: each chunk's
+// predictions A·wt are one more GEMM, and a ReLU-zeroed entry whose prediction lies on its exact side
+// takes the prediction as its target.
+func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *target, lo, hi, d int, wt []float32) {
 	const chunk = 256
 	cin, k, pad, cout, stride := conv.Cin, conv.K, conv.K/2, tg.cout, conv.Stride
 	_, ow := conv.OutSize(h, w)
 	a := make([]float32, chunk*d)
 	yc := make([]float32, chunk*cout)
-	gc := make([]float32, d*d)
+	var pc []float32
+	if wt != nil {
+		pc = make([]float32, chunk*cout)
+	}
+	var gc []float32
+	if nm.g != nil {
+		gc = make([]float32, d*d)
+	}
 	rc := make([]float32, d*cout)
 	row := 0
 	for img := range lo {
@@ -272,11 +283,28 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 		if m == 0 {
 			return
 		}
-		kernels.Sgemm(true, false, d, d, m, 1, a, d, a, d, 0, gc, d)
-		kernels.Sgemm(true, false, d, cout, m, 1, a, d, yc, cout, 0, rc, cout)
-		for i, v := range gc {
-			nm.g[i] += float64(v)
+		if wt != nil {
+			kernels.Sgemm(false, false, m, cout, d, 1, a, d, wt, cout, 0, pc, cout)
+			r0 := row - m
+			for i := range m {
+				for ch := range cout {
+					e := (r0+i)*cout + ch
+					if dir := tg.dir[e]; dir != 0 {
+						p := float64(pc[i*cout+ch])
+						if (dir > 0 && p <= tg.zero[e]) || (dir < 0 && p >= tg.zero[e]) {
+							yc[i*cout+ch] = pc[i*cout+ch]
+						}
+					}
+				}
+			}
 		}
+		if gc != nil {
+			kernels.Sgemm(true, false, d, d, m, 1, a, d, a, d, 0, gc, d)
+			for i, v := range gc {
+				nm.g[i] += float64(v)
+			}
+		}
+		kernels.Sgemm(true, false, d, cout, m, 1, a, d, yc, cout, 0, rc, cout)
 		for i, v := range rc {
 			nm.r[i] += float64(v)
 		}
@@ -317,10 +345,6 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 			}
 		}
 	}
-	if m > 0 { // a last, partial chunk: clear the unused rows so the fixed-size GEMMs see zeros
-		clear(a[m*d:])
-		clear(yc[m*cout:])
-	}
 	flush()
 }
 
@@ -333,15 +357,19 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 	fl := conv.FilterLen()
 	d := fl + 1
 	parts := min(c.threads, n)
-	normals := func(tg *target) normal {
+	// normals sums the parts' normal equations; gram: also AᵀA; wt: ReLU-relaxed targets (accumulate).
+	normals := func(gram bool, wt []float32) normal {
 		nms := make([]normal, parts)
 		var wg sync.WaitGroup
 		for p := range parts {
-			nms[p] = normal{g: make([]float64, d*d), r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
+			nms[p] = normal{r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
+			if gram {
+				nms[p].g = make([]float64, d*d)
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d)
+				accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d, wt)
 			}()
 		}
 		wg.Wait()
@@ -360,7 +388,7 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 		}
 		return nm
 	}
-	nm := normals(tg)
+	nm := normals(true, nil)
 	G := mat.NewSymDense(d, nm.g)
 	var tr float64
 	for i := range d {
@@ -412,9 +440,16 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 	if err != nil {
 		return LayerStats{}, err
 	}
-	// ReLU-aware passes (see target.relax): G is unchanged, only AᵀY is recomputed.
+	// ReLU-aware passes (see target.compensated): G is unchanged, only AᵀY is recomputed, for targets
+	// relaxed towards the current solution's predictions.
 	for range tg.passes {
-		if sol, err = solve(normals(tg.relax(conv, t, h, w, sol, rowOf)).r); err != nil {
+		wt := make([]float32, d*tg.cout)
+		for ch := range tg.cout {
+			for i := range d {
+				wt[i*tg.cout+ch] = float32(sol.At(i, rowOf(ch)))
+			}
+		}
+		if sol, err = solve(normals(false, wt).r); err != nil {
 			return LayerStats{}, err
 		}
 	}
@@ -466,55 +501,4 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 		}
 	}
 	return st, nil
-}
-
-// relax returns tg's targets with every ReLU-zeroed entry whose current prediction p = a·w lies on
-// its exact side replaced by p, predictions computed from conv2's candidate weights sol (D×rows).
-func (tg *target) relax(conv *resnet.ConvBN, t []float32, h, w int, sol *mat.Dense, rowOf func(int) int) *target {
-	out := &target{pos: tg.pos, y: slices.Clone(tg.y), cout: tg.cout}
-	cin, k, pad, cout := conv.Cin, conv.K, conv.K/2, tg.cout
-	_, ow := conv.OutSize(h, w)
-	a := make([]float64, cin*k*k+1)
-	wt := make([][]float64, cout) // channel c's weights and intercept as a D-vector
-	for ch := range cout {
-		wt[ch] = mat.Col(nil, rowOf(ch), sol)
-	}
-	row := 0
-	for img, ps := range tg.pos {
-		src := t[img*cin*h*w : (img+1)*cin*h*w]
-		for _, q := range ps {
-			oy, ox := int(q)/ow*conv.Stride, int(q)%ow*conv.Stride
-			j := 0
-			for ci := range cin {
-				for ky := range k {
-					iy := oy - pad + ky
-					for kx := range k {
-						ix := ox - pad + kx
-						v := 0.0
-						if iy >= 0 && iy < h && ix >= 0 && ix < w {
-							v = float64(src[(ci*h+iy)*w+ix])
-						}
-						a[j] = v
-						j++
-					}
-				}
-			}
-			a[j] = 1
-			for ch := range cout {
-				e := row*cout + ch
-				if tg.dir[e] == 0 {
-					continue
-				}
-				var p float64
-				for i, v := range a {
-					p += v * wt[ch][i]
-				}
-				if (tg.dir[e] > 0 && p <= tg.zero[e]) || (tg.dir[e] < 0 && p >= tg.zero[e]) {
-					out.y[e] = p
-				}
-			}
-			row++
-		}
-	}
-	return out
 }
