@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Go trainer vs PyTorch CPU training on the same work: variant B, batch 128, the same THREADS (2),
+# the first IMAGES (2560) real CIFAR-10 training images, no augmentation, SGD with momentum, one
+# untimed warm-up step, timed alternately in one run; prints both medians (seconds per
+# 50,000-image epoch at the measured rate, and process CPU seconds per step) and the ratio.
+#   usage: scripts/train_compare.sh [ROUNDS]
+# Go side: BenchmarkTrainImages (core/train), built with GOEXPERIMENT=simd. PyTorch side:
+# scripts/torch_reference.py train-bench.
+# Environment: SHARED_DIR (default ../shared), CIFAR10_DIR, THREADS (2), IMAGES (2560),
+# PYTHON (/usr/bin/python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+shared=${SHARED_DIR:-$(cd .. && pwd)/shared}
+data=${CIFAR10_DIR:-$shared/data/cifar-10-batches-bin}
+threads=${THREADS:-2}
+images=${IMAGES:-2560}
+py=${PYTHON:-/usr/bin/python3}
+[ -f "$data/data_batch_1.bin" ] || { echo "CIFAR-10 not found in $data (set CIFAR10_DIR or SHARED_DIR)" >&2; exit 1; }
+"$py" -c 'import torch' 2>/dev/null || { echo "PyTorch missing for $py (Debian: apt-get install python3-torch)" >&2; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+GOEXPERIMENT=simd go test -c -o "$tmp/train.test" ./core/train/
+steps=$(( (images + 127) / 128 ))
+go_s=(); torch_s=(); go_c=(); torch_c=()
+for i in $(seq "$rounds"); do
+  g=$(CIFAR10_DIR="$data" TRAIN_BENCH_IMAGES="$images" TRAIN_BENCH_THREADS="$threads" \
+      "$tmp/train.test" -test.run NONE -test.bench 'TrainImages$' -test.benchtime 1x | grep '^BenchmarkTrainImages')
+  t=$("$py" scripts/torch_reference.py train-bench --data "$data" --threads "$threads" --batch 128 --images "$images" --json)
+  gs=$(awk '{for (i = 1; i < NF; i++) if ($(i+1) == "s/epoch") print $i}' <<<"$g")
+  gc=$(awk '{for (i = 1; i < NF; i++) if ($(i+1) == "cpu-s/step") print $i}' <<<"$g")
+  ts=$(jq -r .seconds_per_epoch <<<"$t")
+  tc=$(jq -r --argjson s "$steps" '.cpu_seconds / $s' <<<"$t")
+  go_s+=("$gs"); torch_s+=("$ts"); go_c+=("$gc"); torch_c+=("$tc")
+  printf 'round %d: go %.1f s/epoch (%.3f cpu-s/step)   pytorch %.1f s/epoch (%.3f cpu-s/step)\n' "$i" "$gs" "$gc" "$ts" "$tc"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+gm=$(median "${go_s[@]}"); tm=$(median "${torch_s[@]}")
+gcm=$(median "${go_c[@]}"); tcm=$(median "${torch_c[@]}")
+awk -v g="$gm" -v t="$tm" -v gc="$gcm" -v tc="$tcm" -v th="$threads" -v n="$images" 'BEGIN {
+  printf "median over rounds, %d threads, batch 128, %d images: go %.1f s/epoch (%.3f cpu-s/step), pytorch %.1f s/epoch (%.3f cpu-s/step), ratio go/pytorch = %.3f (cpu %.3f)\n", th, n, g, gc, t, tc, g/t, gc/tc}'
