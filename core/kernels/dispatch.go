@@ -40,6 +40,10 @@ type kernelSet struct {
 	// blockPairs 8 pairs of consecutive tiles (base[2k+1] = base[2k]+4).
 	winoGather func(p []float32, base []int32, pw int, kind int, g []float32)
 
+	// winoGatherIn, when non-nil, does winoGather then winoIn in one call
+	// (g is 36·16 floats of scratch); see gatherIn.
+	winoGatherIn func(p []float32, base []int32, pw, kind int, g, v []float32, stride int)
+
 	// winoScatter applies the epilogue to the 16 transformed output tiles y
 	// (layout of winoOut) of one output channel and stores them; see
 	// scatterArgs. y2 is 256 floats of scratch.
@@ -65,6 +69,9 @@ type kernelSet struct {
 	// at row and column pad, with zeros around it.
 	padPlane func(pl, in []float32, h, w, pw, pad int)
 
+	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
+	copyRows func(dst []float32, dp int, src []float32, rows, w int)
+
 	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
 	// src may hold more values than the last one read, which lets the
 	// vector path run further.
@@ -73,6 +80,17 @@ type kernelSet struct {
 	// affine computes out[i] = s*z[i] + b (+ res[i] if res != nil), then
 	// max(0,·) if relu, for i < len(out).
 	affine func(out, z, res []float32, s, b float32, relu bool)
+}
+
+// gatherIn gathers the 6×6 input tiles of 16 lanes from a padded plane and
+// applies the input transform (winoGather then winoIn).
+func (K *kernelSet) gatherIn(p []float32, base []int32, pw, kind int, g, v []float32, stride int) {
+	if K.winoGatherIn != nil {
+		K.winoGatherIn(p, base, pw, kind, g, v, stride)
+		return
+	}
+	K.winoGather(p, base, pw, kind, g)
+	K.winoIn(g, v, stride)
 }
 
 // forcePortable selects the portable kernels even when SIMD ones exist

@@ -24,6 +24,7 @@ var avx2Kernels = kernelSet{
 	// No cross-lane permutes across 16 floats without AVX-512: the portable
 	// gather and scatter are used.
 	winoGather:  winoGatherPortable,
+	copyRows:    copyRowsPortable,
 	winoScatter: winoScatterPortable,
 	decimate2:   decimate2Portable,
 }

@@ -37,9 +37,11 @@ var avx512Kernels = kernelSet{
 	winoOut:     winoOutAVX512,
 	affine:      affineAVX512,
 
-	winoGather:  winoGatherAVX512,
-	winoScatter: winoScatterAVX512,
-	decimate2:   decimate2AVX512,
+	winoGather:   winoGatherAVX512,
+	copyRows:     copyRowsAVX512,
+	winoGatherIn: winoGatherInAVX512,
+	winoScatter:  winoScatterAVX512,
+	decimate2:    decimate2AVX512,
 }
 
 // gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two

@@ -17,6 +17,7 @@ var portableKernels = kernelSet{
 	affine:      affinePortable,
 
 	winoGather:  winoGatherPortable,
+	copyRows:    copyRowsPortable,
 	winoScatter: winoScatterPortable,
 	decimate2:   decimate2Portable,
 }
@@ -344,6 +345,12 @@ func dot4Portable(n int, a []float32, lda int, b []float32, ldb int, c []float32
 			}
 			c[i*4+j] += (s0 + s1) + (s2 + s3)
 		}
+	}
+}
+
+func copyRowsPortable(dst []float32, dp int, src []float32, rows, w int) {
+	for r := 0; r < rows; r++ {
+		copy(dst[r*dp:r*dp+w], src[r*w:(r+1)*w])
 	}
 }
 

@@ -25,6 +25,7 @@ var wasmKernels = kernelSet{
 	winoOut:     winoOutWasm,
 	affine:      affineWasm,
 	winoGather:  winoGatherPortable,
+	copyRows:    copyRowsPortable,
 	winoScatter: winoScatterPortable,
 	decimate2:   decimate2Portable,
 }

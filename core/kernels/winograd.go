@@ -144,7 +144,7 @@ func planWino(n, ho, wo, perPlane, perTile int) winoPlan {
 // winogradScratch returns the float32 and int32 scratch sizes of winogradForward.
 func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	p := c.winoPlan(n, h, w)
-	nf = p.nc*c.cin*p.ph*p.pw + 36*(c.cin*p.tp+xiSkew) + 36*zlocStride + 36*lanes + 56*lanes
+	nf = p.nc*p.ph*p.pw + 36*(c.cin*p.tp+xiSkew) + 36*zlocStride + 36*lanes + 56*lanes
 	ni = 3*p.tp + 2*(p.tp/lanes) + lanes
 	return nf, ni
 }
@@ -155,9 +155,9 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	cin, rows := c.cin, c.rows
 	rows4 := roundUp(rows, 4)
 	plane := p.ph * p.pw
-	p.inImg = cin * plane
+	p.inImg = plane // pbuf holds one channel of the chunk's images
 	hwo := p.ho * p.wo
-	pbuf, fs := fs[:p.nc*cin*plane], fs[p.nc*cin*plane:]
+	pbuf, fs := fs[:p.nc*plane], fs[p.nc*plane:]
 	vbuf, fs := fs[:36*(cin*p.tp+xiSkew)], fs[36*(cin*p.tp+xiSkew):]
 	zloc, fs := fs[:36*zlocStride], fs[36*zlocStride:]
 	g, fs := fs[:36*lanes], fs[36*lanes:]
@@ -167,15 +167,25 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 	inFast, outKind := is[3*p.tp:3*p.tp+nb], is[3*p.tp+nb:3*p.tp+2*nb]
 	obuf := is[3*p.tp+2*nb : 3*p.tp+2*nb+lanes]
 
+	clear(pbuf)
 	for img0 := 0; img0 < n; img0 += p.nc {
 		m := min(p.nc, n-img0)
 		tc := m * p.tpi
 		tp := roundUp(tc, nr)
 		vs := cin*tp + xiSkew // ξ stride of V
 
-		winoPad(K, pbuf, src, img0, m, cin, h, w, c.pad, &p)
 		winoTiles(&p, img0, m, e.cout, inBase, outBase, valid, inFast, outKind)
-		winoInput(K, pbuf, cin, &p, tp, inBase, inFast, g, vbuf, vs)
+		// Input transform channel by channel: the channel's padded planes
+		// (L1-sized) are written and gathered right away. Only the image
+		// rows are copied: the pads stay zero from the clear above.
+		for ci := 0; ci < cin; ci++ {
+			for i := 0; i < m; i++ {
+				K.copyRows(pbuf[i*plane+c.pad*p.pw+c.pad:], p.pw, src[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w)
+			}
+			for t0 := 0; t0 < tp; t0 += lanes {
+				K.gatherIn(pbuf, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g, vbuf[ci*tp+t0:], vs)
+			}
+		}
 
 		// For each block of 32 tiles and 4 rows: the 36 products
 		// Z_ξ = U_ξ·V_ξ into L1 scratch, then the output transform and the
@@ -325,8 +335,7 @@ func winoInput(K *kernelSet, pbuf []float32, cin int, p *winoPlan, tp int, inBas
 	for ci := 0; ci < cin; ci++ {
 		pl := pbuf[ci*plane:]
 		for t0 := 0; t0 < tp; t0 += lanes {
-			K.winoGather(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g)
-			K.winoIn(g, vbuf[ci*tp+t0:], vs)
+			K.gatherIn(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g, vbuf[ci*tp+t0:], vs)
 		}
 	}
 }
