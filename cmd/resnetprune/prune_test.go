@@ -182,3 +182,61 @@ func TestSweepWritesTables(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepFinetune fine-tunes two tiny pruned models for two epochs and checks the curves:
+// one accuracy before SGD and one per epoch, in sweep.json, finetune.csv and the plot; and that
+// fine-tuning improves the method-2 model's training loss.
+func TestSweepFinetune(t *testing.T) {
+	w := shared.Path(t, "weights/study-resnet20-model.pth")
+	t.Setenv(cifar.EnvDir, shared.CIFAR10(t))
+	dir := t.TempDir()
+	_, err := capture(t, func() error {
+		return runSweep([]string{"--weights", w, "--variants", "fixed+bn256", "--finetune", "2", "--finetune-only",
+			"--finetune-points", "1:0.5,2:0.5", "--finetune-train-limit", "512", "--finetune-lr", "0.005",
+			"--limit", "100", "--ninit", "2", "--threads", "2", "--out", dir})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep sweepReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 0 || len(rep.Finetune) != 2 {
+		t.Fatalf("--finetune-only: %d grid rows and %d curves, want 0 and 2", len(rep.Rows), len(rep.Finetune))
+	}
+	for _, c := range rep.Finetune {
+		if len(c.Accuracy) != 3 || len(c.TrainLoss) != 2 || c.Variant != "fixed+bn" || c.TrainImages != 512 {
+			t.Errorf("curve %+v: want 3 accuracies, 2 losses, variant fixed+bn, 512 images", c)
+		}
+	}
+	if c := rep.Finetune[1]; c.TrainLoss[1] >= c.TrainLoss[0] {
+		t.Errorf("method 2: training loss %v does not fall", c.TrainLoss)
+	}
+	for _, name := range []string{"finetune.csv", "finetune.png", "finetune.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "needs --finetune"},
+		{[]string{"--finetune", "1", "--finetune-points", "2-0.5"}, "METHOD:RATIO"},
+		{[]string{"--finetune", "1", "--finetune-points", "2:x"}, "not a number"},
+		{[]string{"--finetune", "1", "--finetune-points", "2:1.5"}, "outside [0, 1)"},
+		{[]string{"--finetune", "-1"}, "≥ 0"},
+	} {
+		_, err := capture(t, func() error {
+			return runSweep(append([]string{"--weights", w, "--out", dir, "--limit", "10", "--finetune-only"}, tc.args...))
+		})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("sweep %q: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/train"
 )
 
 // DefaultSweepVariants shows each repair step's gain in turn.
@@ -64,6 +65,8 @@ type sweepReport struct {
 	Calib    int        `json:"calib"`
 	Baseline sweepRow   `json:"baseline"`
 	Rows     []sweepRow `json:"rows"`
+	// Finetune holds the fine-tuning curves of sweep --finetune N.
+	Finetune []finetuneCurve `json:"finetune,omitempty"`
 }
 
 // parseRatios reads "0.1:0.9:0.1" (start:stop:step, stop included) or a list "0.3,0.5,0.8".
@@ -103,7 +106,7 @@ func parseRatios(s string) ([]float64, error) {
 }
 
 func runSweep(args []string) error {
-	fs := newFlags("sweep", "--weights W --out DIR [--methods 1,2] [--ratios 0.1:0.9:0.1] [--variants "+DefaultSweepVariants+"] [--calib N] [--seed S] [--repeat N] [--limit N] [--offset N] [--threads N]")
+	fs := newFlags("sweep", "--weights W --out DIR [--methods 1,2] [--ratios 0.1:0.9:0.1] [--variants "+DefaultSweepVariants+"] [--calib N] [--seed S] [--repeat N] [--limit N] [--offset N] [--threads N] [--finetune N [--finetune-points "+DefaultFinetunePoints+"] [--finetune-variant V] [--finetune-lr 0.02] [--finetune-only]]")
 	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
 	methods := fs.String("methods", "1,2", "comma-separated methods")
 	ratios := fs.String("ratios", "0.1:0.9:0.1", "start:stop:step (stop included) or a comma-separated list")
@@ -115,6 +118,12 @@ func runSweep(args []string) error {
 	threads := fs.Int("threads", 0, "goroutines (0 = all cores)")
 	out := fs.String("out", "", "output folder: sweep.csv, sweep.json, time/params/accuracy plots (.png, .svg)")
 	replot := fs.String("replot", "", "only redraw the tables and plots of an earlier sweep.json into --out")
+	ftEpochs := fs.Int("finetune", 0, "also fine-tune the pruned model at each --finetune-points for N epochs and plot accuracy per epoch (0 = off)")
+	ftPoints := fs.String("finetune-points", DefaultFinetunePoints, "METHOD:RATIO pairs to fine-tune")
+	ftVariant := fs.String("finetune-variant", "", "variant whose repaired model is fine-tuned (default: the last of --variants)")
+	ftLR := fs.Float64("finetune-lr", 0.02, "fine-tuning peak learning rate (cosine schedule, batch 128, momentum 0.9, wd 5e-4, crop+flip; seed = --seed)")
+	ftOnly := fs.Bool("finetune-only", false, "skip the methods × ratios × variants grid: only the fine-tuning curves")
+	ftTrainLimit := fs.Int("finetune-train-limit", 0, "fine-tune on the first N training images only (0 = all 50,000)")
 	var d dataFlags
 	d.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -132,6 +141,12 @@ func runSweep(args []string) error {
 	}
 	if *repeat < 1 || *ninit < 1 || *calib < 1 {
 		return fmt.Errorf("--repeat, --ninit and --calib must be ≥ 1")
+	}
+	if *ftEpochs < 0 || *ftTrainLimit < 0 {
+		return fmt.Errorf("--finetune and --finetune-train-limit must be ≥ 0")
+	}
+	if *ftOnly && *ftEpochs == 0 {
+		return fmt.Errorf("--finetune-only needs --finetune N")
 	}
 	var ms []prune.Method
 	for _, s := range strings.Split(*methods, ",") {
@@ -154,6 +169,33 @@ func runSweep(args []string) error {
 		}
 		vs = append(vs, v)
 		calibN = max(calibN, v.Recal, v.Refit)
+	}
+	var ftPts []finetunePoint
+	ftV := vs[len(vs)-1]
+	ftCfg := train.DefaultConfig()
+	if *ftEpochs > 0 {
+		if ftPts, err = parseFinetunePoints(*ftPoints); err != nil {
+			return err
+		}
+		if *ftVariant != "" {
+			if ftV, err = prune.ParseVariant(*ftVariant, *calib); err != nil {
+				return err
+			}
+		}
+		calibN = max(calibN, ftV.Recal, ftV.Refit)
+		ftCfg.Epochs, ftCfg.LR, ftCfg.Seed, ftCfg.Threads = *ftEpochs, *ftLR, *seed, th
+		if err := ftCfg.Validate(); err != nil {
+			return err
+		}
+		for _, pt := range ftPts {
+			s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: *seed, Variant: ftV}
+			if err := s.Validate(); err != nil {
+				return fmt.Errorf("--finetune-points: method %d, ratio %v, variant %s: %w", pt.method, pt.ratio, ftV.Name(), err)
+			}
+		}
+		if *ftOnly {
+			ms, rs = nil, nil
+		}
 	}
 	// Check every spec before the long part.
 	for _, m := range ms {
@@ -215,17 +257,30 @@ func runSweep(args []string) error {
 			}
 		}
 	}
+	c0 := cpuSeconds()
 	b := eval.Run(baseEngine, set, th, nil)
+	if len(baseSecs) == 0 { // --finetune-only: no alternating timings
+		baseSecs, baseCPU = []float64{b.Seconds}, []float64{cpuDelta(c0)}
+	}
 	ct := orig.Count()
 	rep.Baseline = sweepRow{Variant: "unpruned", Accuracy: b.Accuracy(), Correct: b.Correct, Images: b.Images, Seconds: median(baseSecs),
 		Params: ct.Params, Weights: ct.Weights, MACs: ct.MACs, MACReduction: 1, Bytes: ct.Bytes, Speedup: 1}
 	rep.Baseline.BaseSeconds = rep.Baseline.Seconds
 	rep.Baseline.CPUSeconds, rep.Baseline.BaseCPUSeconds, rep.Baseline.CPUSpeedup = median(baseCPU), median(baseCPU), 1
 	rep.Baseline.ImagesPerSec = float64(b.Images) / rep.Baseline.Seconds
+	if len(ftPts) > 0 {
+		trainSet, err := openTrain(d.dir, *ftTrainLimit)
+		if err != nil {
+			return err
+		}
+		if rep.Finetune, err = finetuneCurves(orig, ftPts, ftV, *seed, *ninit, cal, ftCfg, trainSet, set, &d); err != nil {
+			return err
+		}
+	}
 	if err := writeSweep(*out, &rep, ms, vs); err != nil {
 		return err
 	}
-	fmt.Printf("%d runs → %s (sweep.csv, sweep.json, time/params/accuracy plots)\n", len(rep.Rows), *out)
+	fmt.Printf("%d runs, %d fine-tuning curves → %s (sweep.csv, sweep.json, time/params/accuracy plots; finetune.csv and plot)\n", len(rep.Rows), len(rep.Finetune), *out)
 	return nil
 }
 
@@ -304,7 +359,13 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return writePlots(dir, rep, ms, vs)
+	if err := writePlots(dir, rep, ms, vs); err != nil {
+		return err
+	}
+	if len(rep.Finetune) > 0 {
+		return writeCurves(dir, rep)
+	}
+	return nil
 }
 
 // series collects the (ratio, value) points of the rows that keep returns true for.

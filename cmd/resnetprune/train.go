@@ -15,15 +15,11 @@ import (
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/core/train"
 )
-
-// FinetunePrune is the hook through which `finetune --method M --ratio R` prunes the loaded
-// weights before fine-tuning them. It stays nil until the pruning code is wired in (set it from an
-// init function next to the prune command); until then those two flags are rejected.
-var FinetunePrune func(net *resnet.Net, method string, ratio float64) (*resnet.Net, error)
 
 // trainOpts are the flags of train and finetune.
 type trainOpts struct {
@@ -32,8 +28,12 @@ type trainOpts struct {
 	seed       uint64
 	arch       string // train only
 	weights    string // finetune only
-	method     string // finetune only: prune first (hook)
+	method     string // finetune only: prune first
 	ratio      float64
+	kmeansSeed uint64
+	ninit      int
+	variant    variantFlags
+	spec       prune.Spec // from method, ratio, kmeansSeed and variant
 	dataDir    string
 	trainLimit int
 	testLimit  int
@@ -75,8 +75,11 @@ func (o *trainOpts) register(fs *flag.FlagSet, finetune bool) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no per-epoch lines on stdout")
 	if finetune {
 		fs.StringVar(&o.weights, "weights", "", "weights to fine-tune (.safetensors, method-1 files with .assign too, or a PyTorch checkpoint)")
-		fs.StringVar(&o.method, "method", "", "prune with this method before fine-tuning (needs the prune hook)")
+		fs.StringVar(&o.method, "method", "", "prune with this method (1 or 2) before fine-tuning, as `prune` does")
 		fs.Float64Var(&o.ratio, "ratio", 0, "pruning ratio for --method")
+		fs.Uint64Var(&o.kmeansSeed, "kmeans-seed", 1, "K-Means seed for --method (prune's --seed)")
+		fs.IntVar(&o.ninit, "ninit", prune.NInit, "K-Means restarts per layer for --method")
+		o.variant.register(fs)
 	} else {
 		fs.StringVar(&o.arch, "arch", "B", "ResNet20 variant: A (option-A shortcuts) or B (1×1 projections)")
 	}
@@ -118,6 +121,23 @@ func parseTrain(name string, args []string, finetune bool) (*trainOpts, error) {
 	}
 	if (o.method != "") != (o.ratio != 0) {
 		return nil, fmt.Errorf("--method and --ratio go together")
+	}
+	if o.method != "" {
+		m, err := prune.ParseMethod(o.method)
+		if err != nil {
+			return nil, err
+		}
+		v, err := o.variant.resolve()
+		if err != nil {
+			return nil, err
+		}
+		if o.ninit < 1 {
+			return nil, fmt.Errorf("--ninit must be ≥ 1")
+		}
+		o.spec = prune.Spec{Method: m, Ratio: o.ratio, Seed: o.kmeansSeed, Variant: v}
+		if err := o.spec.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	if o.trainLimit < 0 || o.testLimit < 0 || o.stopAfter < 0 {
 		return nil, fmt.Errorf("--train-limit, --test-limit and --stop-after must be ≥ 0")
@@ -170,13 +190,13 @@ func (o *trainOpts) finetuneStart() (*resnet.Net, map[string]string, error) {
 	}
 	meta := map[string]string{"train.init": o.weights}
 	if o.method != "" {
-		if FinetunePrune == nil {
-			return nil, nil, errors.New("--method/--ratio: pruning before fine-tuning is not wired in yet; run `resnetprune prune` and fine-tune its output")
-		}
-		if net, err = FinetunePrune(net, o.method, o.ratio); err != nil {
+		p, err := pruneNet(net, o.spec, o.ninit, o.dataDir, o.cfg.Threads)
+		if err != nil {
 			return nil, nil, err
 		}
-		meta["train.pruned"] = fmt.Sprintf("method %s ratio %g", o.method, o.ratio)
+		net = p.net
+		meta["train.pruned"] = fmt.Sprintf("method %d ratio %g variant %s kmeans-seed %d", o.spec.Method, o.spec.Ratio, o.spec.Variant.Name(), o.spec.Seed)
+		meta["link"] = link(&o.spec, &dataFlags{split: "test", limit: o.testLimit})
 	}
 	return net, meta, nil
 }
@@ -187,11 +207,8 @@ func (o *trainOpts) loadData() (trainSet, testSet *cifar.Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if trainSet, err = cifar.Open(dir, cifar.Train); err != nil {
+	if trainSet, err = openTrain(dir, o.trainLimit); err != nil {
 		return nil, nil, err
-	}
-	if o.trainLimit > 0 && o.trainLimit < trainSet.Len() {
-		trainSet = trainSet.Slice(0, o.trainLimit)
 	}
 	testSet = &cifar.Set{}
 	if o.testLimit > 0 {
@@ -235,7 +252,7 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 			}
 			meta = map[string]string{}
 			for k, v := range f.Metadata {
-				if strings.HasPrefix(k, "train.init") || strings.HasPrefix(k, "train.pruned") {
+				if strings.HasPrefix(k, "train.init") || strings.HasPrefix(k, "train.pruned") || k == "train.start_test_acc" || k == "link" {
 					meta[k] = v
 				}
 			}
@@ -250,7 +267,19 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		if t, err = train.NewTrainer(net, trainSet, o.cfg); err != nil {
 			return err
 		}
-		meta = m
+		if meta = m; meta == nil {
+			meta = map[string]string{}
+		}
+		if testSet.Len() > 0 {
+			acc, err := testAccuracy(net, testSet, o.cfg.Threads)
+			if err != nil {
+				return err
+			}
+			meta["train.start_test_acc"] = strconv.FormatFloat(acc, 'f', 2, 64)
+			if !o.quiet {
+				fmt.Fprintf(stdout, "before training: test-%d %.2f%%\n", testSet.Len(), acc)
+			}
+		}
 	}
 	// The logs always hold exactly the checkpoint's epochs: rewrite them from it.
 	if err := writeLogs(jsonlPath, csvPath, t.Log); err != nil {
@@ -262,11 +291,10 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		st := t.RunEpoch(bar.update)
 		net := t.Model.Net()
 		if testSet.Len() > 0 {
-			e, err := resnet.Compile(net)
-			if err != nil {
+			var err error
+			if st.TestAcc, err = testAccuracy(net, testSet, t.Cfg.Threads); err != nil {
 				return err
 			}
-			st.TestAcc = eval.Run(e, testSet, t.Cfg.Threads, nil).Accuracy()
 			t.Log[len(t.Log)-1].TestAcc = st.TestAcc
 		}
 		ck, err := t.Checkpoint(meta)
@@ -297,6 +325,32 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		ran++
 	}
 	return nil
+}
+
+// openTrain reads the training images of the CIFAR-10 folder dir ("" = the default folder), the
+// first limit of them when limit > 0.
+func openTrain(dir string, limit int) (*cifar.Set, error) {
+	dir, err := cifar.Dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	set, err := cifar.Open(dir, cifar.Train)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && limit < set.Len() {
+		set = set.Slice(0, limit)
+	}
+	return set, nil
+}
+
+// testAccuracy returns net's accuracy in percent on set.
+func testAccuracy(net *resnet.Net, set *cifar.Set, threads int) (float64, error) {
+	e, err := resnet.Compile(net)
+	if err != nil {
+		return 0, err
+	}
+	return eval.Run(e, set, threads, nil).Accuracy(), nil
 }
 
 var csvHeader = []string{"epoch", "lr", "train_loss", "train_acc", "test1k_acc", "seconds", "images", "images_per_s"}

@@ -32,6 +32,11 @@ func TestParseTrain(t *testing.T) {
 		{[]string{"--out", "w.safetensors"}, true, "--weights"},
 		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1"}, true, "--ratio"},
 		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors"}, true, ""},
+		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "2", "--ratio", "0.5", "--variant", "fixed+bn+merge+refit"}, true, ""},
+		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "3", "--ratio", "0.5"}, true, "method"},
+		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "1"}, true, "ratio"},
+		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "0.5", "--variant", "bogus"}, true, "bogus"},
+		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "0.5", "--ninit", "0"}, true, "ninit"},
 	} {
 		_, err := parseTrain("train", tc.args, tc.finetune)
 		if (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {

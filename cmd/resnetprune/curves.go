@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/train"
+)
+
+// DefaultFinetunePoints are the study's fine-tuning curves: method 1 at r = 0.5 and 0.9, method 2
+// at r = 0.5 and 0.8.
+const DefaultFinetunePoints = "1:0.5,1:0.9,2:0.5,2:0.8"
+
+// finetuneCurve is one pruned model's accuracy over its fine-tuning epochs (sweep --finetune).
+type finetuneCurve struct {
+	Method      int     `json:"method"`
+	Ratio       float64 `json:"ratio"`
+	Variant     string  `json:"variant"`
+	LR          float64 `json:"lr"`
+	Schedule    string  `json:"schedule"`
+	Epochs      int     `json:"epochs"`
+	TrainImages int     `json:"train_images"`
+	// Accuracy on the sweep's images: [0] right after pruning and repair, [e] after epoch e.
+	Accuracy  []float64 `json:"accuracy"`
+	TrainLoss []float64 `json:"train_loss"` // [e−1]: mean loss of epoch e
+	TrainAcc  []float64 `json:"train_acc"`  // [e−1]: accuracy on epoch e's augmented batches
+	Seconds   []float64 `json:"seconds"`    // [e−1]: wall seconds of epoch e's training
+	Params    int       `json:"params"`
+	MACs      int       `json:"macs"`
+	Link      string    `json:"link"`
+}
+
+// finetunePoint is one (method, ratio) to fine-tune.
+type finetunePoint struct {
+	method prune.Method
+	ratio  float64
+}
+
+// parseFinetunePoints reads "1:0.5,2:0.8".
+func parseFinetunePoints(s string) ([]finetunePoint, error) {
+	var ps []finetunePoint
+	for _, f := range strings.Split(s, ",") {
+		ms, rs, ok := strings.Cut(strings.TrimSpace(f), ":")
+		if !ok {
+			return nil, fmt.Errorf("--finetune-points %q: want METHOD:RATIO pairs such as %s", s, DefaultFinetunePoints)
+		}
+		m, err := prune.ParseMethod(ms)
+		if err != nil {
+			return nil, err
+		}
+		r, err := strconv.ParseFloat(rs, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--finetune-points %q: ratio %q is not a number", s, rs)
+		}
+		ps = append(ps, finetunePoint{m, r})
+	}
+	return ps, nil
+}
+
+// finetuneCurves prunes orig at each point with variant v (repaired with cal), fine-tunes it with
+// cfg on trainSet and evaluates it on set before and after every epoch.
+func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration,
+	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags) ([]finetuneCurve, error) {
+	var curves []finetuneCurve
+	for _, pt := range points {
+		s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: seed, Variant: v}
+		plan, err := prune.Cluster(orig, s, prune.ClusterOptions{NInit: ninit})
+		if err != nil {
+			return nil, err
+		}
+		p, err := build(orig, plan, v, cal)
+		if err != nil {
+			return nil, err
+		}
+		tot := p.layers[len(p.layers)-1]
+		c := finetuneCurve{Method: int(pt.method), Ratio: pt.ratio, Variant: v.Name(), LR: cfg.LR, Schedule: string(cfg.Schedule),
+			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
+		acc, err := testAccuracy(p.net, set, cfg.Threads)
+		if err != nil {
+			return nil, err
+		}
+		c.Accuracy = append(c.Accuracy, acc)
+		fmt.Fprintf(os.Stderr, "fine-tune method %d ratio %.2f %s: %.2f%% before\n", pt.method, pt.ratio, c.Variant, acc)
+		t, err := train.NewTrainer(p.net, trainSet, cfg)
+		if err != nil {
+			return nil, err
+		}
+		for !t.Done() {
+			bar := newTrainBar(fmt.Sprintf("method %d r=%.2f epoch %d/%d", pt.method, pt.ratio, t.Epoch+1, cfg.Epochs), trainSet.Len())
+			st := t.RunEpoch(bar.update)
+			if acc, err = testAccuracy(t.Model.Net(), set, cfg.Threads); err != nil {
+				return nil, err
+			}
+			c.Accuracy = append(c.Accuracy, acc)
+			c.TrainLoss, c.TrainAcc, c.Seconds = append(c.TrainLoss, st.Loss), append(c.TrainAcc, st.Acc), append(c.Seconds, st.Seconds)
+			fmt.Fprintf(os.Stderr, "fine-tune method %d ratio %.2f epoch %d/%d: loss %.4f, %.2f%% (%.0f s)\n",
+				pt.method, pt.ratio, st.Epoch, cfg.Epochs, st.Loss, acc, st.Seconds)
+		}
+		curves = append(curves, c)
+	}
+	return curves, nil
+}
+
+// writeCurves writes finetune.csv and the accuracy-per-epoch plot (finetune.png, .svg) into dir.
+func writeCurves(dir string, rep *sweepReport) error {
+	f, err := os.Create(filepath.Join(dir, "finetune.csv"))
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"method", "ratio", "variant", "lr", "schedule", "epoch", "accuracy", "train_loss", "train_acc", "seconds"})
+	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+	var lines []any
+	for _, c := range rep.Finetune {
+		var xy plotter.XYs
+		for e, acc := range c.Accuracy {
+			loss, tacc, sec := "", "", ""
+			if e > 0 && e <= len(c.TrainLoss) && e <= len(c.TrainAcc) && e <= len(c.Seconds) {
+				loss, tacc, sec = ff(c.TrainLoss[e-1]), ff(c.TrainAcc[e-1]), ff(c.Seconds[e-1])
+			}
+			w.Write([]string{strconv.Itoa(c.Method), ff(c.Ratio), c.Variant, ff(c.LR), c.Schedule, strconv.Itoa(e), ff(acc), loss, tacc, sec})
+			xy = append(xy, plotter.XY{X: float64(e), Y: acc})
+		}
+		lines = append(lines, fmt.Sprintf("method %d, r = %g", c.Method, c.Ratio), xy)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	epochs := 0
+	for _, c := range rep.Finetune {
+		epochs = max(epochs, len(c.Accuracy)-1)
+	}
+	lines = append(lines, "unpruned", plotter.XYs{{X: 0, Y: rep.Baseline.Accuracy}, {X: float64(max(epochs, 1)), Y: rep.Baseline.Accuracy}})
+	p := plot.New()
+	c0 := rep.Finetune[0]
+	p.Title.Text = fmt.Sprintf("fine-tuning after pruning (%s, lr %g %s), accuracy on %d test images", c0.Variant, c0.LR, c0.Schedule, rep.Images)
+	p.X.Label.Text = "epoch (0 = pruned and repaired, before SGD)"
+	p.Y.Label.Text = "accuracy %"
+	p.Y.Min, p.Y.Max = 0, 100
+	p.Add(plotter.NewGrid())
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return err
+	}
+	p.Legend.Top, p.Legend.Left = false, false // bottom right: the curves are high by then
+	for _, ext := range []string{".png", ".svg"} {
+		if err := p.Save(9*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, "finetune"+ext)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
