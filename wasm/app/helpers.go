@@ -139,7 +139,7 @@ func (c *Root) GridClass(base string) string {
 // Charts are accuracy, evaluation time and parameters vs the ratio from the CLI's sweep, with this
 // page's settings ringed and its own measurement marked.
 func (c *Root) Charts() []viz.Chart {
-	if c.Sweep == nil {
+	if c.Sweep == nil || len(c.Sweep.Rows) == 0 {
 		return nil
 	}
 	sp := c.S.Spec()
@@ -160,6 +160,17 @@ func (c *Root) Charts() []viz.Chart {
 		out = append(out, viz.SweepChart(c.Sweep, q, c.S.Method, name, c.S.Ratio, live))
 	}
 	return out
+}
+
+// FinetuneCharts is the fine-tuning chart of the CLI's sweep, if it has curves (zero or one chart).
+func (c *Root) FinetuneCharts() []viz.Chart {
+	if c.Sweep == nil {
+		return nil
+	}
+	if ch := viz.FinetuneChart(c.Sweep, c.S.Method, c.S.Ratio); ch != nil {
+		return []viz.Chart{*ch}
+	}
+	return nil
 }
 
 // ViewBox is an SVG viewBox for w × h.

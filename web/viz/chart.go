@@ -11,9 +11,20 @@ import (
 
 // Sweep is the part of `resnetprune sweep`'s sweep.json (cmd/resnetprune/sweep.go) the charts use.
 type Sweep struct {
-	Images   int        `json:"images"`
-	Baseline SweepRow   `json:"baseline"`
-	Rows     []SweepRow `json:"rows"`
+	Images   int             `json:"images"`
+	Baseline SweepRow        `json:"baseline"`
+	Rows     []SweepRow      `json:"rows"`
+	Finetune []FinetuneCurve `json:"finetune"`
+}
+
+// FinetuneCurve is one pruned model's accuracy over its fine-tuning epochs (sweep --finetune).
+type FinetuneCurve struct {
+	Method   int       `json:"method"`
+	Ratio    float64   `json:"ratio"`
+	Variant  string    `json:"variant"`
+	LR       float64   `json:"lr"`
+	Schedule string    `json:"schedule"`
+	Accuracy []float64 `json:"accuracy"` // [0] pruned and repaired, [e] after epoch e
 }
 
 // SweepRow is one (method, ratio, variant) of a sweep.
@@ -34,8 +45,8 @@ func ParseSweep(b []byte) (*Sweep, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, err
 	}
-	if len(s.Rows) == 0 {
-		return nil, fmt.Errorf("sweep.json has no rows")
+	if len(s.Rows) == 0 && len(s.Finetune) == 0 {
+		return nil, fmt.Errorf("sweep.json has no rows and no fine-tuning curves")
 	}
 	return &s, nil
 }
@@ -180,6 +191,54 @@ func SweepChart(s *Sweep, q Quantity, method int, variant string, ratio, live fl
 	if !math.IsNaN(live) {
 		c.Dots = append(c.Dots, Dot{X: x(ratio), Y: y(live), R: 4.5, Fill: "#000", Stroke: "#fff", Live: true,
 			Title: fmt.Sprintf("this page's run: %s", q.Fmt(live))})
+	}
+	return c
+}
+
+// FinetuneChart draws accuracy against the fine-tuning epoch, one line per curve of s (nil when s
+// has none); the curve of the page's method and ratio ends in a ring.
+func FinetuneChart(s *Sweep, method int, ratio float64) *Chart {
+	if len(s.Finetune) == 0 {
+		return nil
+	}
+	const W, H, left, right, top, bottom = 300.0, 190.0, 38.0, 8.0, 20.0, 26.0
+	c := &Chart{Title: "accuracy (%) while fine-tuning, by epoch", Width: W, Height: H}
+	epochs := 1
+	for _, f := range s.Finetune {
+		epochs = max(epochs, len(f.Accuracy)-1)
+	}
+	x := func(e int) float64 { return left + (W-left-right)*float64(e)/float64(epochs) }
+	y := func(v float64) float64 { return top + (H-top-bottom)*(1-v/100) }
+	for i := range 5 {
+		v := 25 * float64(i)
+		c.Grid = append(c.Grid, Line{X1: left, Y1: y(v), X2: W - right, Y2: y(v), Stroke: "#e4e4e4", Width: 1})
+		c.Ticks = append(c.Ticks, Text{X: left - 4, Y: y(v) + 4, S: strconv.Itoa(int(v)), Anchor: "end"})
+	}
+	for e := 0; e <= epochs; e += max(1, epochs/5) {
+		c.Ticks = append(c.Ticks, Text{X: x(e), Y: H - bottom + 14, S: strconv.Itoa(e), Anchor: "middle"})
+	}
+	if base := s.Baseline.Accuracy; base > 0 {
+		c.Paths = append(c.Paths, Path{D: fmt.Sprintf("M%.1f %.1fH%.1f", left, y(base), W-right), Stroke: "#999", Dash: true})
+	}
+	perMethod := map[int]int{}
+	for _, f := range s.Finetune {
+		col := SeriesColor(f.Method, perMethod[f.Method])
+		perMethod[f.Method]++
+		var d strings.Builder
+		for e, acc := range f.Accuracy {
+			cmd := "L"
+			if e == 0 {
+				cmd = "M"
+			}
+			fmt.Fprintf(&d, "%s%.1f %.1f", cmd, x(e), y(acc))
+		}
+		c.Paths = append(c.Paths, Path{D: d.String(), Stroke: col, Dash: f.Method == 2})
+		name := fmt.Sprintf("m%d r=%g", f.Method, f.Ratio)
+		c.Legend = append(c.Legend, Legend{Name: name, Color: col, Dash: f.Method == 2})
+		if n := len(f.Accuracy); n > 0 && f.Method == method && math.Abs(f.Ratio-ratio) < 1e-9 {
+			c.Dots = append(c.Dots, Dot{X: x(n - 1), Y: y(f.Accuracy[n-1]), R: 6, Fill: "none", Stroke: "#000",
+				Title: fmt.Sprintf("%s after %d epochs (lr %g %s, from %s): %.1f%%", name, n-1, f.LR, f.Schedule, f.Variant, f.Accuracy[n-1])})
+		}
 	}
 	return c
 }

@@ -125,4 +125,31 @@ func TestSweepChart(t *testing.T) {
 	if _, err := ParseSweep([]byte(`{"rows": []}`)); err == nil {
 		t.Error("empty sweep accepted")
 	}
+	if FinetuneChart(s, 2, 0.5) != nil {
+		t.Error("fine-tuning chart without curves")
+	}
+}
+
+func TestFinetuneChart(t *testing.T) {
+	s, err := ParseSweep([]byte(`{"images": 1000, "baseline": {"accuracy": 88}, "rows": [],
+		"finetune": [{"method": 1, "ratio": 0.9, "variant": "fixed+bn", "accuracy": [10, 40, 55, 61]},
+		             {"method": 2, "ratio": 0.5, "variant": "fixed+bn", "accuracy": [79, 84, 85.5, 86]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method int
+		ratio  float64
+		rings  int
+	}{{2, 0.5, 1}, {1, 0.9, 1}, {2, 0.8, 0}} {
+		c := FinetuneChart(s, tc.method, tc.ratio)
+		if c == nil || len(c.Legend) != 2 || len(c.Paths) != 3 || len(c.Dots) != tc.rings {
+			t.Fatalf("method %d r=%g: %+v", tc.method, tc.ratio, c)
+		}
+		for _, d := range c.Dots {
+			if d.X != c.Width-8 || d.Y < 20 || d.Y > c.Height-26 {
+				t.Errorf("ring %+v not at the last epoch inside the plot", d)
+			}
+		}
+	}
 }
