@@ -8,11 +8,14 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar/download"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/torchload"
 )
 
 // DefaultWeights is the project's own trained model.
@@ -71,8 +74,19 @@ func loadNet(path string) (*resnet.Net, error) {
 	if _, err := os.Stat(path); err != nil && path == DefaultWeights {
 		return nil, fmt.Errorf("default weights %s not found: run from the repository root or pass --weights", path)
 	}
-	n, _, err := resnet.Load(path)
-	return n, err
+	if strings.HasSuffix(path, ".safetensors") {
+		n, _, err := resnet.Load(path)
+		return n, err
+	}
+	ts, err := torchload.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := resnet.FromTensors(ts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
 }
 
 // evalReport is eval's output; its JSON keys are the CLI's contract.
@@ -237,7 +251,7 @@ func runImport(args []string) error {
 	if *from == "" || *out == "" {
 		return fmt.Errorf("both --from and --out are required")
 	}
-	n, _, err := resnet.Load(*from)
+	n, err := loadNet(*from)
 	if err != nil {
 		return err
 	}
@@ -255,5 +269,5 @@ func runData(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return cifar.Download(context.Background(), *dir, os.Stderr)
+	return download.CIFAR10(context.Background(), *dir, os.Stderr)
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
-	"github.com/resnet20-pruning/resnet20-pruning/core/torchload"
 )
 
 // Metadata keys written into the project's safetensors files.
@@ -19,32 +18,25 @@ const (
 // Normalization is the input preprocessing every supported checkpoint expects.
 const Normalization = "x/255, mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225)"
 
-// Load reads a Net from a .safetensors file of this project or a PyTorch checkpoint (.pth, .th, .pt).
-// It returns the file's metadata too (empty for PyTorch checkpoints).
+// Load reads a Net, and the file's metadata, from a .safetensors file of this project. PyTorch
+// checkpoints are read by package torchload (whose tensors FromTensors takes), so that programs
+// that only load safetensors, such as the browser's, do not carry a pickle reader.
 func Load(path string) (*Net, map[string]string, error) {
-	if strings.HasSuffix(path, ".safetensors") {
-		f, err := safetensors.ReadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		n, err := FromTensors(f.Tensors)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if a, ok := f.Metadata[MetaArch]; ok && Arch(a) != n.Arch {
-			return nil, nil, fmt.Errorf("%s: metadata says arch %s but tensors are variant %s", path, a, n.Arch)
-		}
-		return n, f.Metadata, nil
+	if !strings.HasSuffix(path, ".safetensors") {
+		return nil, nil, fmt.Errorf("%s: not a .safetensors file (PyTorch checkpoints: `resnetprune import`, or torchload.Load and FromTensors)", path)
 	}
-	ts, err := torchload.Load(path)
+	f, err := safetensors.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := FromTensors(ts)
+	n, err := FromTensors(f.Tensors)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return n, map[string]string{}, nil
+	if a, ok := f.Metadata[MetaArch]; ok && Arch(a) != n.Arch {
+		return nil, nil, fmt.Errorf("%s: metadata says arch %s but tensors are variant %s", path, a, n.Arch)
+	}
+	return n, f.Metadata, nil
 }
 
 // Save writes n as safetensors with its arch and normalisation (and extra metadata) recorded.

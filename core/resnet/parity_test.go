@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/torchload"
 	"github.com/resnet20-pruning/resnet20-pruning/internal/shared"
 )
 
@@ -39,7 +40,11 @@ func TestPyTorchParity(t *testing.T) {
 	}
 	for arch, want := range fx {
 		t.Run(arch, func(t *testing.T) {
-			n, _, err := Load(shared.Path(t, "weights/"+want.Weights))
+			ts, err := torchload.Load(shared.Path(t, "weights/"+want.Weights))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := FromTensors(ts)
 			if err != nil {
 				t.Fatal(err)
 			}

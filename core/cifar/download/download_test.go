@@ -1,4 +1,4 @@
-package cifar
+package download
 
 import (
 	"archive/tar"
@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 )
 
 // member is one entry of a fake archive.
@@ -29,10 +31,10 @@ type member struct {
 // holds 2 records whose labels encode the file.
 func fakeFiles() map[string][]byte {
 	m := map[string][]byte{
-		"batches.meta.txt": []byte(strings.Join(ClassNames[:], "\n") + "\n"),
+		"batches.meta.txt": []byte(strings.Join(cifar.ClassNames[:], "\n") + "\n"),
 		"readme.html":      []byte("<html>fake</html>"),
 	}
-	for k, name := range append(Train.Files(), Test.Files()...) {
+	for k, name := range append(cifar.Train.Files(), cifar.Test.Files()...) {
 		m[name] = records(2, byte(k))
 	}
 	return m
@@ -129,7 +131,7 @@ func listDir(t *testing.T, dir string) []string {
 	return names
 }
 
-func TestDownload(t *testing.T) {
+func TestCIFAR10(t *testing.T) {
 	files := fakeFiles()
 	good := targz(t, fakeMembers(files))
 	with := func(extra ...member) []member { return append(fakeMembers(files), extra...) }
@@ -182,7 +184,7 @@ func TestDownload(t *testing.T) {
 			var hits atomic.Int32
 			serve(t, status, tt.archive, sum, &hits)
 			parent := t.TempDir()
-			dest := filepath.Join(parent, "data") // created by Download
+			dest := filepath.Join(parent, "data") // created by CIFAR10
 			final := filepath.Join(dest, ArchiveDir)
 			if tt.existing {
 				if err := os.MkdirAll(final, 0o755); err != nil {
@@ -198,11 +200,11 @@ func TestDownload(t *testing.T) {
 				cancel()
 			}
 			var progress bytes.Buffer
-			err := Download(ctx, dest, &progress)
+			err := CIFAR10(ctx, dest, &progress)
 
 			if tt.wantErr != nil {
 				if err == nil {
-					t.Fatal("Download succeeded, want an error")
+					t.Fatal("CIFAR10 succeeded, want an error")
 				}
 				for _, w := range tt.wantErr {
 					if !strings.Contains(err.Error(), w) {
@@ -228,7 +230,7 @@ func TestDownload(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("Download: %v", err)
+				t.Fatalf("CIFAR10: %v", err)
 			}
 			if hits.Load() != 1 {
 				t.Errorf("%d requests, want 1", hits.Load())
@@ -250,7 +252,7 @@ func TestDownload(t *testing.T) {
 					t.Errorf("%s: extracted content differs", name)
 				}
 			}
-			s, err := ParseBytes(files["test_batch.bin"], "test_batch.bin")
+			s, err := cifar.ParseBytes(files["test_batch.bin"], "test_batch.bin")
 			if err != nil || s.Len() != 2 {
 				t.Errorf("extracted test_batch.bin does not parse: %v", err)
 			}
@@ -261,7 +263,7 @@ func TestDownload(t *testing.T) {
 	}
 }
 
-func TestDownloadAlreadyPresent(t *testing.T) {
+func TestCIFAR10AlreadyPresent(t *testing.T) {
 	var hits atomic.Int32
 	serve(t, http.StatusOK, nil, "", &hits)
 	dest := t.TempDir()
@@ -269,13 +271,24 @@ func TestDownloadAlreadyPresent(t *testing.T) {
 	if err := os.Mkdir(final, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeSplitFiles(t, final, Train, RecordsPerFile)
-	writeSplitFiles(t, final, Test, RecordsPerFile)
+	for _, name := range append(cifar.Train.Files(), cifar.Test.Files()...) {
+		// A sparse file of zeros is a full batch of valid records (label 0, black image).
+		f, err := os.Create(filepath.Join(final, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(cifar.RecordsPerFile * cifar.RecordSize); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := os.WriteFile(filepath.Join(final, "batches.meta.txt"), []byte("airplane\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var progress bytes.Buffer
-	if err := Download(context.Background(), dest, &progress); err != nil {
+	if err := CIFAR10(context.Background(), dest, &progress); err != nil {
 		t.Fatal(err)
 	}
 	if hits.Load() != 0 {
@@ -284,8 +297,8 @@ func TestDownloadAlreadyPresent(t *testing.T) {
 	if !strings.Contains(progress.String(), "already holds") {
 		t.Errorf("progress %q", progress.String())
 	}
-	if _, err := Open(final, Test); err != nil {
-		t.Errorf("Open after Download: %v", err)
+	if _, err := cifar.Open(final, cifar.Test); err != nil {
+		t.Errorf("Open after CIFAR10: %v", err)
 	}
 }
 
@@ -316,4 +329,16 @@ func TestMemberName(t *testing.T) {
 			t.Errorf("memberName(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
 		}
 	}
+}
+
+// records returns n valid records with the given label and varying pixels.
+func records(n int, label byte) []byte {
+	b := make([]byte, 0, n*cifar.RecordSize)
+	for k := range n {
+		b = append(b, label)
+		for j := range cifar.RecordSize - 1 {
+			b = append(b, byte(k+j))
+		}
+	}
+	return b
 }

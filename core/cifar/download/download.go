@@ -1,4 +1,7 @@
-package cifar
+// Package download fetches the official CIFAR-10 binary archive, checks its MD5 checksum and
+// installs its batch files. It is apart from package cifar so that programs that only read the
+// files (the browser's WebAssembly) do not carry an HTTP client.
+package download
 
 import (
 	"archive/tar"
@@ -15,15 +18,17 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 )
 
 // The official CIFAR-10 binary archive and its published MD5 checksum.
 const (
-	// ArchiveURL is where Download fetches the data set from.
+	// ArchiveURL is where CIFAR10 fetches the data set from.
 	ArchiveURL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
 	// ArchiveMD5 is the published MD5 checksum of the archive at ArchiveURL.
 	ArchiveMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
-	// ArchiveDir is the folder the archive unpacks to, and that Download creates in its
+	// ArchiveDir is the folder the archive unpacks to, and that CIFAR10 creates in its
 	// destination.
 	ArchiveDir = "cifar-10-batches-bin"
 )
@@ -38,7 +43,7 @@ var (
 // maxEntrySize bounds the size of one extracted file (the official ones are 30,730,000 bytes).
 const maxEntrySize = 64 << 20
 
-// archiveFiles are the only archive members Download extracts (inside ArchiveDir), and
+// archiveFiles are the only archive members CIFAR10 extracts (inside ArchiveDir), and
 // whether each one is required.
 var archiveFiles = map[string]bool{
 	"data_batch_1.bin": true,
@@ -51,15 +56,15 @@ var archiveFiles = map[string]bool{
 	"readme.html":      false,
 }
 
-// Download fetches the official CIFAR-10 binary archive (ArchiveURL) and installs its batch
+// CIFAR10 fetches the official CIFAR-10 binary archive (ArchiveURL) and installs its batch
 // files into destDir/cifar-10-batches-bin. The archive is streamed to a temporary file in
 // destDir while its MD5 is computed; on a checksum mismatch the temporary file is deleted and
 // nothing is installed. Only the expected file names are extracted: a member with an absolute
-// path or a ".." component makes Download refuse the whole archive. The files are unpacked
+// path or a ".." component makes CIFAR10 refuse the whole archive. The files are unpacked
 // into a temporary folder first and renamed into place, so destDir/cifar-10-batches-bin is
 // either left as it was or replaced whole. If that folder already holds all batch files at
-// their full size, Download does nothing. Progress lines go to progress, which may be nil.
-func Download(ctx context.Context, destDir string, progress io.Writer) error {
+// their full size, CIFAR10 does nothing. Progress lines go to progress, which may be nil.
+func CIFAR10(ctx context.Context, destDir string, progress io.Writer) error {
 	if progress == nil {
 		progress = io.Discard
 	}
@@ -200,13 +205,13 @@ func extract(ctx context.Context, r io.Reader, dir string) error {
 			return fmt.Errorf("cifar: extract: archive lacks %s/%s", ArchiveDir, name)
 		}
 	}
-	for _, name := range append(Train.Files(), Test.Files()...) {
+	for _, name := range append(cifar.Train.Files(), cifar.Test.Files()...) {
 		fi, err := os.Stat(filepath.Join(dir, name))
 		if err != nil {
 			return fmt.Errorf("cifar: extract: %w", err)
 		}
-		if fi.Size() == 0 || fi.Size()%RecordSize != 0 {
-			return fmt.Errorf("cifar: extract: %s/%s has size %d, not a positive multiple of %d", ArchiveDir, name, fi.Size(), RecordSize)
+		if fi.Size() == 0 || fi.Size()%cifar.RecordSize != 0 {
+			return fmt.Errorf("cifar: extract: %s/%s has size %d, not a positive multiple of %d", ArchiveDir, name, fi.Size(), cifar.RecordSize)
 		}
 	}
 	return nil
@@ -252,9 +257,9 @@ func install(staging, final string) error {
 
 // complete reports whether dir holds every batch file at its full official size.
 func complete(dir string) bool {
-	for _, name := range append(Train.Files(), Test.Files()...) {
+	for _, name := range append(cifar.Train.Files(), cifar.Test.Files()...) {
 		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() != RecordsPerFile*RecordSize {
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() != cifar.RecordsPerFile*cifar.RecordSize {
 			return false
 		}
 	}
