@@ -38,6 +38,8 @@ var prunedLayers = []resnet20Layer{
 	{name: "p_6to32_16x16", cin: 6, h: 16, rows: 32, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
 	{name: "p_64to12_8x8", cin: 64, h: 8, rows: 12, k: 3, s: 1, p: 1, count: 2, relu: true, affine: true},
 	{name: "p_12to64_8x8", cin: 12, h: 8, rows: 64, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
+	{name: "p_s2_16to6_32x32", cin: 16, h: 32, rows: 6, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
+	{name: "p_s2_32to12_16x16", cin: 32, h: 16, rows: 12, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
 }
 
 func (l resnet20Layer) macs() int {
@@ -221,15 +223,16 @@ func resnet20Seq(n int) func() {
 	return run
 }
 
-// BenchmarkConvPath compares the im2col and Winograd paths on the stride-1
-// 3×3 ResNet20 shapes and their method-2-pruned versions (n = 16).
+// BenchmarkConvPath compares the im2col, Winograd and direct paths on the
+// ResNet20 shapes and their method-2-pruned versions (n = 16), where they
+// apply.
 func BenchmarkConvPath(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, l := range append(resnet20Layers[:len(resnet20Layers):len(resnet20Layers)], prunedLayers...) {
-		if l.k != 3 || l.s != 1 {
-			continue
-		}
 		for _, path := range []int{pathIm2col, pathWinograd, pathDirect} {
+			if path == pathWinograd && (l.k != 3 || l.s != 1) {
+				continue
+			}
 			b.Run(l.name+"/"+pathNames[path], func(b *testing.B) {
 				forcePath = path
 				defer func() { forcePath = pathAuto }()

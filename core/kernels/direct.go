@@ -1,35 +1,92 @@
 package kernels
 
-// Direct path for stride-1 convolutions with few filters or few input
-// channels (pruned ResNet20 blocks: 16→3, 3→16, 32→6, …), where Winograd's
-// fixed transform costs (input transform ∝ cin, output transform ∝ rows)
-// dominate the tiny per-frequency products and im2col's copies cost more
-// than the GEMM.
+// Direct path for thin convolutions (pruned ResNet20 blocks: 16→3, 3→16,
+// stride-2 16→6, 1×1 shortcuts, …), where Winograd's fixed transform costs
+// (input transform ∝ cin, output transform ∝ rows) dominate the tiny
+// per-frequency products and im2col's copies cost more than the GEMM.
 //
-// Every input channel is copied once into a zero-padded plane of width pw
-// (plane stride ps). The output is computed in padded-width coordinates
-// q = oy·pw + ox (columns ox ≥ wo are computed and dropped): for tap (ky,kx)
-// the B row of channel ci is plane ci shifted by ky·pw+kx, so over ci the B
-// rows of one tap are uniformly ps apart, and the conv is the sum over taps
-// of GEMMs with depth cin, run with the accumulating 4×32 kernel gemmAcc on
-// weights packed [tap][cin][4] per block of 4 rows.
+// The input is split into stride×stride phase planes (for stride 1 the
+// plane is the padded input), P[py][px][i][j] = in[i·s+py][j·s+px], each
+// stored with a zero margin of my rows and mx columns and row pitch pw. The
+// output is computed in pitch coordinates q = oy·pw + ox (columns ox ≥ wo
+// are computed and dropped): with ky−pad = dy·s+py and kx−pad = dx·s+px, tap
+// (ky,kx) of output q reads phase plane (py,px) at q + (my+dy)·pw + mx+dx,
+// so over the input channels the B rows of one tap are uniformly one channel
+// stride ps apart, and the convolution of a block of 64 outputs is
+// Σ_taps Σ_ci a[t][ci][r]·plane_ci[q + toff[t]]: one accumulating
+// micro-kernel call (dconv) per block of 4 filters, accumulators in
+// registers over all taps and channels.
+//
+// The margins and the pitch columns past the image are zero; they are
+// written once per Forward call (the scratch is cleared) and the images'
+// rows are copied over the same places for every image.
 
-// directGeom returns the padded plane width and stride of the direct path.
-func (c *Conv) directGeom(h, w int) (pw, ps int) {
-	ho, _ := c.OutSize(h, w)
-	pw = w + 2*c.pad
-	need := roundUp(ho*pw, nr) + (c.k-1)*(pw+1)
-	ps = roundUp(max(need, (h+2*c.pad)*pw), pw)
-	if ps%32 == 0 { // keep channel planes out of one L1 set
-		ps += pw
-	}
-	return pw, ps
+// dconvCols is the number of outputs (pitch positions) of one dconv call.
+const dconvCols = 64
+
+// directGeom is the phase-plane layout of the direct path.
+type directGeom struct {
+	ho, wo     int
+	my, mx     int     // zero margin (rows, columns) before each phase plane
+	pw, ph     int     // pitch and rows of a phase plane
+	ps         int     // floats per input channel (all used phases + slack)
+	phases     [4]int  // offset of phase plane py*s+px in a channel, -1 if unused
+	toff       []int32 // per tap (ky*k+kx): offset of output q's input in a channel
+	qn         int     // pitch positions covering the output: ho·pw
+	hp, wp     [2]int  // rows and columns of phase planes py and px
+	usedPhases int
 }
 
-// directScratch returns the float32 scratch size of directForward.
-func (c *Conv) directScratch(h, w int) int {
-	_, ps := c.directGeom(h, w)
-	return c.cin*ps + 4*nr
+// geom returns the direct path's layout for an h×w input; toff (k·k
+// values, or nil to only size the layout) receives the tap offsets.
+func (c *Conv) geom(h, w int, toff []int32) directGeom {
+	s, k, pad := c.stride, c.k, c.pad
+	var g directGeom
+	g.ho, g.wo = c.OutSize(h, w)
+	minD, maxD := floorDiv(-pad, s), floorDiv(k-1-pad, s)
+	g.my, g.mx = -minD, -minD
+	for p := 0; p < s; p++ {
+		g.hp[p], g.wp[p] = (h-p+s-1)/s, (w-p+s-1)/s
+	}
+	g.pw = g.mx + max(g.wo+maxD, g.wp[0])
+	g.ph = g.my + max(g.ho+maxD, g.hp[0])
+	g.qn = g.ho * g.pw
+	for i := range g.phases {
+		g.phases[i] = -1
+	}
+	plane := g.ph * g.pw
+	g.toff = toff
+	maxOff := 0
+	for ky := 0; ky < k; ky++ {
+		dy := floorDiv(ky-pad, s)
+		py := ky - pad - dy*s
+		for kx := 0; kx < k; kx++ {
+			dx := floorDiv(kx-pad, s)
+			px := kx - pad - dx*s
+			ph := py*s + px
+			if g.phases[ph] < 0 {
+				g.phases[ph] = g.usedPhases * plane
+				g.usedPhases++
+			}
+			off := g.phases[ph] + (g.my+dy)*g.pw + g.mx + dx
+			maxOff = max(maxOff, off)
+			if toff != nil {
+				toff[ky*k+kx] = int32(off)
+			}
+		}
+	}
+	// Slack: the last block reads up to q = roundUp(qn, 64) past each tap offset.
+	g.ps = max(g.usedPhases*plane, maxOff+roundUp(g.qn, dconvCols))
+	if g.ps%32 == 0 { // keep channel planes out of one L1 set
+		g.ps += 16
+	}
+	return g
+}
+
+// directScratch returns the float32 and int32 scratch sizes of directForward.
+func (c *Conv) directScratch(h, w int) (nf, ni int) {
+	g := c.geom(h, w, nil)
+	return c.cin*g.ps + 4*dconvCols, c.k * c.k
 }
 
 // packDirect packs w (rows × cin × k × k) as ad[rb][t][ci][i] = w[rb+i][ci][t]
@@ -53,47 +110,64 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 	}
 }
 
-func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []float32) {
+func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []float32, is []int32) {
 	K := kern()
-	ho, wo := c.OutSize(h, w)
-	hw := ho * wo
-	pw, ps := c.directGeom(h, w)
-	cin, k, kd := c.cin, c.k, c.kdim
-	planes := scratch[:cin*ps]
-	tile := scratch[cin*ps : cin*ps+4*nr]
-	qn := ho * pw
+	g := c.geom(h, w, is[:c.k*c.k])
+	hw := g.ho * g.wo
+	cin, kd, s := c.cin, c.kdim, c.stride
+	planes := scratch[:cin*g.ps]
+	tile := scratch[cin*g.ps : cin*g.ps+4*dconvCols]
+	clear(planes)
 	for img := 0; img < n; img++ {
 		for ci := 0; ci < cin; ci++ {
-			K.padPlane(planes[ci*ps:(ci+1)*ps], src[(img*cin+ci)*h*w:(img*cin+ci+1)*h*w], h, w, pw, c.pad)
+			in := src[(img*cin+ci)*h*w : (img*cin+ci+1)*h*w]
+			pl := planes[ci*g.ps : (ci+1)*g.ps]
+			for ph, off := range g.phases {
+				if off < 0 {
+					continue
+				}
+				py, px := ph/s, ph%s
+				d := pl[off+g.my*g.pw+g.mx:]
+				if s == 1 {
+					K.copyRows(d, g.pw, in, h, w)
+				} else {
+					// The rest of the image as source: slack for vector reads.
+					K.decimate2(d, g.pw, src[(img*cin+ci)*h*w+py*w+px:], 2*w, g.hp[py], g.wp[px])
+				}
+			}
 		}
-		for q0 := 0; q0 < qn; q0 += nr {
+		for q0 := 0; q0 < g.qn; q0 += dconvCols {
 			for r := 0; r < c.rows; r += 4 {
 				mr := min(4, c.rows-r)
 				if e.start[r+mr] == e.start[r] {
 					continue // no output channel reads these rows
 				}
-				clear(tile)
-				a := c.ad[r*kd : (r+4)*kd]
-				for ky := 0; ky < k; ky++ {
-					for kx := 0; kx < k; kx++ {
-						t := ky*k + kx
-						off := q0 + ky*pw + kx
-						K.gemmAcc(cin, a[t*cin*4:(t+1)*cin*4], planes[off:], planes[off+16:], ps, tile, nr)
-					}
-				}
+				K.directConv(mr, cin, c.ad[r*kd:(r+4)*kd], planes[q0:], g.ps, g.toff, tile)
 				// Store the valid columns, one output row segment at a time.
-				for q := q0; q < min(q0+nr, qn); {
-					oy, ox := q/pw, q%pw
-					end := min(q0+nr, oy*pw+pw)
-					if ox < wo {
-						seg := min(end, oy*pw+wo) - q
+				for q := q0; q < min(q0+dconvCols, g.qn); {
+					oy, ox := q/g.pw, q%g.pw
+					end := min(q0+dconvCols, oy*g.pw+g.pw)
+					if ox < g.wo {
+						seg := min(end, oy*g.pw+g.wo) - q
 						for i := 0; i < mr; i++ {
-							e.store(K, dst, tile[i*nr+q-q0:i*nr+q-q0+seg], r+i, img, oy*wo+ox, hw)
+							e.store(K, dst, tile[i*dconvCols+q-q0:i*dconvCols+q-q0+seg], r+i, img, oy*g.wo+ox, hw)
 						}
 					}
 					q = end
 				}
 			}
+		}
+	}
+}
+
+// dconvGemmAcc is dconv built from gemmAcc calls (kernel sets without a
+// dedicated dconv): per tap, two accumulating 4×32 GEMMs of depth cin.
+func dconvGemmAcc(K *kernelSet, mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
+	clear(c[:4*dconvCols])
+	for t, off := range toff {
+		at := a[t*cin*4 : (t+1)*cin*4]
+		for h := 0; h < dconvCols; h += nr {
+			K.gemmAcc(cin, at, p[int(off)+h:], p[int(off)+h+16:], ps, c[h:], dconvCols)
 		}
 	}
 }

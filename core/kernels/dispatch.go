@@ -49,6 +49,12 @@ type kernelSet struct {
 	// scatterArgs. y2 is 256 floats of scratch.
 	winoScatter func(y, y2 []float32, a *scatterArgs)
 
+	// winoOutStore, when non-nil, does winoOut then winoScatter for each
+	// output channel co of cos (scale[co], bias[co], a.ob offsets of channel
+	// 0 plus co·hwo) for blocks of kind blockContig or blockPairs; t is
+	// 24·16 floats of scratch.
+	winoOutStore func(z []float32, stride int, t []float32, a *scatterArgs, cos []int32, scale, bias []float32, hwo int)
+
 	// winoGatherY gathers the 4×4 tiles of 16 lanes from an output-shaped
 	// plane (row stride wo): g[(a*4+b)*16+j] = p[base[j]+a*wo+b] for the
 	// pixels inside the tile's valid rows<<3|cols and lanes j < nl, 0
@@ -68,6 +74,12 @@ type kernelSet struct {
 	// padPlane writes the h×w plane in into pl (ph×pw floats, ph = len(pl)/pw)
 	// at row and column pad, with zeros around it.
 	padPlane func(pl, in []float32, h, w, pw, pad int)
+
+	// dconv, when non-nil, is the direct path's micro-kernel: for the
+	// mr ≤ 4 filters of the packed block a ([tap][cin][4]) and 64 outputs,
+	// c[i*64+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (rows
+	// i ≥ mr of c undefined); nil means dconvGemmAcc.
+	dconv func(mr, cin int, a, p []float32, ps int, toff []int32, c []float32)
 
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
@@ -91,6 +103,15 @@ func (K *kernelSet) gatherIn(p []float32, base []int32, pw, kind int, g, v []flo
 	}
 	K.winoGather(p, base, pw, kind, g)
 	K.winoIn(g, v, stride)
+}
+
+// directConv runs the direct path's micro-kernel (see dconv).
+func (K *kernelSet) directConv(mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
+	if K.dconv != nil {
+		K.dconv(mr, cin, a, p, ps, toff, c)
+		return
+	}
+	dconvGemmAcc(K, mr, cin, a, p, ps, toff, c)
 }
 
 // forcePortable selects the portable kernels even when SIMD ones exist

@@ -40,6 +40,8 @@ var avx512Kernels = kernelSet{
 	winoGather:   winoGatherAVX512,
 	copyRows:     copyRowsAVX512,
 	winoGatherIn: winoGatherInAVX512,
+	winoOutStore: winoOutStoreAVX512,
+	dconv:        dconvAVX512,
 	winoScatter:  winoScatterAVX512,
 	decimate2:    decimate2AVX512,
 }

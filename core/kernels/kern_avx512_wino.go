@@ -128,3 +128,219 @@ func copyRowsAVX512(dst []float32, dp int, src []float32, rows, w int) {
 	}
 	archsimd.ClearAVXUpperBits()
 }
+
+// stp8 stores x at element index i of p.
+func stp8(x archsimd.Float32x8, p unsafe.Pointer, i int) {
+	x.StoreArray((*[8]float32)(unsafe.Add(p, 4*i)))
+}
+
+// winoOutStoreAVX512 is winoOutAVX512 followed by winoScatterAVX512 for
+// every output channel co of cos (scale[co], bias[co], channel stride hwo),
+// for blocks of kind blockContig or blockPairs: the output transform of a
+// tile row ends in registers, is transposed to output rows once and stored
+// to each channel through the epilogue (method-1 gathers fan one row out to
+// several channels). t is 24·16 floats of scratch.
+func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, cos []int32, scale, bias []float32, hwo int) {
+	if len(cos) == 0 {
+		return
+	}
+	ob := a.ob[:lanes]
+	maxCo, minCo := cos[0], cos[0]
+	for _, co := range cos {
+		maxCo, minCo = max(maxCo, co), min(minCo, co)
+	}
+	// The stores start at ob[q] (blockContig, 16 floats) or ob[q] and
+	// ob[8+q] (blockPairs, 8 floats), q < 4, in each of the 4 tile rows.
+	maxOb, minOb := max(ob[0], ob[1], ob[2], ob[3]), min(ob[0], ob[1], ob[2], ob[3])
+	hi := 16
+	if a.kind == blockPairs {
+		maxOb, minOb = max(maxOb, ob[8], ob[9], ob[10], ob[11]), min(minOb, ob[8], ob[9], ob[10], ob[11])
+		hi = 8
+	}
+	hi += int(maxOb) + int(maxCo)*hwo + 3*a.wo
+	if a.kind == blockScalar || minCo < 0 || minOb < 0 || len(t) < 24*lanes || len(z) < 35*stride+lanes ||
+		hi > len(a.dst) || (a.res != nil && hi > len(a.res)) || int(maxCo) >= len(scale) || int(maxCo) >= len(bias) {
+		panic("kernels: winoOutStore: bad operands")
+	}
+	zp, tp := unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(t))
+	dp := unsafe.Pointer(unsafe.SliceData(a.dst))
+	var rp unsafe.Pointer
+	if a.res != nil {
+		rp = unsafe.Pointer(unsafe.SliceData(a.res))
+	}
+	c2, c4, c8 := archsimd.BroadcastFloat32x16(2), archsimd.BroadcastFloat32x16(4), archsimd.BroadcastFloat32x16(8)
+	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x16) (o0, o1, o2, o3 archsimd.Float32x16) {
+		s12, d12 := m1.Add(m2), m1.Sub(m2)
+		s34, d34 := m3.Add(m4), m3.Sub(m4)
+		o0 = m0.Add(s12).Add(s34)
+		o1 = d34.MulAdd(c2, d12)
+		o2 = s34.MulAdd(c4, s12)
+		o3 = d34.MulAdd(c8, d12.Add(m5))
+		return
+	}
+	// A^T·M over the rows l of each column m: t[a][m].
+	for m := 0; m < 6; m++ {
+		o := m * stride
+		o0, o1, o2, o3 := out1D(ldp(zp, o), ldp(zp, o+6*stride), ldp(zp, o+12*stride),
+			ldp(zp, o+18*stride), ldp(zp, o+24*stride), ldp(zp, o+30*stride))
+		stp(o0, tp, m*lanes)
+		stp(o1, tp, (6+m)*lanes)
+		stp(o2, tp, (12+m)*lanes)
+		stp(o3, tp, (18+m)*lanes)
+	}
+	var zero archsimd.Float32x16
+	contig := a.kind == blockContig
+	for r := 0; r < 4; r++ {
+		o := r * 6 * lanes
+		y0, y1, y2, y3 := out1D(ldp(tp, o), ldp(tp, o+lanes), ldp(tp, o+2*lanes), ldp(tp, o+3*lanes), ldp(tp, o+4*lanes), ldp(tp, o+5*lanes))
+		w := [4]archsimd.Float32x16{}
+		w[0], w[1], w[2], w[3] = transpose4x4(y0, y1, y2, y3)
+		ro := r * a.wo
+		for _, co := range cos {
+			vs, vb := archsimd.BroadcastFloat32x16(scale[co]), archsimd.BroadcastFloat32x16(bias[co])
+			cb := int(co)*hwo + ro
+			for q := 0; q < 4; q++ {
+				v := w[q].MulAdd(vs, vb)
+				if contig {
+					o := int(ob[q]) + cb
+					if rp != nil {
+						v = v.Add(ldp(rp, o))
+					}
+					if a.relu {
+						v = v.Max(zero)
+					}
+					stp(v, dp, o)
+					continue
+				}
+				o0, o1 := int(ob[q])+cb, int(ob[8+q])+cb
+				if rp != nil {
+					v = v.Add(zero.SetLo(ldp8(rp, o0)).SetHi(ldp8(rp, o1)))
+				}
+				if a.relu {
+					v = v.Max(zero)
+				}
+				stp8(v.GetLo(), dp, o0)
+				stp8(v.GetHi(), dp, o1)
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// dconvAVX512 is the direct path's micro-kernel: for the mr ≤ 4 filters of
+// the packed block a ([tap][cin][4]) and 64 outputs it computes
+// c[i*64+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j], with the
+// 4×64 (or 3×64) accumulators in registers over all taps and channels.
+func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
+	maxOff := 0
+	for _, o := range toff {
+		if o < 0 {
+			panic("kernels: dconv: negative tap offset")
+		}
+		maxOff = max(maxOff, int(o))
+	}
+	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || len(c) < 4*dconvCols {
+		panic("kernels: dconv operands too short")
+	}
+	if mr == 3 {
+		dconv3AVX512(cin, a, p, ps, toff, c)
+		return
+	}
+	ap, pp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p))
+	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
+	var c20, c21, c22, c23, c30, c31, c32, c33 archsimd.Float32x16
+	step := uintptr(4 * ps)
+	for _, off := range toff {
+		b := unsafe.Add(pp, 4*int(off))
+		for ci := 0; ci < cin; ci++ {
+			b0, b1, b2, b3 := ldp(b, 0), ldp(b, 16), ldp(b, 32), ldp(b, 48)
+			w := (*[4]float32)(ap)
+			x := archsimd.BroadcastFloat32x16(w[0])
+			c00 = x.MulAdd(b0, c00)
+			c01 = x.MulAdd(b1, c01)
+			c02 = x.MulAdd(b2, c02)
+			c03 = x.MulAdd(b3, c03)
+			x = archsimd.BroadcastFloat32x16(w[1])
+			c10 = x.MulAdd(b0, c10)
+			c11 = x.MulAdd(b1, c11)
+			c12 = x.MulAdd(b2, c12)
+			c13 = x.MulAdd(b3, c13)
+			x = archsimd.BroadcastFloat32x16(w[2])
+			c20 = x.MulAdd(b0, c20)
+			c21 = x.MulAdd(b1, c21)
+			c22 = x.MulAdd(b2, c22)
+			c23 = x.MulAdd(b3, c23)
+			x = archsimd.BroadcastFloat32x16(w[3])
+			c30 = x.MulAdd(b0, c30)
+			c31 = x.MulAdd(b1, c31)
+			c32 = x.MulAdd(b2, c32)
+			c33 = x.MulAdd(b3, c33)
+			b = unsafe.Add(b, step)
+			ap = unsafe.Add(ap, 16)
+		}
+	}
+	cp := unsafe.Pointer(unsafe.SliceData(c))
+	stp(c00, cp, 0)
+	stp(c01, cp, 16)
+	stp(c02, cp, 32)
+	stp(c03, cp, 48)
+	stp(c10, cp, 64)
+	stp(c11, cp, 80)
+	stp(c12, cp, 96)
+	stp(c13, cp, 112)
+	stp(c20, cp, 128)
+	stp(c21, cp, 144)
+	stp(c22, cp, 160)
+	stp(c23, cp, 176)
+	stp(c30, cp, 192)
+	stp(c31, cp, 208)
+	stp(c32, cp, 224)
+	stp(c33, cp, 240)
+	archsimd.ClearAVXUpperBits()
+}
+
+// dconv3AVX512 is dconvAVX512 for 3 filters (the fourth packed row is zero).
+func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32) {
+	ap, pp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p))
+	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
+	var c20, c21, c22, c23 archsimd.Float32x16
+	step := uintptr(4 * ps)
+	for _, off := range toff {
+		b := unsafe.Add(pp, 4*int(off))
+		for ci := 0; ci < cin; ci++ {
+			b0, b1, b2, b3 := ldp(b, 0), ldp(b, 16), ldp(b, 32), ldp(b, 48)
+			w := (*[4]float32)(ap)
+			x := archsimd.BroadcastFloat32x16(w[0])
+			c00 = x.MulAdd(b0, c00)
+			c01 = x.MulAdd(b1, c01)
+			c02 = x.MulAdd(b2, c02)
+			c03 = x.MulAdd(b3, c03)
+			x = archsimd.BroadcastFloat32x16(w[1])
+			c10 = x.MulAdd(b0, c10)
+			c11 = x.MulAdd(b1, c11)
+			c12 = x.MulAdd(b2, c12)
+			c13 = x.MulAdd(b3, c13)
+			x = archsimd.BroadcastFloat32x16(w[2])
+			c20 = x.MulAdd(b0, c20)
+			c21 = x.MulAdd(b1, c21)
+			c22 = x.MulAdd(b2, c22)
+			c23 = x.MulAdd(b3, c23)
+			b = unsafe.Add(b, step)
+			ap = unsafe.Add(ap, 16)
+		}
+	}
+	cp := unsafe.Pointer(unsafe.SliceData(c))
+	stp(c00, cp, 0)
+	stp(c01, cp, 16)
+	stp(c02, cp, 32)
+	stp(c03, cp, 48)
+	stp(c10, cp, 64)
+	stp(c11, cp, 80)
+	stp(c12, cp, 96)
+	stp(c13, cp, 112)
+	stp(c20, cp, 128)
+	stp(c21, cp, 144)
+	stp(c22, cp, 160)
+	stp(c23, cp, 176)
+	archsimd.ClearAVXUpperBits()
+}

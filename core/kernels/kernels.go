@@ -70,7 +70,7 @@ func NewConv(w []float32, rows, cin, k, stride, pad int) *Conv {
 	if k == 3 && stride == 1 {
 		c.u = winogradWeights(w, rows, cin)
 	}
-	if stride == 1 {
+	if stride <= 2 {
 		c.ad = make([]float32, roundUp(rows, 4)*kdim)
 		packDirect(c.ad, w, rows, cin, k)
 	}
@@ -249,7 +249,7 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 	case pathWinograd:
 		need, needI = c.winogradScratch(n, h, w)
 	case pathDirect:
-		need = c.directScratch(h, w)
+		need, needI = c.directScratch(h, w)
 	default:
 		need, needI = c.im2colScratch(h, w)
 	}
@@ -260,7 +260,7 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 	case pathWinograd:
 		c.winogradForward(dst, src, n, h, w, &e, fs[nf:], is[ni:], &ws.sa)
 	case pathDirect:
-		c.directForward(dst, src, n, h, w, &e, fs[nf:])
+		c.directForward(dst, src, n, h, w, &e, fs[nf:], is[ni:])
 	default:
 		c.im2colForward(dst, src, n, h, w, &e, fs[nf:])
 	}
@@ -278,7 +278,7 @@ func (c *Conv) choosePath(n, ho, wo, cout int) int {
 	case forcePath != pathAuto:
 		return pathIm2col
 	}
-	if c.ad != nil && directWorthIt(c.rows, c.cin, cout) {
+	if c.ad != nil && directWorthIt(c.rows, c.cin, cout, c.k, c.stride) {
 		return pathDirect
 	}
 	if c.u != nil && winogradWorthIt(n, ho, wo) {
@@ -288,15 +288,23 @@ func (c *Conv) choosePath(n, ho, wo, cout int) int {
 }
 
 // directWorthIt reports whether the direct path beats Winograd and im2col
-// for a stride-1 conv with rows filters, cin input channels and cout output
-// channels: only for a single block of 4 rows reading many channels, where
-// Winograd's input transform (∝ cin) is not shared by enough filters
-// (measured: 16→3 @32×32 direct 24.5 µs/image vs Winograd 33.4, im2col 39.8;
-// at 32→6 and 64→12 Winograd still wins, see README), and few output
-// channels: the direct path stores short row segments through the epilogue,
-// which costs more than the filters when Gather fans 3 rows out to 16
-// channels (method-1 pruning).
-func directWorthIt(rows, cin, cout int) bool {
+// for a conv with rows filters, cin input channels, cout output channels,
+// kernel size k and stride (measured on the ResNet20 shapes, n = 16, see
+// BenchmarkConvPath and the README):
+//
+//   - stride 2, k > 1, at most 3 blocks of 4 filters (pruned 16→6 and
+//     32→12: the im2col copies cost more than the GEMM); with 8 or 16
+//     blocks im2col's better-shaped GEMM wins;
+//   - stride 1, a single block of 4 filters reading many channels (16→3),
+//     where Winograd's input transform (∝ cin) is not shared by enough
+//     filters; at 32→6 and 64→12 Winograd still wins. Few output channels
+//     too: the direct path stores short row segments through the epilogue,
+//     which costs more than the filters when Gather fans 3 rows out to 16
+//     channels (method-1 pruning).
+func directWorthIt(rows, cin, cout, k, stride int) bool {
+	if stride == 2 {
+		return k > 1 && rows <= 12 && kern().dconv != nil // measured with dconvAVX512 only
+	}
 	return rows <= 4 && cin >= 4*rows && cout <= 4
 }
 

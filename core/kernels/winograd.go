@@ -210,10 +210,15 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 					}
 					for h := 0; h < nr && j0+h < tc; h += lanes {
 						t0 := j0 + h
-						K.winoOut(zloc[i*nr+h:], zlocStride, y)
 						sa.nl = min(lanes, tc-t0)
 						sa.kind = int(outKind[t0/lanes])
 						sa.valid = valid[t0 : t0+lanes]
+						if sa.kind != blockScalar && K.winoOutStore != nil {
+							sa.ob = outBase[t0 : t0+lanes]
+							K.winoOutStore(zloc[i*nr+h:], zlocStride, y, sa, cos, e.scale, e.bias, hwo)
+							continue
+						}
+						K.winoOut(zloc[i*nr+h:], zlocStride, y)
 						for _, co := range cos {
 							for j := range obuf {
 								obuf[j] = outBase[t0+j] + co*int32(hwo)
