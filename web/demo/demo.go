@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
@@ -36,6 +37,10 @@ type Session struct {
 	Convs []ConvInfo
 
 	cal *repair.Calibration
+
+	mu    sync.Mutex
+	cache map[viewKey]any // the views' PCA and K-Means results (view.go)
+	order []viewKey       // cache keys, oldest first
 }
 
 // LoadNet reads safetensors bytes into a Net.

@@ -15,7 +15,7 @@ import (
 
 // testSession builds a session from the study checkpoint imported by the test (or the project's
 // weights) and the first images of the shared CIFAR-10 folder; it skips when they are missing.
-func testSession(t *testing.T, nTest, nTrain int) *Session {
+func testSession(t testing.TB, nTest, nTrain int) *Session {
 	t.Helper()
 	w := testutil.Weights(t)
 	dir, err := cifar.Dir("")

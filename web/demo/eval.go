@@ -16,22 +16,36 @@ const Batch = resnet.Batch
 // goroutine, calling each after every batch with the batch's first index, its predictions and
 // logits; each returns false to stop (a cancelled run). It reports whether it ran to the end.
 func Evaluate(e *resnet.Engine, set *cifar.Set, start, count int, each func(first int, preds []int, logits []float32) bool) bool {
-	var wk resnet.Worker
-	x := make([]float32, Batch*cifar.ImageSize)
-	logits := make([]float32, Batch*resnet.Classes)
+	var ev Evaluator
 	for i := start; i < start+count; i += Batch {
-		m := min(Batch, start+count-i)
-		set.Batch(x, i, m)
-		e.Forward(logits[:m*resnet.Classes], x[:m*cifar.ImageSize], m, &wk)
-		preds := make([]int, m)
-		for j := range m {
-			preds[j] = eval.ArgMax(logits[j*resnet.Classes : (j+1)*resnet.Classes])
-		}
-		if !each(i, preds, append([]float32(nil), logits[:m*resnet.Classes]...)) {
+		preds, logits := ev.Batch(e, set, i, min(Batch, start+count-i))
+		if !each(i, preds, logits) {
 			return false
 		}
 	}
 	return true
+}
+
+// Evaluator evaluates batches of images, reusing its buffers from one batch (and job) to the next.
+type Evaluator struct {
+	wk        resnet.Worker
+	x, logits []float32
+}
+
+// Batch runs e on images first … first+m-1 of set (m ≤ Batch) and returns their predictions and
+// logits (new slices).
+func (ev *Evaluator) Batch(e *resnet.Engine, set *cifar.Set, first, m int) ([]int, []float32) {
+	if ev.x == nil {
+		ev.x = make([]float32, Batch*cifar.ImageSize)
+		ev.logits = make([]float32, Batch*resnet.Classes)
+	}
+	set.Batch(ev.x, first, m)
+	e.Forward(ev.logits[:m*resnet.Classes], ev.x[:m*cifar.ImageSize], m, &ev.wk)
+	preds := make([]int, m)
+	for j := range m {
+		preds[j] = eval.ArgMax(ev.logits[j*resnet.Classes : (j+1)*resnet.Classes])
+	}
+	return preds, append([]float32(nil), ev.logits[:m*resnet.Classes]...)
 }
 
 // Classify returns the logits of one 32×32 image given as planar R, G, B bytes (CIFAR's layout).

@@ -80,17 +80,22 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	}
 
 	// The animation: the same K-Means (same points, k, seed, options), with its history recorded,
-	// on the PCA space the variant clusters in, projected on the first two components.
+	// on the PCA space the variant clusters in, projected on the first two components. Both are
+	// cached per layer (and k, seed, PCA), so that moving the slider back is instant.
 	pcaD := 0
 	if sp.Variant.PCA > 0 {
 		pcaD = min(sp.Variant.PCA, d, n)
 	}
-	y2, basis2, err := pca.Fit(x, n, d, min(2, d, n))
+	p2, err := cached(s, viewKey{layer: name, kernels: kernels, k: -1}, func() (*pca2, error) {
+		y, b, err := pca.Fit(x, n, d, min(2, d, n))
+		return &pca2{y, b}, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	basis2 := p2.basis
 	v.Explain2 = basis2.Explained
-	v.Points2 = pad2(y2, n, min(2, d, n))
+	v.Points2 = pad2(p2.y, n, min(2, d, n))
 	if v.Unchanged {
 		if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
 			v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
@@ -99,16 +104,13 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 		v.AnimSame = true
 		return v, nil
 	}
-	space, sd := x, d
-	if pcaD > 0 {
-		if space, _, err = pca.Fit(x, n, d, pcaD); err != nil {
-			return nil, err
-		}
-		sd = pcaD
-	}
-	r, err := kmeans.Fit(space, n, sd, kmeans.Options{K: v.Clusters, NInit: prune.NInit, MaxIter: prune.MaxIter, Tol: prune.Tol, Seed: seed, History: true})
+	r, err := s.fit(name, x, n, d, kernels, pcaD, v.Clusters, seed)
 	if err != nil {
 		return nil, err
+	}
+	sd := d
+	if pcaD > 0 {
+		sd = pcaD
 	}
 	if v.Labels == nil { // illustration: this run is the clustering
 		v.Labels = r.Labels
@@ -243,4 +245,93 @@ func (s *Session) applyOne(sp prune.Spec, ci ConvInfo, x []float64, v *LayerView
 	}
 	net, _, err := prune.Apply(s.Orig, plan, sp.Variant)
 	return net, err
+}
+
+// viewKey identifies a cached computation of the views: a layer's 2-D PCA (k = -1) or its K-Means
+// with k clusters and seed in the space of pca components (0 = the points themselves).
+type viewKey struct {
+	layer   string
+	kernels bool
+	pca, k  int
+	seed    uint64
+}
+
+type pca2 struct {
+	y     []float64
+	basis *pca.Basis
+}
+
+// maxCached bounds the cached views (a layer's K-Means with history is at most a few hundred KB).
+const maxCached = 128
+
+// cached returns the value cached under key, computing it with f on a miss; the oldest entries go
+// first when the cache is full.
+func cached[T any](s *Session, key viewKey, f func() (T, error)) (T, error) {
+	s.mu.Lock()
+	if v, ok := s.cache[key]; ok {
+		s.mu.Unlock()
+		return v.(T), nil
+	}
+	s.mu.Unlock()
+	v, err := f()
+	if err != nil {
+		return v, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cache == nil {
+		s.cache = map[viewKey]any{}
+	}
+	if _, ok := s.cache[key]; !ok {
+		if len(s.order) >= maxCached {
+			delete(s.cache, s.order[0])
+			s.order = s.order[1:]
+		}
+		s.cache[key] = v
+		s.order = append(s.order, key)
+	}
+	return v, nil
+}
+
+// fit is the views' K-Means of a layer's n points x (n×d): the pruning's (same points, k, seed and
+// options, in the same PCA space) with its history recorded, cached.
+func (s *Session) fit(name string, x []float64, n, d int, kernels bool, pcaD, k int, seed uint64) (*kmeans.Result, error) {
+	return cached(s, viewKey{layer: name, kernels: kernels, pca: pcaD, k: k, seed: seed}, func() (*kmeans.Result, error) {
+		space, sd := x, d
+		if pcaD > 0 {
+			var err error
+			if space, _, err = pca.Fit(x, n, d, pcaD); err != nil {
+				return nil, err
+			}
+			sd = pcaD
+		}
+		return kmeans.Fit(space, n, sd, kmeans.Options{K: k, NInit: prune.NInit, MaxIter: prune.MaxIter, Tol: prune.Tol, Seed: seed, History: true})
+	})
+}
+
+// Warm computes (and caches) the view's K-Means of layer name with k clusters for the settings sp,
+// so that a later Layer with a ratio giving k answers at once. It does nothing for k outside 1…N−1.
+func (s *Session) Warm(name string, sp prune.Spec, k int) error {
+	ci, ok := s.Conv(name)
+	if !ok {
+		return nil
+	}
+	c := s.Orig.Convs()[ci.Index]
+	n, d := c.Cout, c.FilterLen()
+	if sp.Variant.Kernels {
+		n, d = c.Cout*c.Cin, c.K*c.K
+	}
+	if k < 1 || k >= n {
+		return nil
+	}
+	x := make([]float64, len(c.W))
+	for i, w := range c.W {
+		x[i] = float64(w)
+	}
+	pcaD := 0
+	if sp.Variant.PCA > 0 {
+		pcaD = min(sp.Variant.PCA, d, n)
+	}
+	_, err := s.fit(name, x, n, d, sp.Variant.Kernels, pcaD, k, prune.LayerSeed(sp.Seed, ci.Index))
+	return err
 }

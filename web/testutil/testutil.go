@@ -13,9 +13,17 @@ const DefaultWeights = "weights/resnet20.safetensors"
 
 // Weights returns safetensors bytes for tests: the project's weights when present, else
 // the study checkpoint from $SHARED_DIR (default ../shared) imported with the CLI into a temp
-// folder. It skips the test when neither exists.
+// folder. $WEIGHTS, when set, names the file to use instead (the wasm benchmarks under Node cannot
+// run the import). It skips the test when none exists.
 func Weights(t testing.TB) []byte {
 	t.Helper()
+	if p := os.Getenv("WEIGHTS"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	root := RepoRoot(t)
 	if b, err := os.ReadFile(filepath.Join(root, DefaultWeights)); err == nil {
 		return b
