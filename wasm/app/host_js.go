@@ -65,6 +65,7 @@ func (b *browser) start() {
 	pack := make([]byte, test.Get("byteLength").Int())
 	js.CopyBytesToGo(pack, test)
 	b.root.testPack = pack
+	b.root.TestN = len(pack) / 3073
 	b.root.WeightsName = data.Get("weightsName").String()
 	if sw := data.Get("sweep"); sw.Type() == js.TypeString && sw.String() != "" {
 		if s, err := viz.ParseSweep([]byte(sw.String())); err == nil {
@@ -89,7 +90,11 @@ func (b *browser) start() {
 				bin = append(bin, p)
 			}
 		}
+		arrived := b.Now()
 		b.queue <- func() bool {
+			if op == "layer" {
+				b.Note("layerQueueMs", b.Now()-arrived)
+			}
 			if err := b.root.OnMessage(w, op, j, bin); err != nil {
 				b.root.Error = err.Error()
 			}
@@ -99,6 +104,9 @@ func (b *browser) start() {
 	})
 	// The loader (boot.js) started the workers and sent them the weights and the sample pack
 	// (the view worker only the weights) while this program was starting.
+	if data.Get("earlyLayer").Truthy() {
+		b.root.LoaderAskedLayer()
+	}
 	ws := b.rp.Call("startWorkers", onMsg)
 	for i := range ws.Length() {
 		b.workers = append(b.workers, ws.Index(i))
@@ -148,6 +156,8 @@ func (b *browser) start() {
 }
 
 func (b *browser) Workers() int { return len(b.workers) }
+
+func (b *browser) Restart(w int) { b.rp.Call("restartWorker", w) }
 
 var (
 	objectCtor = js.Global().Get("Object")

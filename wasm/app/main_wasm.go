@@ -23,17 +23,24 @@ func main() {
 		panic(err)
 	}
 	root := &Root{Selected: -1}
+	renders := 0
 	b := newBrowser(root, env)
 	root.host = b
 	root.LoadHash(js.Global().Get("location").Get("hash").String())
 	b.start()
 	for ok := true; ok; ok = renderer.EventWait() {
+		t0 := b.Now()
 		env.Lock()
 		res := buildEnv.RunBuild(root)
 		env.UnlockOnly()
+		t1 := b.Now()
 		if err := renderer.Render(res); err != nil {
 			panic(err)
 		}
+		b.Note("buildMs", t1-t0)
+		b.Note("renderMs", b.Now()-t1)
+		renders++
+		b.Note("renders", float64(renders))
 		// The loading screen goes once the filters are on screen.
 		if !root.FirstRenderDone && len(root.Filters) > 0 {
 			root.FirstRenderDone = true

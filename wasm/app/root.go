@@ -43,6 +43,7 @@ type Root struct {
 	seedTyped string // the seed input's text while it is being typed
 	viewReady bool   // the view worker answered init
 	gen       int    // run generation: a new run cancels the workers' older jobs
+	pruneBusy int    // generation of the prune worker's job in flight (0 = idle)
 	runKey    string // state.RunKey of the current run
 
 	// The layer view (filter grid, cluster view).
@@ -515,10 +516,19 @@ func (c *Root) sendAnim() {
 	if v.Kernels {
 		what = "kernels"
 	}
-	b, _ := json.Marshal(map[string]any{"anim": map[string]any{
-		"title":  fmt.Sprintf("%s: %d %s, k=%d", v.Name, len(v.Points2)/2, what, v.Clusters),
-		"points": v.Points2, "steps": v.Steps, "colors": colors, "removed": removed}})
-	c.host.PostAnim(string(b))
+	b, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("%s: %d %s, k=%d", v.Name, v.N, what, v.Clusters),
+		"colors": colors, "removed": removed})
+	// The worker's {"points":…,"steps":…} goes through as it came: b without its closing brace,
+	// then the fragment without its opening one.
+	anim := v.Anim
+	if len(anim) < 2 {
+		anim = []byte("{}")
+	}
+	sep := ","
+	if len(anim) == 2 {
+		sep = ""
+	}
+	c.host.PostAnim(`{"anim":` + string(b[:len(b)-1]) + sep + string(anim[1:]) + "}")
 }
 
 // AnimCmd sends play/pause/step/back to the animation.

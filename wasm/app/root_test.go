@@ -17,6 +17,7 @@ type fakeHost struct {
 	anims   []string
 	now     float64
 	later   []func()
+	restart []int
 }
 
 type post struct {
@@ -33,6 +34,7 @@ func (h *fakeHost) Post(w int, op string, v any, bin [][]byte) {
 	json.Unmarshal(b, &j)
 	h.posts = append(h.posts, post{w, op, j, len(bin)})
 }
+func (h *fakeHost) Restart(w int)                                    { h.restart = append(h.restart, w) }
 func (h *fakeHost) SetHash(s string)                                 { h.hash = s }
 func (h *fakeHost) BaseURL() string                                  { return "http://127.0.0.1:8080/" }
 func (h *fakeHost) Copy(text string, done func(bool))                { done(true) }
@@ -70,12 +72,12 @@ func pack(n int) []byte {
 }
 
 func newRoot(t *testing.T, hash string) (*Root, *fakeHost) {
-	h := &fakeHost{workers: 3}
-	readyCount, viewSeq = 0, 0
+	h := &fakeHost{workers: 4}
+	viewSeq = 0
 	c := &Root{Selected: -1, host: h, testPack: pack(1000)}
 	c.LoadHash(hash)
 	convs := []proto.ConvInfo{{Name: "conv1", Role: "stem", Block: -1, Cin: 3, Cout: 16, K: 3}, {Name: "layer1.conv1", Index: 1, Role: "conv1", Cin: 16, Cout: 16, K: 3}}
-	for w := range 3 {
+	for w := range 4 {
 		r := proto.Ready{Arch: "B", Convs: convs, Test: 1000, Train: 512}
 		if w == viewWorker {
 			r.Test, r.Train = 0, 0
@@ -176,7 +178,11 @@ func TestViewCells(t *testing.T) {
 	v := &proto.LayerView{ConvInfo: proto.ConvInfo{Name: "layer1.conv1", Role: "conv1", Cin: 2, Cout: 4, K: 3}, W: make([]float32, 4*18),
 		Clustered: true, Clusters: 2, Labels: []int{0, 1, 0, 1}, Centroids: make([]float32, 2*18), Kept: []int{0, 1},
 		Points2: make([]float64, 8), Steps: []proto.Step2{{Labels: []int{0, 1, 0, 1}, Centroids2: make([]float64, 4)}}}
-	if err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), nil); err != nil {
+	bin, err := v.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), bin); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.Filters) != 4 || len(c.Centroids) != 2 {
@@ -194,6 +200,17 @@ func TestViewCells(t *testing.T) {
 	if removed != 2 || len(h.anims) == 0 {
 		t.Fatalf("%d removed, %d animation messages", removed, len(h.anims))
 	}
+	var a struct {
+		Anim struct {
+			Title  string        `json:"title"`
+			Points []float64     `json:"points"`
+			Steps  []proto.Step2 `json:"steps"`
+			Colors []string      `json:"colors"`
+		} `json:"anim"`
+	}
+	if err := json.Unmarshal([]byte(h.anims[len(h.anims)-1]), &a); err != nil || len(a.Anim.Points) != 8 || len(a.Anim.Steps) != 1 || len(a.Anim.Colors) != 2 || a.Anim.Title == "" {
+		t.Fatalf("animation message %s: %v", h.anims[len(h.anims)-1], err)
+	}
 }
 
 func TestHashIsTheStateDeclaration(t *testing.T) {
@@ -208,5 +225,43 @@ func TestHashIsTheStateDeclaration(t *testing.T) {
 	c2, _ := newRoot(t, "#<script>=1&method=9")
 	if len(c2.Problems) != 2 {
 		t.Fatalf("problems %v", c2.Problems)
+	}
+}
+
+func TestStalePruningRestartsThePruneWorker(t *testing.T) {
+	c, h := newRoot(t, "#method=2&ratio=0.5")
+	h.later[0]()
+	if h.ops(proto.OpPrune) != 1 || h.posts[len(h.posts)-1].w != pruneWorker {
+		t.Fatal("no prune job on the prune worker")
+	}
+	// A new setting while it prunes: the worker is replaced, the new pruning posted after the delay.
+	c.S.Ratio = 0.3
+	c.apply(true)
+	if len(h.restart) != 1 || h.restart[0] != pruneWorker {
+		t.Fatalf("restarts %v", h.restart)
+	}
+	h.later[len(h.later)-1]()
+	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
+	if err := c.OnMessage(pruneWorker, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+		t.Fatal(err)
+	}
+	// Idle again: the next setting does not restart it.
+	c.S.Ratio = 0.4
+	c.apply(true)
+	if len(h.restart) != 1 {
+		t.Fatalf("restarted an idle worker: %v", h.restart)
+	}
+}
+
+func TestLoaderAskedLayer(t *testing.T) {
+	h := &fakeHost{workers: 4}
+	viewSeq = 0
+	c := &Root{Selected: -1, host: h, testPack: pack(10)}
+	c.LoadHash("#layer=layer1.conv1")
+	c.LoaderAskedLayer()
+	r := proto.Ready{Arch: "B", Convs: []proto.ConvInfo{{Name: "conv1", Role: "stem"}, {Name: "layer1.conv1", Role: "conv1"}}}
+	c.OnMessage(viewWorker, proto.OpReady, msg(t, r), nil)
+	if h.ops(proto.OpLayer) != 0 {
+		t.Fatal("the page asked again for the layer the loader asked for")
 	}
 }

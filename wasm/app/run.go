@@ -14,8 +14,9 @@ type jsValue = vjs.Value
 
 // host is what the page needs from the browser (host.go; a fake in the tests).
 type host interface {
-	Workers() int // started workers: 0 is the view worker, 1… evaluate
+	Workers() int // started workers: 0 is the view worker, 1 prunes, 2… evaluate
 	Post(w int, op string, v any, bin [][]byte)
+	Restart(w int) // terminates worker w and starts a fresh one (same module, same init)
 	SetHash(h string)
 	BaseURL() string
 	Copy(text string, done func(ok bool))
@@ -29,19 +30,33 @@ type host interface {
 }
 
 // The workers: worker 0 answers the interactive jobs (layer views, uploads) so that they never
-// wait behind a pruning or an evaluation; workers 1… prune (worker 1) and evaluate.
+// wait behind a pruning or an evaluation; worker 1 prunes (and times the layers), and is
+// terminated and replaced when the settings change while it works; workers 2… evaluate.
 const viewWorker, pruneWorker = 0, 1
 
 // evalWorkers returns the indices of the evaluating workers.
 func (c *Root) evalWorkers() []int {
 	var ws []int
-	for i := 1; i < c.host.Workers(); i++ {
+	for i := pruneWorker + 1; i < c.host.Workers(); i++ {
 		ws = append(ws, i)
 	}
 	if len(ws) == 0 {
-		ws = []int{0}
+		ws = []int{c.host.Workers() - 1}
 	}
 	return ws
+}
+
+// postPrune sends a job to the prune worker and remembers that it is busy with generation gen.
+func (c *Root) postPrune(op string, j proto.Job, bin [][]byte) {
+	c.pruneBusy = j.Gen
+	c.host.Post(pruneWorker, op, j, bin)
+}
+
+// LoaderAskedLayer records that the loader (boot.js) already asked the view worker for the
+// layer of the address's hash as job 1, before this program started.
+func (c *Root) LoaderAskedLayer() {
+	viewSeq = 1
+	c.layerPosted = c.S.RunKey() + "|" + c.S.Layer
 }
 
 // startRun cancels what the workers do for older settings and starts pruning with the new ones.
@@ -50,15 +65,20 @@ func (c *Root) startRun() {
 	for _, w := range c.evalWorkers() {
 		c.host.Post(w, proto.OpCancel, proto.Job{Gen: c.gen}, nil)
 	}
+	// A pruning cannot be interrupted: the worker doing one for older settings is replaced.
+	if c.pruneBusy != 0 {
+		c.host.Restart(pruneWorker)
+		c.pruneBusy = 0
+	}
 	c.Cur, c.Timing, c.Diagram = nil, nil, nil
 	c.Table = c.Table[:0]
 	c.refreshSamples()
 	// While a slider is dragged the layer view goes first; the whole network is pruned once the
-	// settings have rested for a moment (a pruning job cannot be interrupted).
+	// settings have rested for a moment.
 	gen, hash := c.gen, c.S.Hash()
 	c.host.After(runDelayMs, func() {
 		if gen == c.gen {
-			c.host.Post(c.evalWorkers()[0], proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)
+			c.postPrune(proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)
 		}
 	})
 }
@@ -110,9 +130,6 @@ func (c *Root) classifyUpload() {
 	c.host.Post(viewWorker, proto.OpClassify, proto.Job{}, bin)
 }
 
-// readyCount counts the workers that answered init.
-var readyCount int
-
 // OnMessage handles one message from worker w. It reports whether the page must be redrawn now
 // (progress messages are drawn at most every few frames by the host).
 func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
@@ -122,13 +139,15 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		if err := json.Unmarshal([]byte(js), &r); err != nil {
 			return err
 		}
-		readyCount++
 		c.host.Mark(fmt.Sprintf("worker%dReady", w))
 		c.host.Note(fmt.Sprintf("worker%dInitMs", w), r.Ms)
 		c.host.Note(fmt.Sprintf("worker%dBootMs", w), r.Boot)
 		c.Arch, c.Convs = r.Arch, r.Convs
-		if w != viewWorker {
-			c.TestN, c.TrainN = r.Test, r.Train
+		if r.Test > 0 {
+			c.TestN = r.Test
+		}
+		if w == pruneWorker {
+			c.TrainN = r.Train
 		}
 		if w == viewWorker && !c.Ready {
 			// The view worker can describe the layer before the others are ready.
@@ -136,7 +155,8 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 			c.checkLayerNames()
 			c.requestLayer()
 		}
-		if readyCount == c.host.Workers() && !c.Ready {
+		// The evaluating workers need not be ready: their jobs wait in their queues.
+		if w == pruneWorker && !c.Ready {
 			c.Ready = true
 			c.checkLayer()
 			c.apply(false)
@@ -145,6 +165,9 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		var e proto.Error
 		if err := json.Unmarshal([]byte(js), &e); err != nil {
 			return err
+		}
+		if w == pruneWorker && e.Gen == c.pruneBusy {
+			c.pruneBusy = 0
 		}
 		if e.Gen == 0 || e.Gen == c.gen || (w == viewWorker && e.Gen == viewSeq) {
 			c.Error = fmt.Sprintf("worker %d (%s): %s", w, e.Op, e.Msg)
@@ -156,6 +179,12 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 			return err
 		}
 		defer func() { c.host.Note("layerPageMs", c.host.Now()-t0) }()
+		if l.View == nil {
+			return fmt.Errorf("layer message without a view")
+		}
+		if err := l.View.SetPayload(bin); err != nil {
+			return err
+		}
 		if l.Gen == viewSeq {
 			if c.View == nil {
 				c.host.Mark("firstLayerView")
@@ -169,6 +198,9 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		var p proto.Pruned
 		if err := json.Unmarshal([]byte(js), &p); err != nil {
 			return err
+		}
+		if p.Gen == c.pruneBusy {
+			c.pruneBusy = 0
 		}
 		if p.Gen != c.gen || len(bin) == 0 {
 			return nil
@@ -212,7 +244,7 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		if e.Done == e.Count && !e.Finished {
 			e.Finished = true
 			if e == c.Cur {
-				c.host.Post(c.evalWorkers()[0], proto.OpTiming, proto.Job{Gen: c.gen}, [][]byte{c.netBytes})
+				c.postPrune(proto.OpTiming, proto.Job{Gen: c.gen}, [][]byte{c.netBytes})
 				if c.Orig == nil {
 					c.Orig = c.startEval("orig", 0, c.TestN, nil)
 				}
@@ -223,6 +255,9 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		var t proto.Timing
 		if err := json.Unmarshal([]byte(js), &t); err != nil {
 			return err
+		}
+		if t.Gen == c.pruneBusy {
+			c.pruneBusy = 0
 		}
 		if t.Gen == c.gen {
 			c.Timing = &t

@@ -6,8 +6,13 @@
 // with progress after every batch, classify an uploaded image, time the layers. The computations
 // are package web/demo's; this file is only the message glue.
 //
-// A newer job generation cancels older ones: the evaluation loop returns to the JS event loop
-// after every batch, so a "cancel" (or any newer job) is seen within one batch.
+// A newer job generation cancels older ones: before each job, and after every evaluated batch,
+// the worker returns to the JS event loop, so a "cancel" (or any newer job) is seen within one
+// batch, and of several queued layer jobs only the newest runs. The original network's
+// evaluation (kept whatever the settings) runs in the background, one batch at a time when no
+// other job waits; when idle, the view worker clusters the layer shown for the neighbouring
+// numbers of clusters, so that the next slider step finds its K-Means done. Pruning cannot be
+// interrupted: the page terminates a worker that prunes for stale settings and starts a new one.
 package main
 
 import (
@@ -17,6 +22,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
@@ -40,6 +46,24 @@ type worker struct {
 	prunedNet *resnet.Net
 	netBytes  []byte // the bytes prunedE was compiled from
 	origTimes map[string]float64
+
+	ev   demo.Evaluator
+	bg   *background // the original network's evaluation, one batch per idle moment
+	warm []warmJob   // K-Means to precompute for the view while idle
+}
+
+// background is an evaluation of the original network in progress.
+type background struct {
+	job   proto.Job
+	next  int
+	start time.Time
+}
+
+// warmJob is one K-Means of the view worker's precomputation (demo.Session.Warm).
+type warmJob struct {
+	layer string
+	sp    prune.Spec
+	k     int
 }
 
 // orig returns the original network's engine, compiled on first use.
@@ -105,14 +129,64 @@ func main() {
 		}
 		self.Set("rpPending", js.Undefined())
 	}
-	for m := range jobs {
+	var queue []message
+	for {
+		// Let the JS event loop deliver what arrived (a newer job makes queued ones stale).
+		yield()
+		for more := true; more; {
+			select {
+			case m := <-jobs:
+				queue = append(queue, m)
+			default:
+				more = false
+			}
+		}
+		if len(queue) == 0 {
+			switch {
+			case w.bg != nil:
+				w.backgroundBatch()
+			case len(w.warm) > 0:
+				j := w.warm[0]
+				w.warm = w.warm[1:]
+				w.s.Warm(j.layer, j.sp, j.k)
+			default:
+				queue = append(queue, <-jobs)
+			}
+			continue
+		}
+		m := queue[0]
+		queue = queue[1:]
 		if cancellable(m) && w.stale(m.job.Gen) {
 			continue
+		}
+		if m.op == proto.OpLayer {
+			w.warm = nil
 		}
 		if err := w.handle(m); err != nil {
 			post(proto.OpError, proto.Error{Gen: m.job.Gen, Op: m.op, Msg: err.Error()}, nil)
 		}
 	}
+}
+
+// backgroundBatch evaluates the next batch of the original network's evaluation.
+func (w *worker) backgroundBatch() {
+	b := w.bg
+	j := b.job
+	e, err := w.orig()
+	if err != nil {
+		w.bg = nil
+		post(proto.OpError, proto.Error{Gen: j.Gen, Op: proto.OpEval, Msg: err.Error()}, nil)
+		return
+	}
+	m := min(demo.Batch, j.Start+j.Count-b.next)
+	preds, logits := w.ev.Batch(e, w.s.Test, b.next, m)
+	first := b.next
+	b.next += m
+	op := proto.OpProgress
+	if b.next == j.Start+j.Count {
+		op, w.bg = proto.OpEvalDone, nil
+	}
+	post(op, proto.Progress{Gen: j.Gen, Net: j.Net, First: first, Preds: preds, Logits: logits, Ms: ms(b.start), Done: b.next - j.Start}, nil)
 }
 
 // cancellable reports whether a newer generation makes m useless: not for init, classify and
@@ -159,25 +233,34 @@ func (w *worker) handle(m message) error {
 		w.s = s
 		post(proto.OpReady, proto.Ready{Arch: string(s.Orig.Arch), Convs: s.Convs, Test: s.Test.Len(), Train: s.Train.Len(), Ms: ms(start), Boot: boot}, nil)
 	case proto.OpLayer:
-		st, err := parse(j.Hash)
-		if err != nil {
-			return err
-		}
+		// The page's first layer job comes from the loader with the address's raw hash: what it
+		// got wrong takes the defaults, as on the page (which reports it).
+		st, _ := state.Parse(j.Hash)
 		sp := st.Spec()
-		var p *demo.Pruned
-		if w.pruned != nil && w.pruned.Spec == sp {
-			p = w.pruned
+		layer := j.Layer
+		if layer == "" {
+			layer = st.Layer
 		}
 		var v *demo.LayerView
-		if p != nil {
-			v, err = w.s.Layer(j.Layer, sp, p.Plan, p.Net)
+		var err error
+		if p := w.pruned; p != nil && p.Spec == sp {
+			v, err = w.s.Layer(layer, sp, p.Plan, p.Net)
 		} else {
-			v, err = w.s.Layer(j.Layer, sp, nil, nil)
+			v, err = w.s.Layer(layer, sp, nil, nil)
 		}
 		if err != nil {
 			return err
 		}
-		post(proto.OpLayer, proto.Layer{Gen: j.Gen, View: v, Ms: ms(start)}, nil)
+		bin, err := v.Payload()
+		if err != nil {
+			return err
+		}
+		post(proto.OpLayer, proto.Layer{Gen: j.Gen, View: v, Ms: ms(start)}, bin)
+		if !v.Unchanged {
+			for _, d := range []int{-1, 1, -2, 2} {
+				w.warm = append(w.warm, warmJob{layer, sp, v.Clusters + d})
+			}
+		}
 	case proto.OpPrune:
 		st, err := parse(j.Hash)
 		if err != nil {
@@ -226,18 +309,28 @@ func (w *worker) handle(m message) error {
 		if j.Start < 0 || j.Count < 0 || j.Start+j.Count > w.s.Test.Len() {
 			return fmt.Errorf("images %d…%d outside the pack's %d", j.Start, j.Start+j.Count, w.s.Test.Len())
 		}
-		done := 0
-		finished := demo.Evaluate(e, w.s.Test, j.Start, j.Count, func(first int, preds []int, logits []float32) bool {
-			done += len(preds)
+		if j.Net == "orig" {
+			w.bg = &background{job: j, next: j.Start, start: start}
+			if j.Count == 0 {
+				w.bg = nil
+				post(proto.OpEvalDone, proto.Progress{Gen: j.Gen, Net: j.Net, Ms: ms(start)}, nil)
+			}
+			return nil
+		}
+		for i := j.Start; i < j.Start+j.Count; i += demo.Batch {
+			preds, logits := w.ev.Batch(e, w.s.Test, i, min(demo.Batch, j.Start+j.Count-i))
+			done := i + len(preds) - j.Start
 			op := proto.OpProgress
 			if done == j.Count {
 				op = proto.OpEvalDone
 			}
-			post(op, proto.Progress{Gen: j.Gen, Net: j.Net, First: first, Preds: preds, Logits: logits, Ms: ms(start), Done: done}, nil)
+			post(op, proto.Progress{Gen: j.Gen, Net: j.Net, First: i, Preds: preds, Logits: logits, Ms: ms(start), Done: done}, nil)
 			yield()
-			return !cancellable(m) || !w.stale(j.Gen)
-		})
-		if finished && j.Count == 0 {
+			if w.stale(j.Gen) {
+				return nil
+			}
+		}
+		if j.Count == 0 {
 			post(proto.OpEvalDone, proto.Progress{Gen: j.Gen, Net: j.Net, Ms: ms(start)}, nil)
 		}
 	case proto.OpClassify:

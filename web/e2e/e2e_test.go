@@ -383,6 +383,7 @@ func TestPage(t *testing.T) {
 		navigate(t, b, "#method=2&ratio=0.5&seed=1&layer=layer4.conv1")
 		poll(t, b, "layer4's view", `document.getElementById("view-note").textContent.includes("= 16 clusters")`, 60*time.Second)
 		var lat []float64
+		before := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
 		for _, r := range []string{"0.25", "0.75", "0.4", "0.5"} {
 			k := int(32 * (1 - mustFloat(r)))
 			ms := run(t, b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(`new Promise((resolve) => {
@@ -399,9 +400,38 @@ func TestPage(t *testing.T) {
 			})`, k, r), chromedp.EvalAwaitPromise))
 			lat = append(lat, ms)
 			tm := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
-			t.Logf("ratio %s: %.0f ms (worker's layer job %.0f ms, page decode+heatmaps %.0f ms)", r, ms, tm["layerViewMs"], tm["layerPageMs"])
+			t.Logf("ratio %s: %.0f ms (worker's layer job %.0f ms, waiting on the page %.0f ms, page decode+heatmaps %.0f ms, last vugu build %.0f ms + DOM update %.0f ms; meanwhile %.0f renders, %.0f ms of long tasks on the page's thread)",
+				r, ms, tm["layerViewMs"], tm["layerQueueMs"], tm["layerPageMs"], tm["buildMs"], tm["renderMs"], tm["renders"]-before["renders"], tm["longTaskMs"]-before["longTaskMs"])
+			before = tm
 		}
 		t.Logf("slider → filter grid redrawn (layer4.conv1, 32 filters): %.0f ms (ratios 0.25, 0.75, 0.4, 0.5)", lat)
+	})
+
+	t.Run("new-setting-during-pruning", func(t *testing.T) {
+		navigate(t, b, "#method=1&ratio=0.5&seed=1&limit=100")
+		evalDone(t, b)
+		// From a setting to its block diagram (the pruning's result): once with the prune worker
+		// idle, once while it prunes for a setting made 600 ms before (stale by then).
+		measure := func(first string) float64 {
+			return run(t, b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(`new Promise((resolve) => {
+				const s = document.getElementById("ratio");
+				const set = (v) => { s.value = v; s.dispatchEvent(new Event("input", {bubbles: true})); };
+				const wait = (t1) => {
+					const poll = () => document.getElementById("app").dataset.hash.includes("ratio=0.45") && document.querySelectorAll("#diagram rect.chan").length > 0
+						? resolve(performance.now() - t1) : setTimeout(poll, 10);
+					poll();
+				};
+				if (%q === "") { set("0.45"); wait(performance.now()); return; }
+				set(%q);
+				setTimeout(() => { set("0.45"); wait(performance.now()); }, 600);
+			})`, first, first), chromedp.EvalAwaitPromise))
+		}
+		idle := measure("")
+		evalDone(t, b)
+		run(t, b.ctx, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("ratio"); s.value = "0.5"; s.dispatchEvent(new Event("input", {bubbles: true})); return true; })()`))
+		evalDone(t, b)
+		stale := measure("0.3")
+		t.Logf("method 1: setting → its pruning shown: %.0f ms with the prune worker idle, %.0f ms when it was pruning for a stale setting", idle, stale)
 	})
 
 	t.Run("views", func(t *testing.T) {

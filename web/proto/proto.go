@@ -4,7 +4,12 @@
 // serialised networks, pixels).
 package proto
 
-import "encoding/json"
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+)
 
 // Operations.
 const (
@@ -50,7 +55,7 @@ type Error struct {
 	Msg string `json:"msg"`
 }
 
-// Layer answers OpLayer.
+// Layer answers OpLayer; the view's bulky parts travel as bin (LayerView.Payload).
 type Layer struct {
 	Gen  int        `json:"gen"`
 	View *LayerView `json:"view"`
@@ -107,7 +112,7 @@ type ConvInfo struct {
 // LayerView is what the filter grid and the cluster view show for one convolution.
 type LayerView struct {
 	ConvInfo
-	W []float32 `json:"w"` // the original filters, Cout×Cin×K×K (PyTorch layout)
+	W []float32 `json:"-"` // the original filters, Cout×Cin×K×K (PyTorch layout); bin[0]
 
 	// Clustered: the run's method clusters this layer. Otherwise the clustering is computed the same
 	// way (same k, same per-layer seed) as an illustration only, and Note says so.
@@ -117,15 +122,18 @@ type LayerView struct {
 	N         int       `json:"n"`
 	D         int       `json:"d"`
 	Clusters  int       `json:"clusters"`
-	Labels    []int     `json:"labels"`    // cluster of each point (filter, or kernel)
-	Centroids []float32 `json:"centroids"` // Clusters×D, in the original space
-	Kept      []int     `json:"kept"`      // method 2 conv1: the original filter kept for each surviving channel
-	Hash      string    `json:"hash"`      // kmeans.Hash of the clustering (as in the CLI's JSON)
+	Labels    []int     `json:"labels"` // cluster of each point (filter, or kernel)
+	Centroids []float32 `json:"-"`      // Clusters×D, in the original space; bin[1]
+	Kept      []int     `json:"kept"`   // method 2 conv1: the original filter kept for each surviving channel
+	Hash      string    `json:"hash"`   // kmeans.Hash of the clustering (as in the CLI's JSON)
 	Note      string    `json:"note"`
 
-	// The K-Means iterations of the winning restart on a 2-D PCA projection of the points.
-	Points2  []float64 `json:"points2"` // N×2
-	Steps    []Step2   `json:"steps"`
+	// The K-Means iterations of the winning restart on a 2-D PCA projection of the points. They
+	// travel as the animation's JSON {"points":…,"steps":…} (Anim, bin[2]), which the page hands to
+	// the animation without decoding it.
+	Points2  []float64 `json:"-"` // N×2
+	Steps    []Step2   `json:"-"`
+	Anim     []byte    `json:"-"`
 	Explain2 float64   `json:"explained2"`   // share of the points' variance the two components keep
 	AnimSame bool      `json:"anim_matches"` // the animated run ends in the clustering the pruning used
 }
@@ -187,4 +195,42 @@ type LayerRow struct {
 	Inertia   float64 `json:"inertia,omitempty"`
 	// MsPerImage is the layer's measured time, when timed.
 	MsPerImage float64 `json:"ms_per_image,omitempty"`
+}
+
+// Payload returns the bin of v's Layer message: W, Centroids (float32, little-endian) and the
+// animation's JSON.
+func (v *LayerView) Payload() ([][]byte, error) {
+	anim, err := json.Marshal(struct {
+		Points []float64 `json:"points"`
+		Steps  []Step2   `json:"steps"`
+	}{v.Points2, v.Steps})
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{f32Bytes(v.W), f32Bytes(v.Centroids), anim}, nil
+}
+
+// SetPayload reads bin (Payload's) into v.W, v.Centroids and v.Anim.
+func (v *LayerView) SetPayload(bin [][]byte) error {
+	if len(bin) != 3 || len(bin[0])%4 != 0 || len(bin[1])%4 != 0 {
+		return fmt.Errorf("layer view: bad payload")
+	}
+	v.W, v.Centroids, v.Anim = bytesF32(bin[0]), bytesF32(bin[1]), bin[2]
+	return nil
+}
+
+func f32Bytes(x []float32) []byte {
+	b := make([]byte, 4*len(x))
+	for i, f := range x {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return b
+}
+
+func bytesF32(b []byte) []float32 {
+	x := make([]float32, len(b)/4)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return x
 }

@@ -8,6 +8,13 @@
   const $ = (id) => document.getElementById(id);
   const t0 = performance.now();
   window.rpTimings = { start: t0 };
+  // The page's main thread: long tasks (over 50 ms) so far, for the browser test's reports.
+  try {
+    window.rpTimings.longTaskMs = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.rpTimings.longTaskMs += e.duration;
+    }).observe({ entryTypes: ["longtask"] });
+  } catch (e) { /* no long-task timing in this browser */ }
 
   function status(text, frac) {
     $("load-text").textContent = text;
@@ -97,9 +104,16 @@
       status("Downloading the demo: " + (n / 1e6).toFixed(1) + " of " + (total / 1e6).toFixed(1) + " MB", Math.min(1, n / total));
     };
     const bytes = {};
+    const fetched = {};
+    for (const f of files) {
+      fetched[f.key] = fetchBytes(f.url, (n) => { got[f.url] = n; progress(); });
+    }
+    // Both programs compile while the rest downloads.
+    const workerModule = fetched.worker.then((b) => WebAssembly.compile(b));
+    const app = fetched.app.then((b) => WebAssembly.instantiate(b, (window.rpGo = new Go()).importObject));
     await Promise.all(files.map(async (f) => {
       try {
-        bytes[f.key] = await fetchBytes(f.url, (n) => { got[f.url] = n; progress(); });
+        bytes[f.key] = await fetched[f.key];
       } catch (err) {
         if (f.key !== "weights") throw err;
         bytes.weightsError = String(err);
@@ -121,36 +135,67 @@
       weightsName = w.name;
     }
     status("Compiling WebAssembly…", 1);
-    const [workerModule, app] = await Promise.all([
-      WebAssembly.compile(bytes.worker),
-      WebAssembly.instantiate(bytes.app, (window.rpGo = new Go()).importObject),
-    ]);
-    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule, sweep: bytes.sweep || "" };
-    // The workers start now, while the page's own program starts: worker 0 (the view worker) gets
-    // only the weights, the others the sample pack too. Their first messages wait for the page.
+    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule: await workerModule, sweep: bytes.sweep || "" };
+    // The workers start now, while the page's own program starts; the view worker is asked at
+    // once for the layer of the address's hash (the page knows it as job 1). Their first
+    // messages wait for the page.
     early = startAll(workerCount());
+    window.rpData.earlyLayer = true;
+    const inst = await app;
     window.rpTimings.compiled = performance.now();
     status("Starting…", 1);
-    window.rpGo.run(app.instance);
+    window.rpGo.run(inst.instance);
   }
 
-  // workerCount is one view worker plus one evaluating worker per core (at most 8).
-  const workerCount = () => 1 + Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8);
+  // workerCount is the view worker, the prune worker and one evaluating worker per core (at most 8).
+  const workerCount = () => 2 + Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8);
 
-  let early = null; // {workers, queue, handler}
+  let early = null; // {workers, queue, handler, start}
 
+  // startAll starts the view worker (weights only: it must answer its first layer job quickly)
+  // and the prune worker (weights and the calibration images) at once, and the evaluating
+  // workers (weights and the test images), which are needed only after a pruning, once the view
+  // worker has answered (or after 2 s), so that they do not slow the first view down. The page
+  // gets a stable handle per worker: it queues messages until the worker starts and survives
+  // restartWorker.
   function startAll(n) {
     const st = { workers: [], queue: [], handler: null };
     const deliver = (i, d) => (st.handler ? st.handler(i, d) : st.queue.push([i, d]));
     const d = window.rpData;
-    for (let i = 0; i < n; i++) {
+    const real = [];
+    const waiting = [];
+    let rest = false;
+    const startRest = () => {
+      if (rest) return;
+      rest = true;
+      for (let i = 2; i < n; i++) start(i);
+    };
+    const start = (i) => {
       const w = new Worker("worker.js");
-      w.onmessage = (e) => deliver(i, e.data);
+      w.onmessage = (e) => {
+        if (i === 0 && e.data && (e.data.op === "layer" || e.data.op === "error")) startRest();
+        deliver(i, e.data);
+      };
       w.onerror = (e) => deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
       w.postMessage({ op: "module", module: d.workerModule });
-      w.postMessage({ op: "init", json: "{}", bin: i === 0 ? [d.weights] : [d.weights, d.test, d.train] });
-      st.workers.push(w);
+      w.postMessage({ op: "init", json: "{}", bin: i === 0 ? [d.weights] : i === 1 ? [d.weights, new Uint8Array(0), d.train] : [d.weights, d.test] });
+      if (i === 0) w.postMessage({ op: "layer", json: JSON.stringify({ gen: 1, hash: location.hash }) });
+      for (const [m, t] of waiting[i] || []) w.postMessage(m, t);
+      waiting[i] = null;
+      real[i] = w;
+    };
+    for (let i = 0; i < n; i++) {
+      st.workers.push({
+        postMessage: (m, t) => (real[i] ? real[i].postMessage(m, t || []) : (waiting[i] = waiting[i] || []).push([m, t || []])),
+      });
     }
+    st.restart = (i) => {
+      if (real[i]) real[i].terminate();
+      start(i);
+    };
+    start(0);
+    start(1);
+    setTimeout(startRest, 2000);
     return st;
   }
 
@@ -162,6 +207,11 @@
       early.handler = onMessage;
       for (const [i, d] of early.queue.splice(0)) onMessage(i, d);
       return early.workers;
+    },
+    // restartWorker terminates worker i (a pruning for stale settings) and starts a fresh one
+    // from the compiled module with the same data; the page's handle stays valid.
+    restartWorker(i) {
+      early.restart(i);
     },
     // firstRender hides the loading screen (called by the Go side once the filters are drawn).
     firstRender() {
