@@ -37,12 +37,16 @@ func newBrowser(root *Root, env vugu.EventEnv) *browser {
 	return b
 }
 
-// loop applies queued messages; progress redraws are limited to one per 100 ms.
+// progressRedrawMs is the shortest time between two redraws for progress messages: each redraw
+// costs the page's thread tens of milliseconds, which a slider move must not wait behind.
+const progressRedrawMs = 250
+
+// loop applies queued messages; progress redraws are limited to one per progressRedrawMs.
 func (b *browser) loop() {
 	for f := range b.queue {
 		b.env.Lock()
 		now := f()
-		if now || time.Since(b.lastRender) > 100*time.Millisecond {
+		if now || time.Since(b.lastRender) > progressRedrawMs*time.Millisecond {
 			b.lastRender = time.Now()
 			b.env.UnlockRender()
 			continue
@@ -51,7 +55,7 @@ func (b *browser) loop() {
 		if !b.redrawSoon {
 			b.redrawSoon = true
 			go func() {
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(progressRedrawMs * time.Millisecond)
 				b.queue <- func() bool { b.redrawSoon = false; return true }
 			}()
 		}
@@ -158,6 +162,25 @@ func (b *browser) start() {
 func (b *browser) Workers() int { return len(b.workers) }
 
 func (b *browser) Restart(w int) { b.rp.Call("restartWorker", w) }
+
+var (
+	blobCtor = js.Global().Get("Blob")
+	urlAPI   = js.Global().Get("URL")
+)
+
+func (b *browser) ImageURL(png []byte) string {
+	a := u8Ctor.New(len(png))
+	js.CopyBytesToJS(a, png)
+	opts := objectCtor.New()
+	opts.Set("type", "image/png")
+	return urlAPI.Call("createObjectURL", blobCtor.New([]any{a}, opts)).String()
+}
+
+func (b *browser) RevokeURL(url string) {
+	if len(url) > 5 && url[:5] == "blob:" {
+		urlAPI.Call("revokeObjectURL", url)
+	}
+}
 
 var (
 	objectCtor = js.Global().Get("Object")

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"math"
 	"sort"
 	"strconv"
@@ -424,10 +425,24 @@ func (c *Root) weightsArg() string {
 
 // ---- Views ----
 
+// imageURL returns a short URL of img for an <img src>: vugu sends every attribute again on each
+// render, so a data URL's kilobytes per image would cross from Go to JS every time.
+func (c *Root) imageURL(img image.Image) string {
+	if c.host == nil {
+		return viz.DataURL(img)
+	}
+	return c.host.ImageURL(viz.PNG(img))
+}
+
 // setView installs a layer view: heatmaps, centroid row, the animation.
 func (c *Root) setView(v *proto.LayerView) {
 	c.View = v
 	c.Filters = c.Filters[:0]
+	for _, cell := range c.Centroids {
+		if c.host != nil {
+			c.host.RevokeURL(cell.Src)
+		}
+	}
 	c.Centroids = c.Centroids[:0]
 	if v == nil {
 		return
@@ -450,7 +465,7 @@ func (c *Root) setView(v *proto.LayerView) {
 	if len(srcs) != v.Cout {
 		srcs = make([]string, v.Cout)
 		for f := range v.Cout {
-			srcs[f] = viz.DataURL(viz.FilterImage(v.W[f*fl:(f+1)*fl], v.Cin, v.K, scale, rgb))
+			srcs[f] = c.imageURL(viz.FilterImage(v.W[f*fl:(f+1)*fl], v.Cin, v.K, scale, rgb))
 		}
 		if c.heatmaps == nil {
 			c.heatmaps = map[string][]string{}
@@ -481,9 +496,9 @@ func (c *Root) setView(v *proto.LayerView) {
 			cw := v.Centroids[j*d : (j+1)*d]
 			var src string
 			if v.Kernels {
-				src = viz.DataURL(viz.FilterImage(cw, 1, v.K, scale, false))
+				src = c.imageURL(viz.FilterImage(cw, 1, v.K, scale, false))
 			} else {
-				src = viz.DataURL(viz.FilterImage(cw, v.Cin, v.K, scale, rgb))
+				src = c.imageURL(viz.FilterImage(cw, v.Cin, v.K, scale, rgb))
 			}
 			c.Centroids = append(c.Centroids, Cell{Src: src, Border: viz.ClusterColor(j), Class: "centroid",
 				Title: fmt.Sprintf("centroid of cluster %d (%d members)", j, members[j]), Caption: "c" + strconv.Itoa(j)})
@@ -791,10 +806,15 @@ func (c *Root) pixels(i int) []byte {
 func (c *Root) refreshSamples() {
 	n := min(SampleCount, c.S.Limit)
 	if len(c.Samples) != n || (n > 0 && c.Samples[0].Index != c.S.Offset) {
+		for _, old := range c.Samples {
+			if c.host != nil {
+				c.host.RevokeURL(old.Src)
+			}
+		}
 		c.Samples = make([]Sample, n)
 		for k := range c.Samples {
 			i := c.S.Offset + k
-			c.Samples[k] = Sample{Index: i, Src: viz.DataURL(viz.Thumbnail(c.pixels(i))), Label: className(c.label(i))}
+			c.Samples[k] = Sample{Index: i, Src: c.imageURL(viz.Thumbnail(c.pixels(i))), Label: className(c.label(i))}
 		}
 	}
 	for k := range c.Samples {
@@ -904,7 +924,7 @@ func (c *Root) OnUpload(e vugu.DOMEvent) {
 			c.Upload = &Upload{Error: msg}
 			return
 		}
-		c.Upload = &Upload{Src: viz.DataURL(viz.Thumbnail(pixels)), pixels: pixels}
+		c.Upload = &Upload{Src: c.imageURL(viz.Thumbnail(pixels)), pixels: pixels}
 		c.classifyUpload()
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -34,6 +35,10 @@ func (h *fakeHost) Post(w int, op string, v any, bin [][]byte) {
 	json.Unmarshal(b, &j)
 	h.posts = append(h.posts, post{w, op, j, len(bin)})
 }
+func (h *fakeHost) ImageURL(png []byte) string {
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+}
+func (h *fakeHost) RevokeURL(string)                                 {}
 func (h *fakeHost) Restart(w int)                                    { h.restart = append(h.restart, w) }
 func (h *fakeHost) SetHash(s string)                                 { h.hash = s }
 func (h *fakeHost) BaseURL() string                                  { return "http://127.0.0.1:8080/" }

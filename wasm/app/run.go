@@ -16,7 +16,9 @@ type jsValue = vjs.Value
 type host interface {
 	Workers() int // started workers: 0 is the view worker, 1 prunes, 2… evaluate
 	Post(w int, op string, v any, bin [][]byte)
-	Restart(w int) // terminates worker w and starts a fresh one (same module, same init)
+	Restart(w int)              // terminates worker w and starts a fresh one (same module, same init)
+	ImageURL(png []byte) string // a short URL of a PNG for <img src> (a blob: URL in the browser)
+	RevokeURL(url string)       // frees an ImageURL
 	SetHash(h string)
 	BaseURL() string
 	Copy(text string, done func(ok bool))

@@ -75,12 +75,17 @@ func MaxAbs(w []float32) float64 {
 
 // DataURL encodes img as a PNG data: URL (safe to put in an img src attribute).
 func DataURL(img image.Image) string {
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(PNG(img))
+}
+
+// PNG encodes img as a PNG (fast compression); nil if it cannot.
+func PNG(img image.Image) []byte {
 	var b bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&b, img); err != nil {
-		return ""
+		return nil
 	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+	return b.Bytes()
 }
 
 // Thumbnail draws a CIFAR-10 image (planar R, G, B bytes, 32×32).
