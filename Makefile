@@ -10,7 +10,7 @@ CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
 
-.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare bench-wasm fuzz clean
+.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare train-compare bench-wasm fuzz clean
 
 build:
 	$(SIMD) go build -o bin/resnetprune ./cmd/resnetprune
@@ -48,6 +48,10 @@ bench: build
 ## bench-compare: Go engine vs PyTorch CPU, same model and data, same machine, 2 threads each.
 bench-compare: build
 	scripts/bench_compare.sh
+
+## train-compare: Go trainer vs PyTorch CPU training steps, same model, batch, images and threads.
+train-compare:
+	scripts/train_compare.sh
 
 ## fuzz: each fuzz target for FUZZTIME (default 70s).
 FUZZTIME ?= 70s
