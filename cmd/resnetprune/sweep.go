@@ -443,7 +443,14 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			return err
 		}
 		p.Legend.Top = true
-		p.X.Max = hi + 0.45*(hi-lo) // an empty band on the right for the legend
+		p.X.Max = hi + legendBand(p, fg.lines, hi-lo) // an empty band on the right for the legend
+		p.X.Tick.Marker = plot.TickerFunc(func(float64, float64) []plot.Tick { // ratios only, not under the legend
+			var ts []plot.Tick
+			for r := math.Ceil(lo*10-1e-9) / 10; r <= hi+1e-9; r += 0.1 {
+				ts = append(ts, plot.Tick{Value: r, Label: strconv.FormatFloat(r, 'f', 1, 64)})
+			}
+			return ts
+		})
 		for _, ext := range []string{".png", ".svg"} {
 			if err := p.Save(9*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, fg.name+ext)); err != nil {
 				return err
@@ -451,6 +458,21 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 		}
 	}
 	return nil
+}
+
+// legendBand returns how far past the last ratio the x axis must reach so that the legend of lines
+// (label, series pairs) fits to the right of the data in a 9-inch wide plot whose data span
+// width (in ratio units).
+func legendBand(p *plot.Plot, lines []any, span float64) float64 {
+	var w vg.Length
+	for i := 0; i < len(lines); i += 2 {
+		if s, ok := lines[i].(string); ok {
+			w = max(w, p.Legend.TextStyle.Width(s))
+		}
+	}
+	const data = 8.2 * vg.Inch // the plot's width less the y axis
+	frac := min(0.7, float64((w+0.7*vg.Inch)/data)) // text, swatch and padding
+	return span * frac / (1 - frac)
 }
 
 // medianOf returns the median evaluation time over every variant of method m at ratio r.
