@@ -443,7 +443,7 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			return err
 		}
 		p.Legend.Top = true
-		p.X.Max = hi + legendBand(p, fg.lines, hi-lo) // an empty band on the right for the legend
+		p.X.Max = hi + legendBand(p, fg.lines, hi-lo)                          // an empty band on the right for the legend
 		p.X.Tick.Marker = plot.TickerFunc(func(float64, float64) []plot.Tick { // ratios only, not under the legend
 			var ts []plot.Tick
 			for r := math.Ceil(lo*10-1e-9) / 10; r <= hi+1e-9; r += 0.1 {
@@ -470,7 +470,7 @@ func legendBand(p *plot.Plot, lines []any, span float64) float64 {
 			w = max(w, p.Legend.TextStyle.Width(s))
 		}
 	}
-	const data = 8.2 * vg.Inch // the plot's width less the y axis
+	const data = 8.2 * vg.Inch                      // the plot's width less the y axis
 	frac := min(0.7, float64((w+0.7*vg.Inch)/data)) // text, swatch and padding
 	return span * frac / (1 - frac)
 }
