@@ -443,8 +443,9 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			return err
 		}
 		p.Legend.Top = true
-		p.X.Max = hi + legendBand(p, fg.lines, hi-lo)                          // an empty band on the right for the legend
-		p.X.Tick.Marker = plot.TickerFunc(func(float64, float64) []plot.Tick { // ratios only, not under the legend
+		// An empty band right of the data for the legend, and ticks at the ratios only.
+		p.X.Max = hi + legendBand(p, fg.lines, hi-lo)
+		p.X.Tick.Marker = plot.TickerFunc(func(float64, float64) []plot.Tick {
 			var ts []plot.Tick
 			for r := math.Ceil(lo*10-1e-9) / 10; r <= hi+1e-9; r += 0.1 {
 				ts = append(ts, plot.Tick{Value: r, Label: strconv.FormatFloat(r, 'f', 1, 64)})
