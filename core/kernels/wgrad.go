@@ -123,34 +123,111 @@ func wgradPlan(n, cin, h, w, rows, k, s, pad int) wgradGeom {
 // ConvWeightGrad sets dw (rows×cin×k×k, PyTorch layout) to the weight gradient of the
 // convolution with the given shape (zero padding pad, stride, square k×k filters) over n images:
 // dW = Σ_images dz·colᵀ, for inputs x (n×cin×h×w) and output gradients dz (n×rows×ho×wo).
-// ws is caller-owned scratch (one per goroutine). Single-threaded.
+// ws is caller-owned scratch (one per goroutine). Single-threaded. It allocates its accumulator:
+// a WeightGrad reuses one.
 func ConvWeightGrad(dw, x, dz []float32, n, cin, h, w, rows, k, stride, pad int, ws *Workspace) {
+	g := NewWeightGrad(cin, rows, k, stride, pad)
+	g.Add(x, dz, n, h, w, ws)
+	g.Sum(dw)
+}
+
+// WeightGrad accumulates the weight gradient of one convolution (rows filters of cin×k×k,
+// stride, zero padding pad) over images given a few at a time: Add any number of times (all with
+// the same input size), then Sum. The partial sums stay in the GEMMs' domain (Winograd or phase
+// planes), so each Add costs only its images; the final transform runs once, in Sum.
+// Single-threaded: one per goroutine.
+type WeightGrad struct {
+	cin, rows, k, stride, pad int
+	h, w                      int  // input size of the Adds since the last Sum
+	started, wino             bool // whether acc holds a sum; its path
+	acc                       []float32
+}
+
+// NewWeightGrad returns an empty accumulator for the given convolution shape.
+func NewWeightGrad(cin, rows, k, stride, pad int) *WeightGrad {
 	if rows <= 0 || cin <= 0 || k <= 0 || stride <= 0 || pad < 0 {
 		panic(fmt.Sprintf("kernels: bad conv shape rows=%d cin=%d k=%d stride=%d pad=%d", rows, cin, k, stride, pad))
 	}
-	if len(dw) < rows*cin*k*k {
-		panic("kernels: dw too short")
-	}
+	return &WeightGrad{cin: cin, rows: rows, k: k, stride: stride, pad: pad}
+}
+
+// Add adds the weight gradient of n images: inputs x (n×cin×h×w) and output gradients dz
+// (n×rows×ho×wo). ws is scratch.
+func (g *WeightGrad) Add(x, dz []float32, n, h, w int, ws *Workspace) {
 	if n <= 0 {
-		clear(dw[:rows*cin*k*k])
 		return
 	}
-	g := wgradPlan(n, cin, h, w, rows, k, stride, pad)
-	ho, wo := g.ho, g.wo
+	cin, rows, k, s, pad := g.cin, g.rows, g.k, g.stride, g.pad
+	ho, wo := (h+2*pad-k)/s+1, (w+2*pad-k)/s+1
 	if len(x) < n*cin*h*w || len(dz) < n*rows*ho*wo {
 		panic("kernels: x or dz too short")
 	}
+	if g.started && (h != g.h || w != g.w) {
+		panic("kernels: WeightGrad.Add with another input size before Sum")
+	}
+	if !g.started {
+		// The path is chosen once per sum, for the first Add's batch.
+		g.wino = k == 3 && s == 1 && forcePath != pathIm2col && (forcePath == pathWinograd || winogradWorthIt(n, ho, wo))
+		size := 36 * roundUp(rows, 4) * roundUp(cin, 4)
+		if !g.wino {
+			size = roundUp(rows, 4) * 32 * wgradPlan(1, cin, h, w, rows, k, s, pad).pairs
+		}
+		g.acc = grow32(g.acc, size)
+		clear(g.acc)
+		g.h, g.w, g.started = h, w, true
+	}
 	K := kern()
-	if k == 3 && stride == 1 && forcePath != pathIm2col && (forcePath == pathWinograd || winogradWorthIt(n, ho, wo)) {
-		winoWeightGrad(K, dw, x, dz, n, cin, h, w, rows, pad, ws)
+	if g.wino {
+		winoWeightGrad(K, g.acc, x, dz, n, cin, h, w, rows, pad, ws)
 		return
 	}
+	phaseWeightGrad(K, g.acc, x, dz, n, cin, h, w, rows, k, s, pad, ws)
+}
+
+// Sum sets dw (rows×cin×k×k, PyTorch layout) to the gradient added since the last Sum (zero if
+// none) and empties the accumulator.
+func (g *WeightGrad) Sum(dw []float32) {
+	cin, rows, k := g.cin, g.rows, g.k
+	if len(dw) < rows*cin*k*k {
+		panic("kernels: dw too short")
+	}
+	switch {
+	case !g.started:
+		clear(dw[:rows*cin*k*k])
+	case g.wino:
+		winoFilterGrad(dw, g.acc, rows, cin)
+	default:
+		pl := wgradPlan(1, cin, g.h, g.w, rows, k, g.stride, g.pad)
+		ldc := 32 * pl.pairs
+		for hi, hf := range pl.halves {
+			col := 32*(hi/2) + 16*(hi%2)
+			for j := hf.j0; j < min(hf.j0+16, hf.run); j++ {
+				kx, c := hf.kx0+(j/cin)*g.stride, j%cin
+				for r := 0; r < rows; r++ {
+					dw[((r*cin+c)*k+hf.ky)*k+kx] = g.acc[r*ldc+col+j-hf.j0]
+				}
+			}
+		}
+	}
+	g.started = false
+}
+
+func grow32(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// phaseWeightGrad adds to cbuf (rowsP × 32·pairs, the halves' columns of wgradPlan) the weight
+// gradient of n images on the phase-plane path.
+func phaseWeightGrad(K *kernelSet, cbuf, x, dz []float32, n, cin, h, w, rows, k, stride, pad int, ws *Workspace) {
+	g := wgradPlan(n, cin, h, w, rows, k, stride, pad)
+	ho, wo := g.ho, g.wo
 	ldc := 32 * g.pairs
 	np := len(g.planeIdx)
-	fs := ws.floats(np*g.planeLen + g.pa + g.rowsP*ldc)
-	planes, fs := fs[:np*g.planeLen], fs[np*g.planeLen:]
-	pa, cbuf := fs[:g.pa], fs[g.pa:]
-	clear(cbuf)
+	fs := ws.floats(np*g.planeLen + g.pa)
+	planes, pa := fs[:np*g.planeLen], fs[np*g.planeLen:]
 	grid := g.Hg * g.Wg
 	s := g.s
 	for img0 := 0; img0 < n; img0 += g.nc {
@@ -220,23 +297,14 @@ func ConvWeightGrad(dw, x, dz []float32, n, cin, h, w, rows, k, stride, pad int,
 			}
 		}
 	}
-	for hi, hf := range g.halves {
-		col := 32*(hi/2) + 16*(hi%2)
-		for j := hf.j0; j < min(hf.j0+16, hf.run); j++ {
-			kx, c := hf.kx0+(j/cin)*s, j%cin
-			for r := 0; r < rows; r++ {
-				dw[((r*cin+c)*k+hf.ky)*k+kx] = cbuf[r*ldc+col+j-hf.j0]
-			}
-		}
-	}
 }
 
 // winoWeightGradChunkBytes is the target size of a chunk's padded input and
 // transformed input and output gradients in winoWeightGrad.
 const winoWeightGradChunkBytes = 3 << 20
 
-// winoWeightGrad computes the weight gradient of a 3×3 stride-1 convolution
-// in the Winograd F(4×4,3×3) domain. With the forward pass
+// winoWeightGrad adds to du the Winograd-domain weight gradient of a 3×3
+// stride-1 convolution (winoFilterGrad turns it into dW). With the forward pass
 // Y = A^T·[(G·g·G^T) ⊙ (B^T·d·B)]·A per tile, the gradient is
 //
 //	dW[r][c] = G^T·[ Σ_tiles (A·dY_r·A^T) ⊙ (B^T·d_c·B) ]·G,
@@ -246,7 +314,7 @@ const winoWeightGradChunkBytes = 3 << 20
 // exactly as in the forward pass (same chunks, tile table and kernels); Ŷ
 // gathers the 4×4 tiles of dz in the same lane order. The GEMMs reduce over
 // contiguous tiles in both operands (dot4: 4×4 blocks of dot products).
-func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad int, ws *Workspace) {
+func winoWeightGrad(K *kernelSet, du, x, dz []float32, n, cin, h, w, rows, pad int, ws *Workspace) {
 	ho, wo := h+2*pad-2, w+2*pad-2
 	hwo := ho * wo
 	cinP, rowsP := roundUp(cin, 4), roundUp(rows, 4)
@@ -255,18 +323,16 @@ func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad i
 	p.inImg = cin * plane
 	nrb, ncb := rowsP/4, cinP/4
 	nPad, nV, nD := p.nc*cin*plane, 36*(cinP*p.tp+xiSkew), 36*(rowsP*p.tp+xiSkew)
-	nU := 36 * rowsP * cinP
-	fs := ws.floats(nPad + nV + nD + 40*lanes + nU)
+	fs := ws.floats(nPad + nV + nD + 40*lanes)
 	pbuf, fs := fs[:nPad], fs[nPad:]
 	vbuf, fs := fs[:nV], fs[nV:]
 	dbuf, fs := fs[:nD], fs[nD:]
-	g, du := fs[:40*lanes], fs[40*lanes:40*lanes+nU]
+	g := fs[:40*lanes]
 	nb := p.tp / lanes
 	is := ws.ints(3*p.tp + 2*nb + lanes)
 	inBase, outBase, valid := is[:p.tp], is[p.tp:2*p.tp], is[2*p.tp:3*p.tp]
 	inFast, outKind := is[3*p.tp:3*p.tp+nb], is[3*p.tp+nb:3*p.tp+2*nb]
 	obuf := is[3*p.tp+2*nb : 3*p.tp+2*nb+lanes]
-	clear(du)
 	for img0 := 0; img0 < n; img0 += p.nc {
 		m := min(p.nc, n-img0)
 		tc := m * p.tpi
@@ -298,7 +364,12 @@ func winoWeightGrad(K *kernelSet, dw, x, dz []float32, n, cin, h, w, rows, pad i
 			}
 		}
 	}
-	// dW[r][c] = G^T·dU[r][c]·G, separable, 16 filters (one 4×4 block of dU) at a time.
+}
+
+// winoFilterGrad sets dw (rows×cin×3×3) to G^T·dU[r][c]·G of the Winograd-domain gradient du
+// (the layout winoWeightGrad accumulates), separable, 16 filters (one 4×4 block of dU) at a time.
+func winoFilterGrad(dw, du []float32, rows, cin int) {
+	nrb, ncb := roundUp(rows, 4)/4, roundUp(cin, 4)/4
 	var blk [36][16]float32
 	for rb := 0; rb < nrb; rb++ {
 		for cb := 0; cb < ncb; cb++ {

@@ -68,6 +68,19 @@ func testConvWeightGrad(t *testing.T) {
 			} else if testing.Verbose() {
 				t.Logf("%-14s err=%.2g", tc.name, e)
 			}
+			// The same sum accumulated a few images at a time, twice (Sum empties it).
+			g := NewWeightGrad(tc.cin, tc.rows, tc.k, tc.s, tc.p)
+			for range 2 {
+				for lo := 0; lo < tc.n; {
+					hi := min(tc.n, lo+1+lo%3)
+					g.Add(x[lo*tc.cin*tc.h*tc.w:], dz[lo*tc.rows*ho*wo:], hi-lo, tc.h, tc.w, &ws)
+					lo = hi
+				}
+				g.Sum(got)
+				if e := maxRelErr(got, want); !(e <= 1e-5) {
+					t.Errorf("%s: WeightGrad: max rel error %g", tc.name, e)
+				}
+			}
 		}
 	})
 }
