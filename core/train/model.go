@@ -38,8 +38,9 @@ type Param struct {
 type unit struct {
 	conv *nn.Conv
 	bn   *nn.BatchNorm
-	z, y []float32 // conv output; BN output (ReLU and residual are applied to y in place)
+	z, y []float32 // conv output; BN output (with the ReLU and residual of its block applied)
 	cout int
+	per  int // floats of one image's output (cout·ho·wo)
 }
 
 func newUnit(c *resnet.ConvBN, freeze bool) unit {
@@ -53,15 +54,30 @@ func newUnit(c *resnet.ConvBN, freeze bool) unit {
 	return u
 }
 
-// forward runs conv and BN on x (n×cin×h×w) into u.y, adding res (if not nil) and applying a
-// ReLU (if relu) in the BN's pass, and returns the output size.
-func (u *unit) forward(p nn.Parallel, x []float32, n, h, w int, train bool, res []float32, relu bool) (ho, wo int) {
+// begin starts the unit's forward pass over x (n×cin×h×w) on t shards and returns the output
+// size; images then runs the conv and the BN statistics of a range of images, and after the BN's
+// StatsEnd, apply writes the BN output.
+func (u *unit) begin(x []float32, n, h, w, t int, train bool) (ho, wo int) {
 	ho, wo = u.conv.OutSize(h, w)
-	size := n * u.cout * ho * wo
-	u.z, u.y = grow(u.z, size), grow(u.y, size)
-	u.conv.Forward(p, u.z, x, n, h, w)
-	u.bn.ForwardAct(p, u.y, u.z, n, ho*wo, train, res, relu)
+	u.per = u.cout * ho * wo
+	u.z, u.y = grow(u.z, n*u.per), grow(u.y, n*u.per)
+	u.conv.ForwardBegin(x, n, h, w, t)
+	u.bn.StatsBegin(u.z, n, ho*wo, t, train)
 	return ho, wo
+}
+
+func (u *unit) images(s, lo, hi int) {
+	u.conv.ForwardImages(s, u.z[lo*u.per:hi*u.per], lo, hi)
+	u.bn.StatsImages(s, lo, hi)
+}
+
+// apply writes y = BN(z) (+ res) (then a ReLU if relu) for images lo … hi−1; res, when not nil,
+// holds the whole batch.
+func (u *unit) apply(lo, hi int, res []float32, relu bool) {
+	if res != nil {
+		res = res[lo*u.per : hi*u.per]
+	}
+	u.bn.ApplyImages(u.y[lo*u.per:hi*u.per], res, lo, hi, relu)
 }
 
 // shortcut kinds of a block.
@@ -95,6 +111,7 @@ type Model struct {
 	logits  []float32
 	dpool   []float32
 	g       [4][]float32 // gradient scratch, each the size of the largest activation
+	dz      [][]float32  // per shard: a group's BN input gradient (Backward)
 }
 
 // Options configure a Model.
@@ -192,9 +209,29 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
+// groupBytes is the size, per activation tensor, of the groups of images that a shard runs
+// through several layers in a row (each layer's output is read by the next while in L2).
+const groupBytes = 256 << 10
+
+// groups calls f(lo, hi) for consecutive groups of images of [lo0, hi0) whose activations of
+// perImage floats (the largest tensor involved) take about groupBytes each.
+func groups(perImage, lo0, hi0 int, f func(lo, hi int)) {
+	g := max(1, groupBytes/(4*perImage))
+	for lo := lo0; lo < hi0; lo += g {
+		f(lo, min(lo+g, hi0))
+	}
+}
+
+// serial runs the whole-batch element-wise layers on a group of images, inside a shard.
+var serial = nn.Parallel{Threads: 1}
+
 // Forward computes the logits (n×resnet.Classes, owned by the model and overwritten by the next
 // call) of n normalised images x (n×3×h×w). With train set, BN uses batch statistics and updates
 // its running statistics (unless frozen). x must stay unchanged until Backward.
+//
+// Each shard runs its images a group at a time through all the work between two batch-wide
+// reductions (the BN statistics): the previous BN's output, then the convolutions reading it,
+// then their BN statistics, so that every intermediate is read back while in cache.
 func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 	p := m.par
 	m.x, m.n, m.h, m.w = x, n, h, w
@@ -210,79 +247,230 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 			convs[i].Prepare()
 		}
 	})
-	h, w = m.stem.forward(p, x, n, h, w, train, nil, true)
-	maxAct := m.stem.cout * h * w
-	cur := m.stem.y
+	t = p.Shards(n)
+	st := &m.stem
+	h, w = st.begin(x, n, h, w, t, train)
+	p.For(n, func(s, lo, hi int) {
+		groups(max(3*m.h*m.w, st.per), lo, hi, func(lo, hi int) { st.images(s, lo, hi) })
+	})
+	st.bn.StatsEnd()
+	maxAct := st.per
+	// pending is the unit whose BN output (with res and the ReLU) is still to be written: the
+	// stem's, then each block's second unit's.
+	pending, pendRes := st, []float32(nil)
 	for i := range m.blocks {
 		b := &m.blocks[i]
 		b.h, b.w = h, w
-		ho, wo := b.c1.conv.OutSize(h, w)
+		cur := pending.y // the block input, written by the first stage below
+		in := b.cin * h * w
+		// Stage 1: the block input, then conv1 (and the projection) on it, with their statistics.
+		ho, wo := b.c1.begin(cur, n, h, w, t, train)
 		per := b.c2.cout * ho * wo
-		var res []float32
+		if b.sc != nil {
+			b.sc.begin(cur, n, h, w, t, train)
+		}
+		if b.kind == optionA {
+			b.scOut = grow(b.scOut, n*per)
+		}
+		pu, pr := pending, pendRes
+		p.For(n, func(s, lo, hi int) {
+			groups(max(in, per), lo, hi, func(lo, hi int) {
+				pu.apply(lo, hi, pr, true)
+				b.c1.images(s, lo, hi)
+				switch b.kind {
+				case projection:
+					b.sc.images(s, lo, hi)
+				case optionA:
+					nn.ShortcutAForward(serial, b.scOut[lo*per:hi*per], cur[lo*in:hi*in], hi-lo, b.cin, h, w, b.c2.cout, b.stride)
+				}
+			})
+		})
+		b.c1.bn.StatsEnd()
+		if b.sc != nil {
+			b.sc.bn.StatsEnd()
+		}
+		// Stage 2: relu(bn1(conv1)), then conv2 on it with its statistics (and the projection's
+		// BN output, the residual).
+		b.c2.begin(b.c1.y, n, ho, wo, t, train)
+		p.For(n, func(s, lo, hi int) {
+			groups(per, lo, hi, func(lo, hi int) {
+				b.c1.apply(lo, hi, nil, true)
+				if b.sc != nil {
+					b.sc.apply(lo, hi, nil, false)
+				}
+				b.c2.images(s, lo, hi)
+			})
+		})
+		b.c2.bn.StatsEnd()
+		// relu(bn2(conv2) + shortcut) is written by the next stage.
+		pending = &b.c2
 		switch b.kind {
 		case identity:
-			res = cur
+			pendRes = cur
 		case optionA:
-			b.scOut = grow(b.scOut, n*per)
-			nn.ShortcutAForward(p, b.scOut, cur, n, b.cin, h, w, b.c2.cout, b.stride)
-			res = b.scOut
+			pendRes = b.scOut
 		case projection:
-			b.sc.forward(p, cur, n, h, w, train, nil, false)
-			res = b.sc.y
+			pendRes = b.sc.y
 		}
-		b.c1.forward(p, cur, n, h, w, train, nil, true)
-		// relu(bn2(conv2 t) + shortcut), fused into BN2's pass.
-		b.c2.forward(p, b.c1.y, n, ho, wo, train, res[:n*per], true)
-		maxAct = max(maxAct, b.cin*h*w, b.c1.cout*ho*wo, per)
-		cur, h, w = b.c2.y, ho, wo
+		maxAct = max(maxAct, in, per)
+		h, w = ho, wo
 	}
 	c := m.fc.In
 	m.pooled = grow(m.pooled, n*c)
-	nn.AvgPoolForward(p, m.pooled, cur, n, c, h*w)
+	pu, pr := pending, pendRes
+	p.For(n, func(_, lo, hi int) {
+		groups(pu.per, lo, hi, func(lo, hi int) {
+			pu.apply(lo, hi, pr, true)
+			nn.AvgPoolForward(serial, m.pooled[lo*c:hi*c], pu.y[lo*pu.per:hi*pu.per], hi-lo, c, h*w)
+		})
+	})
 	m.logits = grow(m.logits, n*resnet.Classes)
 	m.fc.Forward(m.logits, m.pooled, n)
 	for i := range m.g {
 		m.g[i] = grow(m.g[i], n*maxAct)
 	}
+	m.growScratch(t, maxAct)
 	return m.logits
+}
+
+// growScratch makes the per-shard scratch of Backward hold a group of images of up to maxAct
+// floats each (a group holds at most groupBytes, or one image).
+func (m *Model) growScratch(t, maxAct int) {
+	for len(m.dz) < t {
+		m.dz = append(m.dz, nil)
+	}
+	for s := range t {
+		m.dz[s] = grow(m.dz[s], max(groupBytes/4, maxAct))
+	}
 }
 
 // Backward computes every parameter's gradient (Param.Grad) for the last Forward, given
 // dlogits = dL/dlogits (n×resnet.Classes).
+//
+// Like Forward, each shard runs its images a group at a time through everything between two
+// reductions: a BN's input gradient (in per-shard scratch), the convolution's weight and input
+// gradients, the shortcut's gradient, and the sums of the BN before it.
 func (m *Model) Backward(dlogits []float32) {
 	p, n := m.par, m.n
-	last := &m.blocks[len(m.blocks)-1]
-	h, w := last.c1.conv.OutSize(last.h, last.w)
+	t := p.Shards(n)
 	c := m.fc.In
 	m.dpool = grow(m.dpool, n*c)
 	m.fc.Backward(m.dpool, dlogits)
 	g := m.g
-	nn.AvgPoolBackward(p, g[0], m.dpool, n, c, h*w)
+	// g0 = dL/d(block output), unmasked: the final ReLU's mask [y2 > 0] is applied on the fly by
+	// every consumer (BN2, the shortcut).
+	g0, gin, g2, g3 := g[0], g[1], g[2], g[3]
+	last := &m.blocks[len(m.blocks)-1]
+	beginSums(last, t)
+	p.For(n, func(s, lo, hi int) {
+		u := &last.c2
+		groups(u.per, lo, hi, func(lo, hi int) {
+			nn.AvgPoolBackward(serial, g0[lo*u.per:hi*u.per], m.dpool[lo*c:hi*c], hi-lo, c, u.per/c)
+			blockSums(last, s, g0, lo, hi)
+		})
+	})
+	endSums(last)
 	for i := len(m.blocks) - 1; i >= 0; i-- {
 		b := &m.blocks[i]
-		ho, wo := b.c1.conv.OutSize(b.h, b.w)
-		per := b.c2.cout * ho * wo
-		// g[0] = dL/d(block output); the final ReLU's mask [y2 > 0] is applied on the fly by
-		// every consumer (BN2, the shortcut), so g[0] itself stays unmasked.
-		b.c2.bn.BackwardAct(p, g[1], g[0], b.c2.y)
-		b.c2.conv.Backward(p, g[2], g[1])
-		b.c1.bn.BackwardReLU(p, g[2], g[2]) // through conv1's ReLU (mask recomputed) and BN
-		b.c1.conv.Backward(p, g[1], g[2])   // g[1] = dL/d(block input) through the residual branch
-		inSize := n * b.cin * b.h * b.w
-		switch b.kind {
-		case identity:
-			nn.AddMaskedForward(p, g[1][:inSize], g[0][:inSize], b.c2.y, n, b.cin*b.h*b.w)
-		case optionA:
-			nn.ReLUBackward(p, g[0], b.c2.y, n, per)
-			nn.ShortcutABackward(p, g[1], g[0], n, b.cin, b.h, b.w, b.c2.cout, b.stride)
-		case projection:
-			b.sc.bn.BackwardAct(p, g[2], g[0], b.c2.y)
-			b.sc.conv.Backward(p, g[3], g[2])
-			nn.AddForward(p, g[1][:inSize], g[3][:inSize], n, b.cin*b.h*b.w)
+		per, in := b.c2.per, b.cin*b.h*b.w
+		// Stage 1: bn2's input gradient, conv2's gradients (dx into g2), the sums of bn1; and
+		// the projection's.
+		b.c2.conv.BackwardBegin(t, true)
+		b.c1.bn.BackwardBegin(t)
+		if b.sc != nil {
+			b.sc.conv.BackwardBegin(t, true)
 		}
-		g[0], g[1] = g[1], g[0]
+		p.For(n, func(s, lo, hi int) {
+			dz := m.dz[s]
+			groups(max(per, in), lo, hi, func(lo, hi int) {
+				gs, ys := g0[lo*per:hi*per], b.c2.y[lo*per:hi*per]
+				b.c2.bn.DxImages(dz, gs, ys, lo, hi, false)
+				b.c2.conv.BackwardImages(s, g2[lo*per:hi*per], dz, lo, hi)
+				b.c1.bn.SumsImages(s, g2[lo*per:hi*per], nil, lo, hi, true)
+				if b.sc != nil {
+					b.sc.bn.DxImages(dz, gs, ys, lo, hi, false)
+					b.sc.conv.BackwardImages(s, g3[lo*in:hi*in], dz, lo, hi)
+				}
+			})
+		})
+		b.c2.conv.BackwardEnd()
+		b.c1.bn.SumsEnd()
+		if b.sc != nil {
+			b.sc.conv.BackwardEnd()
+		}
+		// Stage 2: bn1's input gradient, conv1's gradients (dx into gin), the shortcut's gradient
+		// added to gin, then the sums of the BN before the block.
+		b.c1.conv.BackwardBegin(t, true)
+		var prev *block
+		if i > 0 {
+			prev = &m.blocks[i-1]
+			beginSums(prev, t)
+		} else {
+			m.stem.bn.BackwardBegin(t)
+		}
+		p.For(n, func(s, lo, hi int) {
+			dz := m.dz[s]
+			groups(max(per, in), lo, hi, func(lo, hi int) {
+				b.c1.bn.DxImages(dz, g2[lo*per:hi*per], nil, lo, hi, true)
+				gi := gin[lo*in : hi*in]
+				b.c1.conv.BackwardImages(s, gi, dz, lo, hi)
+				switch b.kind {
+				case identity:
+					nn.AddMaskedForward(serial, gi, g0[lo*in:hi*in], b.c2.y[lo*in:hi*in], hi-lo, in)
+				case optionA:
+					nn.ReLUBackward(serial, g0[lo*per:hi*per], b.c2.y[lo*per:hi*per], hi-lo, per)
+					nn.ShortcutABackward(serial, gi, g0[lo*per:hi*per], hi-lo, b.cin, b.h, b.w, b.c2.cout, b.stride)
+				case projection:
+					nn.AddForward(serial, gi, g3[lo*in:hi*in], hi-lo, in)
+				}
+				if prev != nil {
+					blockSums(prev, s, gin, lo, hi)
+				} else {
+					m.stem.bn.SumsImages(s, gi, nil, lo, hi, true)
+				}
+			})
+		})
+		b.c1.conv.BackwardEnd()
+		if prev != nil {
+			endSums(prev)
+		} else {
+			m.stem.bn.SumsEnd()
+		}
+		g0, gin = gin, g0
 	}
-	m.stem.bn.BackwardReLU(p, g[0], g[0])
-	m.stem.conv.Backward(p, nil, g[0])
-	m.g = g
+	st := &m.stem
+	st.conv.BackwardBegin(t, false)
+	p.For(n, func(s, lo, hi int) {
+		dz := m.dz[s]
+		groups(st.per, lo, hi, func(lo, hi int) {
+			st.bn.DxImages(dz, g0[lo*st.per:hi*st.per], nil, lo, hi, true)
+			st.conv.BackwardImages(s, nil, dz, lo, hi)
+		})
+	})
+	st.conv.BackwardEnd()
+}
+
+// beginSums, blockSums and endSums run the first pass of the backward pass of a block's last
+// BN (and of its projection's BN), given g = dL/d(block output) before the final ReLU's mask.
+func beginSums(b *block, t int) {
+	b.c2.bn.BackwardBegin(t)
+	if b.sc != nil {
+		b.sc.bn.BackwardBegin(t)
+	}
+}
+
+func blockSums(b *block, s int, g []float32, lo, hi int) {
+	per := b.c2.per
+	gs, ys := g[lo*per:hi*per], b.c2.y[lo*per:hi*per]
+	b.c2.bn.SumsImages(s, gs, ys, lo, hi, false)
+	if b.sc != nil {
+		b.sc.bn.SumsImages(s, gs, ys, lo, hi, false)
+	}
+}
+
+func endSums(b *block) {
+	b.c2.bn.SumsEnd()
+	if b.sc != nil {
+		b.sc.bn.SumsEnd()
+	}
 }

@@ -28,13 +28,16 @@ type BatchNorm struct {
 	n, hw    int
 	batch    bool      // whether the last Forward used batch statistics
 	reluOnly bool      // whether the last ForwardAct applied a ReLU without residual
-	mu32     []float32 // per channel: the shift of the statistics pass, then μ as float32
+	mu32     []float32 // per channel: μ as float32 (backward)
 	fa, fb   []float32 // per channel: the forward's y = fa·x + fb
 	ca, cb   []float32 // per channel: the backward's dx = ca·g + cb·x + cc
 	cc       []float32
 	mu, r    []float64 // per channel: the mean and 1/std used by the last Forward
 	sums     []float64
-	shards   [][]float64
+	shards   [][]float64 // per shard: two sums per channel
+	shift    [][]float32 // per shard: the shift of its statistics sums
+	count    []int       // per shard: images in its statistics sums
+	nShards  int
 }
 
 // NewBatchNorm returns a BatchNorm over the given slices (aliased), with PyTorch's defaults
@@ -49,33 +52,6 @@ func NewBatchNorm(gamma, beta, mean, variance []float32) *BatchNorm {
 		mu: make([]float64, c), r: make([]float64, c), sums: make([]float64, 2*c)}
 }
 
-// channelSums computes, per channel, Σ f(shard's rows) over the whole batch, f returning two
-// partial sums per row; the result is bn.sums[0:C] and bn.sums[C:2C]. Shards are added in order.
-func (bn *BatchNorm) channelSums(p Parallel, n int, f func(ch int, row []float32, img int) (float64, float64)) {
-	t := p.Shards(n)
-	for len(bn.shards) < t {
-		bn.shards = append(bn.shards, make([]float64, 2*bn.C))
-	}
-	C, hw := bn.C, bn.hw
-	p.For(n, func(s, lo, hi int) {
-		part := bn.shards[s]
-		clear(part)
-		for img := lo; img < hi; img++ {
-			for ch := range C {
-				a, b := f(ch, bn.x[(img*C+ch)*hw:(img*C+ch+1)*hw], img)
-				part[ch] += a
-				part[C+ch] += b
-			}
-		}
-	})
-	clear(bn.sums)
-	for _, part := range bn.shards[:t] {
-		for i, v := range part {
-			bn.sums[i] += v
-		}
-	}
-}
-
 // Forward normalises x (n×C×hw) into y (which must not alias x) and remembers x for Backward.
 // With train set and the BN not frozen it uses batch statistics and updates the running ones.
 func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) {
@@ -86,28 +62,97 @@ func (bn *BatchNorm) Forward(p Parallel, y, x []float32, n, hw int, train bool) 
 // residual branch of a block, n×C×hw) and a ReLU (when relu is set):
 // y = max(γ·x̂ + β + res, 0). Its backward pass is BackwardAct with the output y as mask.
 func (bn *BatchNorm) ForwardAct(p Parallel, y, x []float32, n, hw int, train bool, res []float32, relu bool) {
+	bn.StatsBegin(x, n, hw, p.Shards(n), train)
+	p.For(n, func(s, lo, hi int) { bn.StatsImages(s, lo, hi) })
+	bn.StatsEnd()
+	bn.reluOnly = relu && res == nil
+	per := bn.C * hw
+	p.For(n, func(_, lo, hi int) {
+		var r []float32
+		if res != nil {
+			r = res[lo*per : hi*per]
+		}
+		bn.ApplyImages(y[lo*per:hi*per], r, lo, hi, relu)
+	})
+}
+
+// StatsBegin starts the forward pass of x (n×C×hw, remembered for Backward) run by t shards.
+// With train set and the BN not frozen, the batch statistics are the sums that StatsImages adds
+// up (each image exactly once, on any shard, in any grouping) and that StatsEnd reduces; else
+// StatsImages does nothing and StatsEnd takes the running statistics. After StatsEnd,
+// ApplyImages normalises any range of images.
+//
+// Each shard accumulates Σ(x−k) and Σ(x−k)² in float64 per channel with its own shift k (the
+// channel means of its first image), which keeps the one-pass variance accurate while the batch
+// mean is within a few standard deviations of k; StatsEnd moves the shards' sums to a common
+// shift before adding them in shard order.
+func (bn *BatchNorm) StatsBegin(x []float32, n, hw, t int, train bool) {
 	C := bn.C
 	bn.x, bn.n, bn.hw = x[:n*C*hw], n, hw
 	bn.batch = train && !bn.Frozen
-	bn.reluOnly = relu && res == nil
-	bn.mu32, bn.fa, bn.fb = growF32(bn.mu32, C), growF32(bn.fa, C), growF32(bn.fb, C)
-	if bn.batch {
-		M := float64(n * hw)
-		// One pass computes Σ(x−k) and Σ(x−k)² with a per-channel shift k (the mean of the first
-		// image's channel), which keeps the variance accurate while the batch mean is within a few
-		// standard deviations of k.
-		k := bn.mu32
+	bn.growShards(t)
+}
+
+// growShards makes room for t shards' partial sums and clears them.
+func (bn *BatchNorm) growShards(t int) {
+	for len(bn.shards) < t {
+		bn.shards = append(bn.shards, make([]float64, 2*bn.C))
+		bn.shift = append(bn.shift, make([]float32, bn.C))
+		bn.count = append(bn.count, 0)
+	}
+	for s := range t {
+		clear(bn.shards[s])
+		bn.count[s] = 0
+	}
+	bn.nShards = t
+}
+
+// StatsImages adds the statistics of images lo … hi−1 to shard s's sums.
+func (bn *BatchNorm) StatsImages(s, lo, hi int) {
+	if !bn.batch {
+		return
+	}
+	C, hw := bn.C, bn.hw
+	k, part := bn.shift[s], bn.shards[s]
+	if bn.count[s] == 0 {
 		for ch := range C {
-			k[ch] = float32(sum32(x[ch*hw:(ch+1)*hw]) / float64(hw))
+			k[ch] = float32(sum32(bn.x[(lo*C+ch)*hw:(lo*C+ch+1)*hw]) / float64(hw))
 		}
-		bn.channelSums(p, n, func(ch int, row []float32, _ int) (float64, float64) {
-			return sumSq32(row, k[ch])
-		})
+	}
+	bn.count[s] += hi - lo
+	for img := lo; img < hi; img++ {
+		for ch := range C {
+			a, b := sumSq32(bn.x[(img*C+ch)*hw:(img*C+ch+1)*hw], k[ch])
+			part[ch] += a
+			part[C+ch] += b
+		}
+	}
+}
+
+// StatsEnd computes μ and 1/σ (batch or running statistics), updates the running statistics
+// from the batch ones, and the per-channel affine map of ApplyImages.
+func (bn *BatchNorm) StatsEnd() {
+	C := bn.C
+	bn.fa, bn.fb = growF32(bn.fa, C), growF32(bn.fb, C)
+	if bn.batch {
+		M := float64(bn.n * bn.hw)
 		m := bn.Momentum
 		for ch := range C {
-			d := bn.sums[ch] / M
-			bn.mu[ch] = float64(k[ch]) + d
-			v := max(0, bn.sums[C+ch]/M-d*d)
+			// Σ(x−k0) and Σ(x−k0)² over all shards, k0 the first shard's shift.
+			k0 := float64(bn.shift[0][ch])
+			var s1, s2 float64
+			for s := range bn.nShards {
+				if bn.count[s] == 0 {
+					continue
+				}
+				d, ms := float64(bn.shift[s][ch])-k0, float64(bn.count[s]*bn.hw)
+				a, b := bn.shards[s][ch], bn.shards[s][C+ch]
+				s1 += a + ms*d
+				s2 += b + 2*d*a + ms*d*d
+			}
+			d := s1 / M
+			bn.mu[ch] = k0 + d
+			v := max(0, s2/M-d*d)
 			bn.r[ch] = 1 / math.Sqrt(v+bn.Eps)
 			unbiased := v
 			if M > 1 {
@@ -128,18 +173,21 @@ func (bn *BatchNorm) ForwardAct(p Parallel, y, x []float32, n, hw int, train boo
 		s := float64(bn.Gamma[ch]) * bn.r[ch]
 		a[ch], b[ch] = float32(s), float32(float64(bn.Beta[ch])-bn.mu[ch]*s)
 	}
-	p.For(n, func(_, lo, hi int) {
-		for img := lo; img < hi; img++ {
-			for ch := range C {
-				off := (img*C + ch) * hw
-				var r []float32
-				if res != nil {
-					r = res[off : off+hw]
-				}
-				scaleShift(y[off:off+hw], x[off:off+hw], r, a[ch], b[ch], relu)
-			}
+}
+
+// ApplyImages writes y = γ·x̂ + β (+ res when not nil) for images lo … hi−1 (y and res hold
+// those images only), then max(·, 0) when relu is set.
+func (bn *BatchNorm) ApplyImages(y, res []float32, lo, hi int, relu bool) {
+	C, hw := bn.C, bn.hw
+	x := bn.x[lo*C*hw : hi*C*hw]
+	for i := range (hi - lo) * C {
+		off, ch := i*hw, i%C
+		var r []float32
+		if res != nil {
+			r = res[off : off+hw]
 		}
-	})
+		scaleShift(y[off:off+hw], x[off:off+hw], r, bn.fa[ch], bn.fb[ch], relu)
+	}
 }
 
 // Backward sets DGamma and DBeta (zero when frozen) and writes dL/dx into dx; dy is dL/dy.
@@ -163,30 +211,74 @@ func (bn *BatchNorm) BackwardReLU(p Parallel, dx, dy []float32) {
 	bn.backward(p, dx, dy, nil, true)
 }
 
-func (bn *BatchNorm) backward(p Parallel, dx, dy, out []float32, affineMask bool) {
-	C, n, hw := bn.C, bn.n, bn.hw
-	bn.mu32 = growF32(bn.mu32, C)
-	mu32 := bn.mu32
-	for ch := range C {
-		mu32[ch] = float32(bn.mu[ch])
-	}
-	fa, fb := bn.fa, bn.fb
-	// sums[ch] = Σ dy, sums[C+ch] = Σ dy·(x−μ); dγ = r·Σ dy·(x−μ).
-	bn.channelSums(p, n, func(ch int, row []float32, img int) (float64, float64) {
-		off := (img*C + ch) * hw
-		g := dy[off : off+hw]
-		switch {
-		case affineMask:
-			return affineMaskedSums32(g, row, mu32[ch], fa[ch], fb[ch])
-		case out != nil:
-			return maskedSums32(g, out[off:off+hw], row, mu32[ch])
+func (bn *BatchNorm) backward(p Parallel, dx, dy, out []float32, affine bool) {
+	n, per := bn.n, bn.C*bn.hw
+	sl := func(v []float32, lo, hi int) []float32 {
+		if v == nil {
+			return nil
 		}
-		return sum32(g), dotShift32(g, row, mu32[ch])
-	})
+		return v[lo*per : hi*per]
+	}
+	bn.BackwardBegin(p.Shards(n))
+	p.For(n, func(s, lo, hi int) { bn.SumsImages(s, sl(dy, lo, hi), sl(out, lo, hi), lo, hi, affine) })
+	bn.SumsEnd()
+	p.For(n, func(_, lo, hi int) { bn.DxImages(sl(dx, lo, hi), sl(dy, lo, hi), sl(out, lo, hi), lo, hi, affine) })
+}
+
+// BackwardBegin starts the backward pass of the last forward pass, run by t shards:
+// SumsImages over every image exactly once, SumsEnd (which sets DGamma and DBeta), then
+// DxImages over any ranges of images.
+//
+// The gradient reaching the BN is the given dy masked by a ReLU after it: by [out > 0] when
+// out is not nil (the ReLU's output), by [γ·x̂ + β > 0] recomputed from the saved input when
+// affine is set (a ReLU and no residual), else not masked.
+func (bn *BatchNorm) BackwardBegin(t int) {
+	bn.growShards(t)
+	C := bn.C
+	bn.mu32 = growF32(bn.mu32, C)
+	for ch := range C {
+		bn.mu32[ch] = float32(bn.mu[ch])
+	}
+}
+
+// SumsImages adds Σ dy' and Σ dy'·(x−μ) over images lo … hi−1 to shard s's sums (dy and out
+// hold those images only; dy' is dy masked as BackwardBegin describes).
+func (bn *BatchNorm) SumsImages(s int, dy, out []float32, lo, hi int, affine bool) {
+	C, hw := bn.C, bn.hw
+	part, mu32, fa, fb := bn.shards[s], bn.mu32, bn.fa, bn.fb
+	x := bn.x[lo*C*hw : hi*C*hw]
+	for i := range (hi - lo) * C {
+		off, ch := i*hw, i%C
+		g, row := dy[off:off+hw], x[off:off+hw]
+		var a, b float64
+		switch {
+		case affine:
+			a, b = affineMaskedSums32(g, row, mu32[ch], fa[ch], fb[ch])
+		case out != nil:
+			a, b = maskedSums32(g, out[off:off+hw], row, mu32[ch])
+		default:
+			a, b = sum32(g), dotShift32(g, row, mu32[ch])
+		}
+		part[ch] += a
+		part[C+ch] += b
+	}
+}
+
+// SumsEnd adds the shards' sums in shard order and sets DGamma, DBeta and the per-channel
+// coefficients of DxImages.
+func (bn *BatchNorm) SumsEnd() {
+	C := bn.C
+	clear(bn.sums)
+	for _, part := range bn.shards[:bn.nShards] {
+		for i, v := range part {
+			bn.sums[i] += v
+		}
+	}
 	bn.ca, bn.cb, bn.cc = growF32(bn.ca, C), growF32(bn.cb, C), growF32(bn.cc, C)
 	a, b, c := bn.ca, bn.cb, bn.cc
-	M := float64(n * hw)
+	M := float64(bn.n * bn.hw)
 	for ch := range C {
+		// sums[ch] = Σ dy', sums[C+ch] = Σ dy'·(x−μ); dγ = r·Σ dy'·(x−μ).
 		dbeta, dgamma := bn.sums[ch], bn.sums[C+ch]*bn.r[ch]
 		if bn.Frozen {
 			bn.DBeta[ch], bn.DGamma[ch] = 0, 0
@@ -195,31 +287,35 @@ func (bn *BatchNorm) backward(p Parallel, dx, dy, out []float32, affineMask bool
 		}
 		gr := float64(bn.Gamma[ch]) * bn.r[ch]
 		if !bn.batch {
-			a[ch], b[ch], c[ch] = float32(gr), 0, 0 // dx = γ·r·dy
+			a[ch], b[ch], c[ch] = float32(gr), 0, 0 // dx = γ·r·dy'
 			continue
 		}
-		// dx = γr·dy − γr·dβ/M − γr²·dγ/M·(x−μ) = a·dy + b·x + c
+		// dx = γr·dy' − γr·dβ/M − γr²·dγ/M·(x−μ) = a·dy' + b·x + c
 		k := gr * bn.r[ch] * dgamma / M
 		a[ch] = float32(gr)
 		b[ch] = float32(-k)
 		c[ch] = float32(-gr*dbeta/M + k*bn.mu[ch])
 	}
-	p.For(n, func(_, lo, hi int) {
-		for img := lo; img < hi; img++ {
-			for ch := range C {
-				off := (img*C + ch) * hw
-				if affineMask {
-					bnDxAffine(dx[off:off+hw], dy[off:off+hw], bn.x[off:off+hw], fa[ch], fb[ch], a[ch], b[ch], c[ch])
-					continue
-				}
-				var o []float32
-				if out != nil {
-					o = out[off : off+hw]
-				}
-				bnDx(dx[off:off+hw], dy[off:off+hw], bn.x[off:off+hw], o, a[ch], b[ch], c[ch])
-			}
+}
+
+// DxImages writes dL/dx of images lo … hi−1 into dx (dx, dy and out hold those images only; dx
+// may alias dy), with the masking of SumsImages.
+func (bn *BatchNorm) DxImages(dx, dy, out []float32, lo, hi int, affine bool) {
+	C, hw := bn.C, bn.hw
+	x := bn.x[lo*C*hw : hi*C*hw]
+	a, b, c, fa, fb := bn.ca, bn.cb, bn.cc, bn.fa, bn.fb
+	for i := range (hi - lo) * C {
+		off, ch := i*hw, i%C
+		if affine {
+			bnDxAffine(dx[off:off+hw], dy[off:off+hw], x[off:off+hw], fa[ch], fb[ch], a[ch], b[ch], c[ch])
+			continue
 		}
-	})
+		var o []float32
+		if out != nil {
+			o = out[off : off+hw]
+		}
+		bnDx(dx[off:off+hw], dy[off:off+hw], x[off:off+hw], o, a[ch], b[ch], c[ch])
+	}
 }
 
 // growF32 returns buf resized to n elements (contents unspecified).

@@ -34,7 +34,8 @@ type Conv struct {
 	n, h, w    int
 	dcol       [][]float32 // per-shard scratch
 	z          [][]float32
-	dw, db     [][]float32 // per-shard partial gradients
+	dw, db     [][]float32           // per-shard partial gradients
+	wg         []*kernels.WeightGrad // per-shard weight-gradient accumulators
 	colLen, hw int
 	ws         []kernels.Workspace // per-shard scratch of the prepared kernels
 	fwd, bwd   *kernels.Conv       // kernels of the forward pass and of the input gradient
@@ -42,6 +43,8 @@ type Conv struct {
 	bwdReady   bool                // bwd holds the current weights (Prepare), for the next Backward
 	wt         []float32           // scratch for the input-gradient filters
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
+	ep         kernels.Epilogue    // forward epilogue (ForwardBegin)
+	shards     int                 // shards of the running backward pass (BackwardBegin)
 }
 
 // NewConv returns a convolution over w (rows×cin×k×k, aliased, not copied), with optional bias b
@@ -78,11 +81,20 @@ func (c *Conv) OutSize(h, w int) (ho, wo int) {
 // It runs the inference kernels (kernels.Conv: Winograd for 3×3 stride 1, else im2col + GEMM,
 // with the gather and bias fused into the store), prepared from the current weights.
 func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
+	c.ForwardBegin(x, n, h, w, p.Shards(n))
+	per := c.Cout() * c.hw
+	p.For(n, func(s, lo, hi int) { c.ForwardImages(s, y[lo*per:hi*per], lo, hi) })
+}
+
+// ForwardBegin starts a forward pass over x (n×Cin×h×w, remembered for Backward) run by t
+// shards: ForwardImages then computes any range of images on any shard, so that a caller can
+// run a layer a few images at a time, interleaved with the layers around it.
+func (c *Conv) ForwardBegin(x []float32, n, h, w, t int) {
 	ho, wo := c.OutSize(h, w)
 	P, KK, cout := ho*wo, c.Cin*c.K*c.K, c.Cout()
 	c.x, c.n, c.h, c.w, c.hw, c.colLen = x[:n*c.Cin*h*w], n, h, w, P, KK*P
-	c.growWorkspaces(p.Shards(n))
-	ep := &kernels.Epilogue{Gather: c.Assign}
+	c.growWorkspaces(t)
+	c.ep = kernels.Epilogue{Gather: c.Assign}
 	if c.B != nil {
 		c.outBias = grow(c.outBias, cout)
 		for ch := range cout {
@@ -92,17 +104,19 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 			}
 			c.outBias[ch] = c.B[r]
 		}
-		ep.Bias = c.outBias
+		c.ep.Bias = c.outBias
 	}
 	if !c.fwdReady {
 		c.prepareForward()
 	}
 	c.fwdReady = false
-	kc := c.fwd
-	chw := c.Cin * h * w
-	p.For(n, func(s, lo, hi int) {
-		kc.Forward(y[lo*cout*P:hi*cout*P], x[lo*chw:hi*chw], hi-lo, h, w, ep, &c.ws[s])
-	})
+}
+
+// ForwardImages writes into y the outputs ((hi−lo)×Cout×ho×wo) of images lo … hi−1 of the
+// input given to ForwardBegin, using shard s's scratch.
+func (c *Conv) ForwardImages(s int, y []float32, lo, hi int) {
+	chw := c.Cin * c.h * c.w
+	c.fwd.Forward(y, c.x[lo*chw:hi*chw], hi-lo, c.h, c.w, &c.ep, &c.ws[s])
 }
 
 // Prepare builds, from the current weights, the kernels that the next Forward and Backward
@@ -186,74 +200,101 @@ func (c *Conv) flipTranspose() []float32 {
 // For stride-1 "same" convolutions dx is computed as the convolution of dz by the flipped,
 // transposed filters with the inference kernels (Winograd for 3×3); otherwise as col2im(Wᵀ·dz).
 func (c *Conv) Backward(p Parallel, dx, dy []float32) {
-	n, P, cout := c.n, c.hw, c.Cout()
-	ho, wo := c.OutSize(c.h, c.w)
-	t := p.Shards(n)
+	c.BackwardBegin(p.Shards(c.n), dx != nil)
+	chw, per := c.Cin*c.h*c.w, c.Cout()*c.hw
+	p.For(c.n, func(s, lo, hi int) {
+		var d []float32
+		if dx != nil {
+			d = dx[lo*chw : hi*chw]
+		}
+		c.BackwardImages(s, d, dy[lo*per:hi*per], lo, hi)
+	})
+	c.BackwardEnd()
+}
+
+// BackwardBegin starts the backward pass of the last Forward, run by t shards with
+// BackwardImages over every image exactly once, then BackwardEnd; withDx tells whether input
+// gradients will be asked for.
+func (c *Conv) BackwardBegin(t int, withDx bool) {
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
 	c.growWorkspaces(t)
-	var kt *kernels.Conv
-	if dx != nil {
-		if !c.bwdReady {
-			c.prepareBackward()
+	c.shards = t
+	for len(c.wg) < t {
+		c.wg = append(c.wg, kernels.NewWeightGrad(c.Cin, c.Rows, c.K, c.Stride, c.Pad))
+	}
+	for s := range t {
+		c.dw[s] = grow(c.dw[s], len(c.W))
+		if c.B != nil {
+			c.db[s] = grow(c.db[s], c.Rows)
+			clear(c.db[s])
 		}
-		kt = c.bwd
+	}
+	if withDx && !c.bwdReady {
+		c.prepareBackward()
 	}
 	c.bwdReady = false
+}
+
+// BackwardImages adds the weight (and bias) gradient of images lo … hi−1 to shard s's partial
+// sums, given their output gradient dy ((hi−lo)×Cout×ho×wo), and when dx is not nil writes their
+// input gradient ((hi−lo)×Cin×h×w) into it.
+func (c *Conv) BackwardImages(s int, dx, dy []float32, lo, hi int) {
+	P, cout, m := c.hw, c.Cout(), hi-lo
+	ho, wo := c.OutSize(c.h, c.w)
 	chw := c.Cin * c.h * c.w
-	p.For(n, func(s, lo, hi int) {
-		var db []float32
-		if c.B != nil {
-			db = grow(c.db[s], c.Rows)
-			clear(db)
-			c.db[s] = db
-		}
-		// dz of the shard's images: dy itself, or summed over each filter's members.
-		dzAll := dy[lo*cout*P : hi*cout*P]
-		if c.Assign != nil {
-			c.z[s] = grow(c.z[s], (hi-lo)*c.Rows*P)
-			dzAll = c.z[s]
-			clear(dzAll)
-			for img := lo; img < hi; img++ {
-				src := dy[img*cout*P : (img+1)*cout*P]
-				dst := dzAll[(img-lo)*c.Rows*P : (img-lo+1)*c.Rows*P]
-				for ch, g := range c.Assign {
-					axpy(dst[int(g)*P:(int(g)+1)*P], src[ch*P:(ch+1)*P])
-				}
+	// dz of the images: dy itself, or summed over each filter's members.
+	dz := dy[:m*cout*P]
+	if c.Assign != nil {
+		c.z[s] = grow(c.z[s], m*c.Rows*P)
+		dz = c.z[s]
+		clear(dz)
+		for img := range m {
+			src := dy[img*cout*P : (img+1)*cout*P]
+			dst := dz[img*c.Rows*P : (img+1)*c.Rows*P]
+			for ch, g := range c.Assign {
+				axpy(dst[int(g)*P:(int(g)+1)*P], src[ch*P:(ch+1)*P])
 			}
 		}
-		if db != nil {
-			for img := range hi - lo {
-				dz := dzAll[img*c.Rows*P : (img+1)*c.Rows*P]
-				for r := range db {
-					db[r] += float32(sum32(dz[r*P : (r+1)*P]))
-				}
+	}
+	if db := c.db[s]; c.B != nil {
+		for img := range m {
+			z := dz[img*c.Rows*P : (img+1)*c.Rows*P]
+			for r := range db {
+				db[r] += float32(sum32(z[r*P : (r+1)*P]))
 			}
 		}
-		// dW = Σ dz·colᵀ over the shard's images, without materialising col.
-		c.dw[s] = grow(c.dw[s], len(c.W))
-		kernels.ConvWeightGrad(c.dw[s], c.x[lo*chw:hi*chw], dzAll, hi-lo, c.Cin, c.h, c.w, c.Rows, c.K, c.Stride, c.Pad, &c.ws[s])
-		if dx == nil {
-			return
+	}
+	// dW += Σ dz·colᵀ over the images, without materialising col (kept in the GEMMs' domain
+	// until BackwardEnd).
+	c.wg[s].Add(c.x[lo*chw:hi*chw], dz, m, c.h, c.w, &c.ws[s])
+	if dx == nil {
+		return
+	}
+	if c.sameStride1() {
+		c.bwd.Forward(dx, dz, m, ho, wo, nil, &c.ws[s])
+		return
+	}
+	// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im.
+	const chunk = 4
+	c.dcol[s] = grow(c.dcol[s], min(chunk, m)*c.colLen)
+	for i0 := 0; i0 < m; i0 += chunk {
+		k := min(chunk, m-i0)
+		dcol := c.dcol[s][:k*c.colLen]
+		c.bwd.Forward(dcol, dz[i0*c.Rows*P:(i0+k)*c.Rows*P], k, ho, wo, nil, &c.ws[s])
+		for i := range k {
+			Col2im(dx[(i0+i)*chw:(i0+i+1)*chw], dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
 		}
-		if c.sameStride1() {
-			kt.Forward(dx[lo*chw:hi*chw], dzAll, hi-lo, ho, wo, nil, &c.ws[s])
-			return
-		}
-		// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im.
-		const chunk = 4
-		c.dcol[s] = grow(c.dcol[s], min(chunk, hi-lo)*c.colLen)
-		for img0 := lo; img0 < hi; img0 += chunk {
-			m := min(chunk, hi-img0)
-			dcol := c.dcol[s][:m*c.colLen]
-			kt.Forward(dcol, dzAll[(img0-lo)*c.Rows*P:(img0-lo+m)*c.Rows*P], m, ho, wo, nil, &c.ws[s])
-			for i := range m {
-				Col2im(dx[(img0+i)*chw:(img0+i+1)*chw], dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
-			}
-		}
-	})
-	reduceShards(c.DW, c.dw[:t])
+	}
+}
+
+// BackwardEnd sets DW (and DB) to the sum of the shards' partial gradients, added in shard order.
+func (c *Conv) BackwardEnd() {
+	for s := range c.shards {
+		c.wg[s].Sum(c.dw[s])
+	}
+	reduceShards(c.DW, c.dw[:c.shards])
 	if c.B != nil {
-		reduceShards(c.DB, c.db[:t])
+		reduceShards(c.DB, c.db[:c.shards])
 	}
 }
 
