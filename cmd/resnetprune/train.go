@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -224,6 +225,9 @@ func (o *trainOpts) loadData() (trainSet, testSet *cifar.Set, err error) {
 // the initial weights of a fresh run and metadata describing them.
 func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start func() (*resnet.Net, map[string]string, error)) error {
 	ckptPath, jsonlPath, csvPath := o.outputs()
+	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+		return err
+	}
 	var (
 		t    *train.Trainer
 		meta map[string]string
