@@ -33,6 +33,7 @@ type finetuneCurve struct {
 	Schedule    string  `json:"schedule"`
 	Epochs      int     `json:"epochs"`
 	TrainImages int     `json:"train_images"`
+	KeepBN      bool    `json:"keep_bn_stats"` // the repaired BN statistics were not restandardised
 	// Accuracy on the sweep's images: [0] right after pruning and repair, [e] after epoch e.
 	Accuracy  []float64 `json:"accuracy"`
 	TrainLoss []float64 `json:"train_loss"` // [e−1]: mean loss of epoch e
@@ -72,7 +73,9 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 
 // finetuneCurves prunes orig at each point with variant v (repaired with cal), fine-tunes it with
 // cfg on trainSet and evaluates it on set before and after every epoch.
-func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration,
+// With restd > 0 and calibration images, every BN is first restandardised on restd of them
+// (repair.Calibration.Restandardize).
+func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration, restd int,
 	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags) ([]finetuneCurve, error) {
 	var curves []finetuneCurve
 	for _, pt := range points {
@@ -85,9 +88,14 @@ func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, s
 		if err != nil {
 			return nil, err
 		}
+		if cal != nil && restd > 0 {
+			if err := cal.Restandardize(p.net, restd); err != nil {
+				return nil, err
+			}
+		}
 		tot := p.layers[len(p.layers)-1]
 		c := finetuneCurve{Method: int(pt.method), Ratio: pt.ratio, Variant: v.Name(), LR: cfg.LR, Schedule: string(cfg.Schedule),
-			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
+			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), KeepBN: cal == nil || restd == 0, Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
 		acc, err := testAccuracy(p.net, set, cfg.Threads)
 		if err != nil {
 			return nil, err

@@ -104,7 +104,7 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 		if cal == nil {
 			return nil, fmt.Errorf("variant %s needs calibration images", v.Name())
 		}
-		if p.repair, err = cal.Repair(net, repair.ForVariant(v)); err != nil {
+		if p.repair, err = cal.Repair(net, repair.ForPlan(v, plan)); err != nil {
 			return nil, err
 		}
 	}
@@ -113,17 +113,19 @@ func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Cali
 }
 
 // pruneNet clusters orig as spec says, applies spec.Variant and repairs the result with the
-// first max(Recal, Refit) train images of the CIFAR-10 folder dir ("" = the default folder).
-func pruneNet(orig *resnet.Net, spec prune.Spec, ninit int, dir string, threads int) (*pruned, error) {
+// first max(Recal, Refit) train images of the CIFAR-10 folder dir ("" = the default folder). It
+// returns those calibration images too (nil when the variant needs none).
+func pruneNet(orig *resnet.Net, spec prune.Spec, ninit int, dir string, threads int) (*pruned, *repair.Calibration, error) {
 	plan, err := prune.Cluster(orig, spec, prune.ClusterOptions{NInit: ninit})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cal, err := calibration(orig, dir, max(spec.Variant.Recal, spec.Variant.Refit), threads)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return build(orig, plan, spec.Variant, cal)
+	p, err := build(orig, plan, spec.Variant, cal)
+	return p, cal, err
 }
 
 // calibration opens the first n normalised train images for the repairs (nil when n is 0).
@@ -250,7 +252,7 @@ func runPrune(args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := pruneNet(orig, spec, *ninit, d.dir, th)
+	p, _, err := pruneNet(orig, spec, *ninit, d.dir, th)
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,7 @@ func runSweep(args []string) error {
 	ftLR := fs.Float64("finetune-lr", 0.02, "fine-tuning peak learning rate (cosine schedule, batch 128, momentum 0.9, wd 5e-4, crop+flip; seed = --seed)")
 	ftOnly := fs.Bool("finetune-only", false, "skip the methods × ratios × variants grid: only the fine-tuning curves")
 	ftTrainLimit := fs.Int("finetune-train-limit", 0, "fine-tune on the first N training images only (0 = all 50,000)")
+	ftKeepBN := fs.Bool("finetune-keep-bn-stats", false, "do not restandardise the repaired BNs before fine-tuning (see finetune --keep-bn-stats)")
 	var d dataFlags
 	d.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -273,7 +274,11 @@ func runSweep(args []string) error {
 		if err != nil {
 			return err
 		}
-		if rep.Finetune, err = finetuneCurves(orig, ftPts, ftV, *seed, *ninit, cal, ftCfg, trainSet, set, &d); err != nil {
+		restd := max(ftV.Recal, ftV.Refit)
+		if *ftKeepBN {
+			restd = 0
+		}
+		if rep.Finetune, err = finetuneCurves(orig, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d); err != nil {
 			return err
 		}
 	}

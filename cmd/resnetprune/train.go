@@ -34,6 +34,7 @@ type trainOpts struct {
 	kmeansSeed uint64
 	ninit      int
 	variant    variantFlags
+	keepBN     bool       // finetune --method: no Restandardize after the repair
 	spec       prune.Spec // from method, ratio, kmeansSeed and variant
 	dataDir    string
 	trainLimit int
@@ -81,6 +82,7 @@ func (o *trainOpts) register(fs *flag.FlagSet, finetune bool) {
 		fs.Uint64Var(&o.kmeansSeed, "kmeans-seed", 1, "K-Means seed for --method (prune's --seed)")
 		fs.IntVar(&o.ninit, "ninit", prune.NInit, "K-Means restarts per layer for --method")
 		o.variant.register(fs)
+		fs.BoolVar(&o.keepBN, "keep-bn-stats", false, "with --method: keep the repaired BN statistics (default: restandardise every BN on the calibration images, same function, so that training-mode BN starts from the repaired network)")
 	} else {
 		fs.StringVar(&o.arch, "arch", "B", "ResNet20 variant: A (option-A shortcuts) or B (1×1 projections)")
 	}
@@ -191,9 +193,14 @@ func (o *trainOpts) finetuneStart() (*resnet.Net, map[string]string, error) {
 	}
 	meta := map[string]string{"train.init": o.weights}
 	if o.method != "" {
-		p, err := pruneNet(net, o.spec, o.ninit, o.dataDir, o.cfg.Threads)
+		p, cal, err := pruneNet(net, o.spec, o.ninit, o.dataDir, o.cfg.Threads)
 		if err != nil {
 			return nil, nil, err
+		}
+		if cal != nil && !o.keepBN {
+			if err := cal.Restandardize(p.net, max(o.spec.Variant.Recal, o.spec.Variant.Refit)); err != nil {
+				return nil, nil, err
+			}
 		}
 		net = p.net
 		meta["train.pruned"] = fmt.Sprintf("method %d ratio %g variant %s kmeans-seed %d", o.spec.Method, o.spec.Ratio, o.spec.Variant.Name(), o.spec.Seed)
