@@ -34,6 +34,8 @@ type finetuneCurve struct {
 	Epochs      int     `json:"epochs"`
 	TrainImages int     `json:"train_images"`
 	KeepBN      bool    `json:"keep_bn_stats"` // the repaired BN statistics were not restandardised
+	Distill     float64 `json:"distill"`       // weight α of distillation from the unpruned network
+	DistillT    float64 `json:"distill_t"`
 	// Accuracy on the sweep's images: [0] right after pruning and repair, [e] after epoch e.
 	Accuracy  []float64 `json:"accuracy"`
 	TrainLoss []float64 `json:"train_loss"` // [e−1]: mean loss of epoch e
@@ -73,9 +75,9 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 
 // finetuneCurves prunes orig at each point with variant v (repaired with cal), fine-tunes it with
 // cfg on trainSet and evaluates it on set before and after every epoch.
-// With restd > 0 and calibration images, every BN is first restandardised on restd of them
+// teacher (orig compiled) gives the logits distilled when cfg.Distill > 0. With restd > 0 and calibration images, every BN is first restandardised on restd of them
 // (repair.Calibration.Restandardize).
-func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration, restd int,
+func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration, restd int,
 	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags) ([]finetuneCurve, error) {
 	var curves []finetuneCurve
 	for _, pt := range points {
@@ -95,7 +97,7 @@ func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, s
 		}
 		tot := p.layers[len(p.layers)-1]
 		c := finetuneCurve{Method: int(pt.method), Ratio: pt.ratio, Variant: v.Name(), LR: cfg.LR, Schedule: string(cfg.Schedule),
-			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), KeepBN: cal == nil || restd == 0, Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
+			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), KeepBN: cal == nil || restd == 0, Distill: cfg.Distill, DistillT: cfg.DistillT, Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
 		acc, err := testAccuracy(p.net, set, cfg.Threads)
 		if err != nil {
 			return nil, err
@@ -106,6 +108,7 @@ func finetuneCurves(orig *resnet.Net, points []finetunePoint, v prune.Variant, s
 		if err != nil {
 			return nil, err
 		}
+		t.Teacher = teacher
 		for !t.Done() {
 			bar := newTrainBar(fmt.Sprintf("method %d r=%.2f epoch %d/%d", pt.method, pt.ratio, t.Epoch+1, cfg.Epochs), trainSet.Len())
 			st := t.RunEpoch(bar.update)
@@ -159,7 +162,11 @@ func writeCurves(dir string, rep *sweepReport) error {
 	lines = append(lines, "unpruned", plotter.XYs{{X: 0, Y: rep.Baseline.Accuracy}, {X: float64(max(epochs, 1)), Y: rep.Baseline.Accuracy}})
 	p := plot.New()
 	c0 := rep.Finetune[0]
-	p.Title.Text = fmt.Sprintf("fine-tuning after pruning (%s, lr %g %s), accuracy on %d test images", c0.Variant, c0.LR, c0.Schedule, rep.Images)
+	recipe := fmt.Sprintf("%s, lr %g %s", c0.Variant, c0.LR, c0.Schedule)
+	if c0.Distill > 0 {
+		recipe += fmt.Sprintf(", distillation α %g T %g", c0.Distill, c0.DistillT)
+	}
+	p.Title.Text = fmt.Sprintf("fine-tuning after pruning (%s), accuracy on %d test images", recipe, rep.Images)
 	p.X.Label.Text = "epoch (0 = pruned and repaired, before SGD)"
 	p.Y.Label.Text = "accuracy %"
 	p.Y.Min, p.Y.Max = 0, 100

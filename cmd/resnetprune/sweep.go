@@ -124,6 +124,8 @@ func runSweep(args []string) error {
 	ftLR := fs.Float64("finetune-lr", 0.02, "fine-tuning peak learning rate (cosine schedule, batch 128, momentum 0.9, wd 5e-4, crop+flip; seed = --seed)")
 	ftOnly := fs.Bool("finetune-only", false, "skip the methods × ratios × variants grid: only the fine-tuning curves")
 	ftTrainLimit := fs.Int("finetune-train-limit", 0, "fine-tune on the first N training images only (0 = all 50,000)")
+	ftDistill := fs.Float64("finetune-distill", 0, "weight α of knowledge distillation from the unpruned network while fine-tuning (0 = off; see finetune --distill)")
+	ftDistillT := fs.Float64("finetune-distill-t", 4, "distillation temperature")
 	ftKeepBN := fs.Bool("finetune-keep-bn-stats", false, "do not restandardise the repaired BNs before fine-tuning (see finetune --keep-bn-stats)")
 	var d dataFlags
 	d.register(fs)
@@ -185,6 +187,7 @@ func runSweep(args []string) error {
 		}
 		calibN = max(calibN, ftV.Recal, ftV.Refit)
 		ftCfg.Epochs, ftCfg.LR, ftCfg.Seed, ftCfg.Threads = *ftEpochs, *ftLR, *seed, th
+		ftCfg.Distill, ftCfg.DistillT = *ftDistill, *ftDistillT
 		if err := ftCfg.Validate(); err != nil {
 			return err
 		}
@@ -278,7 +281,7 @@ func runSweep(args []string) error {
 		if *ftKeepBN {
 			restd = 0
 		}
-		if rep.Finetune, err = finetuneCurves(orig, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d); err != nil {
+		if rep.Finetune, err = finetuneCurves(orig, baseEngine, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d); err != nil {
 			return err
 		}
 	}

@@ -79,6 +79,8 @@ func (o *trainOpts) register(fs *flag.FlagSet, finetune bool) {
 		fs.StringVar(&o.weights, "weights", "", "weights to fine-tune (.safetensors, method-1 files with .assign too, or a PyTorch checkpoint)")
 		fs.StringVar(&o.method, "method", "", "prune with this method (1 or 2) before fine-tuning, as `prune` does")
 		fs.Float64Var(&o.ratio, "ratio", 0, "pruning ratio for --method")
+		fs.Float64Var(&o.cfg.Distill, "distill", 0, "weight α of knowledge distillation from the --weights network (0 = off): loss = (1−α)·CE + α·T²·KL(teacher ‖ student)")
+		fs.Float64Var(&o.cfg.DistillT, "distill-t", 4, "distillation temperature T")
 		fs.Uint64Var(&o.kmeansSeed, "kmeans-seed", 1, "K-Means seed for --method (prune's --seed)")
 		fs.IntVar(&o.ninit, "ninit", prune.NInit, "K-Means restarts per layer for --method")
 		o.variant.register(fs)
@@ -290,6 +292,19 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 			if !o.quiet {
 				fmt.Fprintf(stdout, "before training: test-%d %.2f%%\n", testSet.Len(), acc)
 			}
+		}
+	}
+	if t.Cfg.Distill > 0 { // the teacher is the network given to finetune, before pruning
+		path := o.weights
+		if path == "" {
+			path = meta["train.init"]
+		}
+		tn, err := loadNet(path)
+		if err != nil {
+			return fmt.Errorf("distillation teacher: %w", err)
+		}
+		if t.Teacher, err = resnet.Compile(tn); err != nil {
+			return err
 		}
 	}
 	// The logs always hold exactly the checkpoint's epochs: rewrite them from it.

@@ -640,3 +640,52 @@ func TestLearns(t *testing.T) {
 	}
 	t.Logf("loss %g → %g", first, last)
 }
+
+// TestDistill trains a small network by distillation alone (α = 1) towards a teacher with other
+// weights and checks that its logits move towards the teacher's.
+func TestDistill(t *testing.T) {
+	data := synthSet(16, 11)
+	teacherNet := smallNet(t, resnet.ArchB, [3]int{4, 6, 8}, [3]int{4, 6, 8}, false, 7)
+	teacher, err := resnet.Compile(teacherNet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := smallConfig()
+	cfg.Epochs, cfg.Batch, cfg.LR, cfg.NoAugment, cfg.Schedule, cfg.Warmup, cfg.LabelSmoothing = 8, 8, 0.05, true, Constant, 0, 0
+	cfg.Distill, cfg.DistillT = 1, 2
+	tr, err := NewTrainer(smallNet(t, resnet.ArchB, [3]int{4, 6, 8}, [3]int{4, 6, 8}, false, 8), data, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Teacher = teacher
+	x := make([]float32, data.Len()*cifar.ImageSize)
+	nz := NewNormalizer()
+	for i := range data.Len() {
+		nz.Apply(x[i*cifar.ImageSize:(i+1)*cifar.ImageSize], data.Image(i), Identity)
+	}
+	gap := func() float64 {
+		e, err := resnet.Compile(tr.Model.Net())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := make([]float32, data.Len()*resnet.Classes), make([]float32, data.Len()*resnet.Classes)
+		e.Run(a, x, data.Len(), 1, nil)
+		teacher.Run(b, x, data.Len(), 1, nil)
+		var d float64
+		for i := range a {
+			d += math.Abs(float64(a[i] - b[i]))
+		}
+		return d / float64(len(a))
+	}
+	before := gap()
+	for !tr.Done() {
+		tr.RunEpoch(nil)
+	}
+	if after := gap(); !(after < 0.7*before) {
+		t.Errorf("mean |student − teacher| logit gap %g → %g: distillation did not pull the student to the teacher", before, after)
+	}
+	cfg.DistillT = 0
+	if err := cfg.Validate(); err == nil {
+		t.Error("distillation with temperature 0 accepted")
+	}
+}

@@ -33,6 +33,10 @@ type Config struct {
 	Threads        int      `json:"threads"`
 	FreezeBN       bool     `json:"freeze_bn"`
 	NoAugment      bool     `json:"no_augment"`
+	// Distill is the weight α of knowledge distillation from Trainer.Teacher (0 = off) and
+	// DistillT its temperature (nn.Distill).
+	Distill  float64 `json:"distill,omitempty"`
+	DistillT float64 `json:"distill_t,omitempty"`
 }
 
 // DefaultConfig returns the usual CIFAR-10 ResNet recipe: batch 128, SGD lr 0.1, momentum 0.9,
@@ -45,6 +49,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if c.Epochs < 1 || c.Batch < 1 || c.Threads < 1 {
 		return fmt.Errorf("train: epochs %d, batch %d and threads %d must all be ≥ 1", c.Epochs, c.Batch, c.Threads)
+	}
+	if c.Distill < 0 || c.Distill > 1 || c.Distill > 0 && !(c.DistillT > 0) {
+		return fmt.Errorf("train: distillation weight %g must be in [0, 1] and its temperature %g > 0", c.Distill, c.DistillT)
 	}
 	if c.Momentum < 0 || c.WeightDecay < 0 || c.LabelSmoothing < 0 || c.LabelSmoothing >= 1 {
 		return fmt.Errorf("train: momentum %g, weight decay %g must be ≥ 0 and label smoothing %g in [0, 1)", c.Momentum, c.WeightDecay, c.LabelSmoothing)
@@ -73,6 +80,9 @@ type Trainer struct {
 	Epoch int          // epochs completed
 	Steps int          // optimizer steps completed
 	Log   []EpochStats // one entry per completed epoch
+	// Teacher gives the logits distilled into the model when Cfg.Distill > 0 (not checkpointed:
+	// set it again after Resume).
+	Teacher *resnet.Engine
 
 	pcg *rand.PCG
 	rng *rand.Rand
@@ -80,6 +90,7 @@ type Trainer struct {
 	x   []float32
 	lab []int
 	dz  []float32
+	tl  []float32 // teacher logits
 }
 
 // NewTrainer prepares training of (a copy of) net on data.
@@ -118,6 +129,14 @@ func (t *Trainer) Step(x []float32, labels []int, n int, lr float64) (loss float
 	logits := t.Model.Forward(x, n, cifar.Height, cifar.Width, true)
 	t.dz = grow(t.dz, n*resnet.Classes)
 	loss, correct = nn.SoftmaxCrossEntropy(t.dz, logits, labels, n, resnet.Classes, t.Cfg.LabelSmoothing)
+	if t.Cfg.Distill > 0 {
+		if t.Teacher == nil {
+			panic("train: Cfg.Distill set without a Teacher")
+		}
+		t.tl = grow(t.tl, n*resnet.Classes)
+		t.Teacher.Run(t.tl, x, n, t.Cfg.Threads, nil)
+		loss = nn.Distill(t.dz, loss, logits, t.tl, n, resnet.Classes, t.Cfg.Distill, t.Cfg.DistillT)
+	}
 	t.Model.Backward(t.dz)
 	t.Opt.Step(lr)
 	return loss, correct

@@ -479,6 +479,7 @@ func TestGradients(t *testing.T) {
 		}(),
 		ceCase("cross-entropy", rng, 0),
 		ceCase("cross-entropy/smoothing", rng, 0.1),
+		distillCase("distillation", rng, 0.7, 4),
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkGradients(t, tc) })
@@ -553,6 +554,57 @@ func ceCase(name string, rng *rand.Rand, eps float64) gradCase {
 				}
 			}
 			return []float64{loss / float64(n)}
+		},
+	}
+}
+
+// distillCase checks Distill's gradient with respect to the student's logits (the teacher's are
+// constants) against the loss written out directly.
+func distillCase(name string, rng *rand.Rand, alpha, T float64) gradCase {
+	n, k := 3, 4
+	labels := []int{1, 0, 3}
+	teacher := randVec(rng, n*k)
+	var grad []float32
+	return gradCase{
+		name:   name,
+		inputs: [][]float32{randVec(rng, n*k)},
+		forward: func(in [][]float32) []float32 {
+			grad = make([]float32, n*k)
+			ce, _ := SoftmaxCrossEntropy(grad, in[0], labels, n, k, 0)
+			return []float32{float32(Distill(grad, ce, in[0], teacher, n, k, alpha, T))}
+		},
+		backward: func(dy []float32) [][]float32 {
+			for i := range grad {
+				grad[i] *= dy[0]
+			}
+			return [][]float32{grad}
+		},
+		ref: func(in [][]float64) []float64 {
+			logSoftmax := func(z []float64, T float64) []float64 {
+				var sum float64
+				for _, v := range z {
+					sum += math.Exp(v / T)
+				}
+				out := make([]float64, len(z))
+				for j, v := range z {
+					out[j] = v/T - math.Log(sum)
+				}
+				return out
+			}
+			var ce, kl float64
+			for i := range n {
+				z := in[0][i*k : (i+1)*k]
+				tz := make([]float64, k)
+				for j := range k {
+					tz[j] = float64(teacher[i*k+j])
+				}
+				ce -= logSoftmax(z, 1)[labels[i]]
+				lp, lr := logSoftmax(z, T), logSoftmax(tz, T)
+				for j := range k {
+					kl += math.Exp(lr[j]) * (lr[j] - lp[j])
+				}
+			}
+			return []float64{(1-alpha)*ce/float64(n) + alpha*T*T*kl/float64(n)}
 		},
 	}
 }

@@ -115,3 +115,44 @@ func SoftmaxCrossEntropy(grad, logits []float32, labels []int, n, classes int, s
 	}
 	return loss / float64(n), correct
 }
+
+// Distill mixes knowledge distillation from a teacher's logits into a hard-label loss: given grad
+// and loss from SoftmaxCrossEntropy of the student's logits z (n×classes), it rewrites grad and
+// returns the mixed loss
+//
+//	p = softmax(z/T),   r = softmax(t/T),   KL = (1/n) Σ_i Σ_k r_ik·(log r_ik − log p_ik),
+//	L = (1−α)·CE + α·T²·KL,
+//	dL/dz_ik = (1−α)·dCE/dz_ik + α·T·(p_ik − r_ik)/n
+//
+// (Hinton et al.'s T² keeps the soft term's gradient scale independent of T). Everything is
+// computed in float64.
+func Distill(grad []float32, ce float64, logits, teacher []float32, n, classes int, alpha, T float64) (loss float64) {
+	p, r := make([]float64, classes), make([]float64, classes)
+	softmax := func(dst []float64, z []float32) {
+		zmax := math.Inf(-1)
+		for _, v := range z {
+			zmax = math.Max(zmax, float64(v)/T)
+		}
+		var sum float64
+		for k, v := range z {
+			dst[k] = math.Exp(float64(v)/T - zmax)
+			sum += dst[k]
+		}
+		for k := range dst {
+			dst[k] /= sum
+		}
+	}
+	var kl float64
+	for i := range n {
+		softmax(p, logits[i*classes:(i+1)*classes])
+		softmax(r, teacher[i*classes:(i+1)*classes])
+		for k := range classes {
+			if r[k] > 0 {
+				kl += r[k] * (math.Log(r[k]) - math.Log(math.Max(p[k], 1e-300)))
+			}
+			g := &grad[i*classes+k]
+			*g = float32((1-alpha)*float64(*g) + alpha*T*(p[k]-r[k])/float64(n))
+		}
+	}
+	return (1-alpha)*ce + alpha*T*T*kl/float64(n)
+}
