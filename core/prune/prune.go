@@ -81,10 +81,13 @@ const DefaultCalib = 512
 // pcaD (cluster in a D-dimensional PCA space), kernels (cluster 3×3 kernels, method 1), norm or
 // closest (representative), bn (BN recalibration), merge (method 2: fold removed channels into their
 // representative's conv2 input), refit (least-squares refit of conv2), c1 (the refit also refits
-// conv1 so that its output on the pruned block input matches its output on the original's), comp (the refit also cancels
-// the error the pruned prefix left in the shortcut branch), relu (the compensated refit also ignores
-// errors that the block's final ReLU removes), fc (the refit also refits the linear layer to the
-// original logits). For example "fixed+bn+merge+refit".
+// conv1 so that its output on the pruned block input matches its output on the original's), select
+// (method 2: before the refit, each cluster keeps the candidate, its centroid or one of its members,
+// that best reconstructs the original conv2 output), comp (the refit also cancels the error the
+// pruned prefix left in the shortcut branch), short (the compensated refit also refits the 1×1
+// projection shortcuts, jointly with conv2), relu (the compensated refit also ignores errors that
+// the block's final ReLU removes), fc (the refit also refits the linear layer to the original
+// logits). For example "fixed+bn+merge+refit".
 type Variant struct {
 	Study   bool // keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)
 	PCA     int  // cluster in the space of the first PCA components (0 = no PCA)
@@ -97,6 +100,8 @@ type Variant struct {
 	ReLU    bool // comp: re-solve so that outputs both networks' final ReLU zeroes count as exact
 	FC      bool // refit: also refit the linear layer to the original network's logits
 	Conv1   bool // refit: also refit every block's conv1 against the original network's block input (with relu: ReLU-aware)
+	Select  bool // method 2, refit: choose each cluster's kept channel (centroid or member) by reconstruction of conv2's output
+	Short   bool // method 2, comp: refit the 1×1 projection shortcuts jointly with conv2
 }
 
 // Name returns the variant's compact name, e.g. "fixed+pca8+norm+bn+merge+refit". Calibration
@@ -124,11 +129,17 @@ func (v Variant) Name() string {
 	if v.Refit > 0 {
 		parts = append(parts, "refit")
 	}
+	if v.Select {
+		parts = append(parts, "select")
+	}
 	if v.Conv1 {
 		parts = append(parts, "c1")
 	}
 	if v.Comp {
 		parts = append(parts, "comp")
+	}
+	if v.Short {
+		parts = append(parts, "short")
 	}
 	if v.ReLU {
 		parts = append(parts, "relu")
@@ -191,6 +202,10 @@ func ParseVariant(s string, calib int) (Variant, error) {
 			v.FC = true
 		case p == "c1":
 			v.Conv1 = true
+		case p == "select":
+			v.Select = true
+		case p == "short":
+			v.Short = true
 		case strings.HasPrefix(p, "pca"):
 			d, err := strconv.Atoi(p[3:])
 			if err != nil || d < 1 {
@@ -212,7 +227,7 @@ func ParseVariant(s string, calib int) (Variant, error) {
 				v.Refit = n
 				continue
 			}
-			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, c1, comp, relu, fc)", s, p)
+			return v, fmt.Errorf("prune: variant %q: unknown step %q (want pcaD, kernels, norm, closest, bn, merge, refit, select, c1, comp, short, relu, fc)", s, p)
 		}
 	}
 	return v, nil
@@ -241,11 +256,20 @@ func (s *Spec) Validate() error {
 	if v.PCA < 0 || v.Recal < 0 || v.Refit < 0 {
 		return fmt.Errorf("prune: negative pca/recal/refit (%d/%d/%d)", v.PCA, v.Recal, v.Refit)
 	}
-	if (v.Comp || v.FC || v.Conv1) && v.Refit == 0 {
-		return fmt.Errorf("prune: comp, c1 and fc are parts of the refit: add refit")
+	if (v.Comp || v.FC || v.Conv1 || v.Select) && v.Refit == 0 {
+		return fmt.Errorf("prune: comp, c1, select and fc are parts of the refit: add refit")
 	}
 	if v.ReLU && !v.Comp {
 		return fmt.Errorf("prune: relu is a part of comp: add comp")
+	}
+	if v.Short && !v.Comp {
+		return fmt.Errorf("prune: short is a part of comp: add comp")
+	}
+	if v.Select && s.Method != Removal {
+		return fmt.Errorf("prune: select chooses method 2's kept channels: use method 2")
+	}
+	if v.Short && s.Method != Removal {
+		return fmt.Errorf("prune: short refits dense shortcuts, method 1 shares them: use method 2")
 	}
 	if v.Kernels && s.Method != Sharing {
 		return fmt.Errorf("prune: kernel clustering is a method-1 (weight sharing) option")
@@ -281,8 +305,14 @@ func (s *Spec) Link(extra ...[2]string) string {
 		{"relu", strconv.FormatBool(v.ReLU)},
 		{"fc", strconv.FormatBool(v.FC)},
 	}
-	if v.Conv1 { // only when set, so that older links keep their form
-		kv = append(kv, [2]string{"c1", "true"})
+	// Only when set, so that older links keep their form.
+	for _, f := range []struct {
+		key string
+		on  bool
+	}{{"c1", v.Conv1}, {"select", v.Select}, {"short", v.Short}} {
+		if f.on {
+			kv = append(kv, [2]string{f.key, "true"})
+		}
 	}
 	kv = append(kv, extra...)
 	var b strings.Builder

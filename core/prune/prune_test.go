@@ -79,6 +79,9 @@ func TestParseVariant(t *testing.T) {
 		{in: "fixed+fc+refit+comp+merge+bn", name: "fixed+bn+merge+refit+comp+fc", want: Variant{Recal: DefaultCalib, Merge: true, Refit: DefaultCalib, Comp: true, FC: true}},
 		{in: "fixed+refit+relu+comp", name: "fixed+refit+comp+relu", want: Variant{Refit: DefaultCalib, Comp: true, ReLU: true}},
 		{in: "fixed+c1+refit+relu+comp", name: "fixed+refit+c1+comp+relu", want: Variant{Refit: DefaultCalib, Comp: true, ReLU: true, Conv1: true}},
+		{in: "fixed+pca8+bn+merge+refit+short+select+c1+comp+relu+fc", name: "fixed+pca8+bn+merge+refit+select+c1+comp+short+relu+fc",
+			want: Variant{PCA: 8, Recal: DefaultCalib, Merge: true, Refit: DefaultCalib, Select: true, Conv1: true, Comp: true, Short: true, ReLU: true, FC: true}},
+		{in: "fixed+select+select", err: true},
 		{in: "bn", err: true},
 		{in: "fixed+bn+bn", err: true},
 		{in: "fixed+pca", err: true},
@@ -119,6 +122,11 @@ func TestSpecValidate(t *testing.T) {
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Rep: "best"}}, "representative"},
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Comp: true}}, "add refit"},
 		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Refit: 8, ReLU: true}}, "add comp"},
+		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Refit: 8, Short: true}}, "add comp"},
+		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Select: true}}, "add refit"},
+		{Spec{Method: Sharing, Ratio: 0.5, Variant: Variant{Refit: 8, Select: true}}, "method 2"},
+		{Spec{Method: Sharing, Ratio: 0.5, Variant: Variant{Refit: 8, Comp: true, Short: true}}, "method 2"},
+		{Spec{Method: Removal, Ratio: 0.5, Variant: Variant{Refit: 8, Select: true, Comp: true, Short: true}}, ""},
 	} {
 		err := tc.s.Validate()
 		if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
@@ -134,6 +142,12 @@ func TestLink(t *testing.T) {
 	s := Spec{Method: Removal, Ratio: 0.5, Seed: 1, Variant: Variant{Recal: 512, Merge: true, Refit: 512}}
 	got := s.Link([2]string{"limit", "1000"})
 	want := "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=false&relu=false&fc=false&limit=1000"
+	if got != want {
+		t.Errorf("Link = %s\nwant   %s", got, want)
+	}
+	s.Variant.Select, s.Variant.Short, s.Variant.Comp = true, true, true
+	got = s.Link()
+	want = "#method=2&ratio=0.5&seed=1&variant=fixed&pca=0&kernels=false&rep=centroid&recal=512&merge=true&refit=512&comp=true&relu=false&fc=false&select=true&short=true"
 	if got != want {
 		t.Errorf("Link = %s\nwant   %s", got, want)
 	}

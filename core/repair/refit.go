@@ -40,6 +40,20 @@ type target struct {
 	dir    []int8
 	passes int
 	pool   []float64 // last block only: the original network's pooled features, n×cout
+	// ex, if set, appends the 1×1 projection shortcut's input at each position to the regressors,
+	// so that the shortcut is refitted jointly with conv2 (see refitJoint).
+	ex *extra
+}
+
+// extra is a second input of the refit: x (n×c×h×w) sampled at (stride·oy, stride·ox) for output
+// position (oy, ox), as a 1×1 convolution without padding reads it.
+type extra struct {
+	x          []float32
+	c, h, w    int
+	stride     int
+	conv       *resnet.ConvBN // the 1×1 convolution whose weights the extra regressors refit
+	scale2     []float32      // conv2's BN scale, per output channel
+	scaleShort []float32      // the shortcut's BN scale, per output channel
 }
 
 // compensated returns the target that makes the pruned block's output before its final ReLU equal
@@ -252,6 +266,56 @@ type normal struct {
 	rows int
 }
 
+// normBlock is how many images each partial sum of the normal equations covers. The images are cut
+// into blocks of this size whatever the thread count, and the blocks' sums are added in order, so
+// that the refit gives the same bits on any number of threads.
+const normBlock = 64
+
+// normals returns the normal equations of the n images' rows (see accumulate): each block of
+// normBlock images is accumulated on its own, c.threads blocks at a time, and the blocks are added
+// in order.
+func (c *Calibration) normals(conv *resnet.ConvBN, t []float32, h, w int, tg *target, n, d int, gram bool, wt []float32) normal {
+	blocks := (n + normBlock - 1) / normBlock
+	threads := min(c.threads, blocks)
+	part := make([]normal, threads)
+	var sum normal
+	for first := 0; first < blocks; first += threads {
+		var wg sync.WaitGroup
+		for p := range min(threads, blocks-first) {
+			b := first + p
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				nm := normal{r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
+				if gram {
+					nm.g = make([]float64, d*d)
+				}
+				accumulate(&nm, conv, t, h, w, tg, b*normBlock, min((b+1)*normBlock, n), d, wt)
+				part[p] = nm
+			}()
+		}
+		wg.Wait()
+		for p := range min(threads, blocks-first) {
+			o := part[p]
+			if first == 0 && p == 0 {
+				sum = o
+				continue
+			}
+			for i := range sum.g {
+				sum.g[i] += o.g[i]
+			}
+			for i := range sum.r {
+				sum.r[i] += o.r[i]
+			}
+			for i := range sum.yy {
+				sum.yy[i] += o.yy[i]
+			}
+			sum.rows += o.rows
+		}
+	}
+	return sum
+}
+
 // accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
 // Rows are gathered in chunks of 256; each chunk's AᵀA and AᵀY are float32 GEMMs (kernels.Sgemm,
 // sums of 256 products) added into the float64 totals. AᵀA is skipped when nm.g is nil.
@@ -334,6 +398,14 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 					}
 				}
 			}
+			if ex := tg.ex; ex != nil {
+				xs := ex.x[img*ex.c*ex.h*ex.w:]
+				iy, ix := int(q)/ow*ex.stride, int(q)%ow*ex.stride
+				for ci := range ex.c {
+					dst[j] = xs[(ci*ex.h+iy)*ex.w+ix]
+					j++
+				}
+			}
 			dst[j] = 1
 			for ch := range cout {
 				yc[m*cout+ch] = float32(tg.y[(row)*cout+ch])
@@ -356,37 +428,17 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 	}
 	fl := conv.FilterLen()
 	d := fl + 1
-	parts := min(c.threads, n)
-	// normals sums the parts' normal equations; gram: also AᵀA; wt: ReLU-relaxed targets (accumulate).
+	ne := 0 // extra regressors
+	if tg.ex != nil {
+		if conv.Assign != nil || conv.Bias != nil || tg.ex.conv.Assign != nil || tg.ex.conv.Bias != nil {
+			return LayerStats{}, errors.New("a joint shortcut refit needs dense, bias-free convolutions")
+		}
+		ne = tg.ex.c
+		d += ne
+	}
+	// normals returns the normal equations; gram: also AᵀA; wt: ReLU-relaxed targets (accumulate).
 	normals := func(gram bool, wt []float32) normal {
-		nms := make([]normal, parts)
-		var wg sync.WaitGroup
-		for p := range parts {
-			nms[p] = normal{r: make([]float64, d*tg.cout), yy: make([]float64, tg.cout)}
-			if gram {
-				nms[p].g = make([]float64, d*d)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				accumulate(&nms[p], conv, t, h, w, tg, p*n/parts, (p+1)*n/parts, d, wt)
-			}()
-		}
-		wg.Wait()
-		nm := nms[0]
-		for _, o := range nms[1:] {
-			for i := range nm.g {
-				nm.g[i] += o.g[i]
-			}
-			for i := range nm.r {
-				nm.r[i] += o.r[i]
-			}
-			for i := range nm.yy {
-				nm.yy[i] += o.yy[i]
-			}
-			nm.rows += o.rows
-		}
-		return nm
+		return c.normals(conv, t, h, w, tg, n, d, gram, wt)
 	}
 	nm := normals(true, nil)
 	G := mat.NewSymDense(d, nm.g)
@@ -481,6 +533,10 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 		if i < fl {
 			return float64(conv.W[r*fl+i])
 		}
+		if i < fl+ne {
+			ex := tg.ex
+			return float64(ex.conv.W[ch*ne+i-fl]) * float64(ex.scaleShort[ch]) / float64(ex.scale2[ch])
+		}
 		if conv.Bias != nil {
 			return float64(conv.Bias[r])
 		}
@@ -492,12 +548,19 @@ func (c *Calibration) refit(conv *resnet.ConvBN, t []float32, n, h, w int, tg *t
 			conv.W[r*fl+i] = float32(sol.At(i, r))
 		}
 		if conv.Bias != nil {
-			conv.Bias[r] = float32(sol.At(fl, r))
+			conv.Bias[r] = float32(sol.At(fl+ne, r))
+		}
+	}
+	if ex := tg.ex; ex != nil { // the shortcut's weights: its column of the solution, in its own BN's units
+		for ch := range conv.Cout {
+			for ci := range ne {
+				ex.conv.W[ch*ne+ci] = float32(sol.At(fl+ci, ch) * float64(ex.scale2[ch]) / float64(ex.scaleShort[ch]))
+			}
 		}
 	}
 	if conv.Bias == nil {
 		for ch := range conv.Cout {
-			conv.BN.Mean[ch] -= float32(sol.At(fl, rowOf(ch)))
+			conv.BN.Mean[ch] -= float32(sol.At(fl+ne, rowOf(ch)))
 		}
 	}
 	return st, nil

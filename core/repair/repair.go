@@ -4,7 +4,10 @@
 //   - adaptive BN (recal.go): every BatchNorm's running mean and variance are recomputed, in forward
 //     order, from the activations the pruned network itself produces;
 //   - least-squares refit (refit.go): each block's conv2 is refitted so that its pre-BN output on the
-//     pruned block's own input reproduces the original network's conv2 pre-BN output.
+//     pruned block's own input reproduces the original network's conv2 pre-BN output (optionally
+//     also conv1, the 1×1 projection shortcuts jointly with conv2, and the linear layer);
+//   - channel selection (select.go, method 2): each cluster's kept conv1 channel becomes the
+//     candidate, its centroid or one of its members, that best reconstructs conv2's output.
 //
 // Both run block by block in forward order, so each step sees the already repaired prefix of the
 // network. The calibration images are the caller's (the CLI uses the first N train images); the
@@ -16,6 +19,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
@@ -52,6 +56,16 @@ type Options struct {
 	// With ReLUPasses it is ReLU-aware as well: where bn1's ReLU zeroes the target, any output that
 	// it zeroes too counts as exact (the same alternating re-solve as conv2's).
 	Conv1 bool
+	// Shortcut (with Compensate) refits a block's 1×1 projection shortcut jointly with its conv2: one
+	// least squares over conv2's input patches and the shortcut's input pixel, so that both branches
+	// together reproduce the original block's output. Identity shortcuts, and weight-shared
+	// (method 1) convolutions, are left to the plain compensated refit.
+	Shortcut bool
+	// Select (method 2) chooses each block's kept conv1 channels by reconstruction on the refit
+	// images, before the refits (see selectReps). Plan is the clustering the pruned network was
+	// built from, which it needs.
+	Select bool
+	Plan   *prune.Plan
 }
 
 // Calibration holds the calibration images and the original network, and caches the original
@@ -106,11 +120,13 @@ type Stats struct {
 // Repair applies the repairs of opt to pruned in place, block by block in forward order:
 //
 //	stem:     [recal stem BN]
-//	block i:  [recal shortcut BN] → [recal bn1] → [refit conv2 on relu(bn1(conv1 x))] → [recal bn2]
+//	block i:  [select conv1's channels] → [refit conv1] → [recal shortcut BN] → [recal bn1] →
+//	          [refit conv2 (jointly with the shortcut) on relu(bn1(conv1 x))] → [recal bn2]
 //	end:      [refit the linear layer]
 //
 // where x is block i's input computed by the already repaired prefix. The refit target is the
-// original network's conv2 pre-BN output, computed through the original prefix.
+// original network's conv2 pre-BN output (Compensate: block output), computed through the original
+// prefix; the selection and the conv1 refit work on the original network's block input.
 func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	if opt.Recal < 0 || opt.Refit < 0 {
 		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d)", opt.Recal, opt.Refit)
@@ -120,6 +136,15 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	}
 	if opt.ReLUPasses < 0 || (opt.ReLUPasses > 0 && !opt.Compensate) {
 		return nil, fmt.Errorf("repair: ReLU passes (%d) need Compensate", opt.ReLUPasses)
+	}
+	if opt.Shortcut && !opt.Compensate {
+		return nil, fmt.Errorf("repair: the joint shortcut refit needs Compensate")
+	}
+	if opt.Select && opt.Refit == 0 {
+		return nil, fmt.Errorf("repair: choosing the kept channels needs the refit (set Refit)")
+	}
+	if opt.Select && (opt.Plan == nil || opt.Plan.Method != prune.Removal || len(opt.Plan.Layers) != len(pruned.Blocks)) {
+		return nil, fmt.Errorf("repair: choosing the kept channels needs the method-2 plan the network was pruned with (see ForPlan)")
 	}
 	n := max(opt.Recal, opt.Refit)
 	st := &Stats{Recal: opt.Recal, Refit: opt.Refit}
@@ -160,18 +185,25 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	pruned.Stem.ApplyBN(cur, n, h*w, true)
 	cin := pruned.Stem.Cout
 	var ocur []float32 // conv1 refit: the original network's block input on the refit images
-	if opt.Refit > 0 && opt.Conv1 {
+	if opt.Refit > 0 && (opt.Conv1 || opt.Select) {
 		ocur, _, _ = c.convRaw(&c.orig.Stem, x[:opt.Refit*3*32*32], opt.Refit, 32, 32)
 		c.orig.Stem.ApplyBN(ocur, opt.Refit, h*w, true)
 	}
 	for i := range pruned.Blocks {
 		b := &pruned.Blocks[i]
 		if ocur != nil {
-			ls, err := c.refitConv1(&b.Conv1, cur[:opt.Refit*cin*h*w], ocur, opt.Refit, h, w, i, opt)
-			if err != nil {
-				return nil, fmt.Errorf("repair: %s: %w", b.Conv1.Name, err)
+			if opt.Select && !opt.Plan.Layers[i].Unchanged {
+				if err := c.selectReps(b, &c.orig.Blocks[i], &opt.Plan.Layers[i], ocur, opt.Refit, h, w, &tg[i], opt.Ridge); err != nil {
+					return nil, fmt.Errorf("repair: %s: %w", b.Conv1.Name, err)
+				}
 			}
-			st.Layers = append(st.Layers, ls)
+			if opt.Conv1 {
+				ls, err := c.refitConv1(&b.Conv1, cur[:opt.Refit*cin*h*w], ocur, opt.Refit, h, w, i, opt)
+				if err != nil {
+					return nil, fmt.Errorf("repair: %s: %w", b.Conv1.Name, err)
+				}
+				st.Layers = append(st.Layers, ls)
+			}
 			ocur = c.origBlock(i, ocur, opt.Refit, cin, h, w)
 		}
 		// The shortcut first: a compensating refit needs its output.
@@ -189,7 +221,20 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 		b.Conv1.ApplyBN(t, n, ho*wo, true)
 		if opt.Refit > 0 {
 			tgi := &tg[i]
-			if opt.Compensate {
+			joint := opt.Compensate && opt.Shortcut && b.Shortcut != nil && b.Shortcut.Assign == nil && b.Shortcut.Bias == nil &&
+				b.Conv2.Assign == nil && b.Conv2.Bias == nil // dense convolutions only (not method 1's shared ones)
+			if joint {
+				// The shortcut's output is refitted too: compensate only its BN shift.
+				ss, sh := b.Shortcut.BN.Fold()
+				c0 := make([]float32, len(s))
+				hw := ho * wo
+				for j := range c0 {
+					c0[j] = sh[(j/hw)%b.Shortcut.Cout]
+				}
+				tgi = tgi.compensated(&b.Conv2, c0, hw, opt.ReLUPasses)
+				s2, _ := b.Conv2.BN.Fold()
+				tgi.ex = &extra{x: cur[:opt.Refit*cin*h*w], c: cin, h: h, w: w, stride: b.Shortcut.Stride, conv: b.Shortcut, scale2: s2, scaleShort: ss}
+			} else if opt.Compensate {
 				tgi = tgi.compensated(&b.Conv2, s, ho*wo, opt.ReLUPasses)
 			}
 			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, tgi, opt.Ridge)
@@ -197,6 +242,10 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 				return nil, fmt.Errorf("repair: %s: %w", b.Conv2.Name, err)
 			}
 			st.Layers = append(st.Layers, ls)
+			if joint {
+				s, _, _ = c.convRaw(b.Shortcut, cur, n, h, w)
+				b.Shortcut.ApplyBN(s, n, ho*wo, false)
+			}
 		}
 		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
 		if opt.Refit == 0 || !opt.Compensate {
@@ -265,22 +314,30 @@ func (c *Calibration) origBlock(i int, x []float32, n, cin, h, w int) []float32 
 	return y
 }
 
-// convRaw is conv.ConvRaw with the images split among c.threads goroutines.
+// convRaw is conv.ConvRaw with the images cut into blocks of normBlock (whatever the thread count, so
+// that the result does not depend on it), c.threads blocks at a time.
 func (c *Calibration) convRaw(conv *resnet.ConvBN, x []float32, n, h, w int) ([]float32, int, int) {
 	ho, wo := conv.OutSize(h, w)
 	in, out := conv.Cin*h*w, conv.Cout*ho*wo
 	z := make([]float32, n*out)
-	parts := min(c.threads, n)
+	blocks := (n + normBlock - 1) / normBlock
+	next := make(chan int)
 	var wg sync.WaitGroup
-	for p := range parts {
-		lo, hi := p*n/parts, (p+1)*n/parts
+	for range min(c.threads, blocks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			part, _, _ := conv.ConvRaw(x[lo*in:hi*in], hi-lo, h, w)
-			copy(z[lo*out:hi*out], part)
+			for b := range next {
+				lo, hi := b*normBlock, min((b+1)*normBlock, n)
+				part, _, _ := conv.ConvRaw(x[lo*in:hi*in], hi-lo, h, w)
+				copy(z[lo*out:hi*out], part)
+			}
 		}()
 	}
+	for b := range blocks {
+		next <- b
+	}
+	close(next)
 	wg.Wait()
 	return z, ho, wo
 }

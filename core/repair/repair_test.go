@@ -2,6 +2,7 @@ package repair
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,14 +88,19 @@ func TestRefit(t *testing.T) {
 		comp, lin bool
 		passes    int
 		c1        bool
+		short     bool
+		sel       bool
 	}{
-		{prune.Removal, prune.Variant{}, false, false, 0, false},
-		{prune.Removal, prune.Variant{Merge: true}, false, false, 0, false},
-		{prune.Removal, prune.Variant{Merge: true}, true, true, 0, false},
-		{prune.Removal, prune.Variant{Merge: true}, true, false, 2, false},
-		{prune.Removal, prune.Variant{Merge: true}, true, true, 1, true},
-		{prune.Sharing, prune.Variant{}, false, false, 0, false},
-		{prune.Sharing, prune.Variant{Study: true}, true, true, 1, false},
+		{prune.Removal, prune.Variant{}, false, false, 0, false, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, false, false, 0, false, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, true, true, 0, false, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, true, false, 2, false, false, false},
+		{prune.Removal, prune.Variant{Merge: true}, true, true, 1, true, false, false},
+		{prune.Removal, prune.Variant{}, true, false, 1, false, true, false},
+		{prune.Removal, prune.Variant{}, true, true, 1, true, true, true},
+		{prune.Removal, prune.Variant{}, false, false, 0, false, false, true},
+		{prune.Sharing, prune.Variant{}, false, false, 0, false, false, false},
+		{prune.Sharing, prune.Variant{Study: true}, true, true, 1, false, false, false},
 	} {
 		s := prune.Spec{Method: tc.m, Ratio: 0.5, Seed: 1, Variant: tc.v}
 		p, err := prune.Cluster(n, s, prune.ClusterOptions{NInit: 2})
@@ -105,7 +111,11 @@ func TestRefit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := cal.Repair(m, Options{Recal: imgs, Refit: imgs, Positions: 64, Compensate: tc.comp, Linear: tc.lin, ReLUPasses: tc.passes, Conv1: tc.c1})
+		opt := Options{Recal: imgs, Refit: imgs, Positions: 64, Compensate: tc.comp, Linear: tc.lin, ReLUPasses: tc.passes, Conv1: tc.c1, Shortcut: tc.short, Select: tc.sel}
+		if tc.sel {
+			opt.Plan = p
+		}
+		st, err := cal.Repair(m, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,6 +145,81 @@ func TestRefit(t *testing.T) {
 	if _, err := cal.Repair(n.Clone(), Options{Refit: 2, ReLUPasses: 1}); err == nil {
 		t.Error("ReLU passes without compensation: no error")
 	}
+	if _, err := cal.Repair(n.Clone(), Options{Refit: 2, Shortcut: true}); err == nil {
+		t.Error("joint shortcut refit without compensation: no error")
+	}
+	if _, err := cal.Repair(n.Clone(), Options{Refit: 2, Select: true}); err == nil {
+		t.Error("select without a plan: no error")
+	}
+	// The joint shortcut refit of the unpruned network keeps reproducing it.
+	st, err = cal.Repair(n.Clone(), Options{Refit: imgs, Positions: 64, Ridge: 1e-6, Compensate: true, Shortcut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range st.Layers {
+		if l.Before > 1e-2 || math.Abs(l.After) > 1e-2 {
+			t.Errorf("unpruned, joint shortcut: %s relative error %g → %g", l.Name, l.Before, l.After)
+		}
+	}
+}
+
+// TestSelectKeepsCandidates checks the select step: every kept conv1 channel is its cluster's centroid
+// or one of its members (then with that member's bn1 entry and index), and the choice is
+// deterministic.
+func TestSelectKeepsCandidates(t *testing.T) {
+	n := resnettest.RandomNet(resnet.ArchB, 5)
+	const imgs = 6
+	x := resnettest.RandomImages(imgs, 6)
+	cal, err := NewCalibration(n, x, imgs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := prune.Variant{Refit: imgs, Select: true}
+	p, err := prune.Cluster(n, prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 3, Variant: v}, prune.ClusterOptions{NInit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nets [2]*resnet.Net
+	members := 0
+	for run := range nets {
+		m, _, err := prune.Apply(n, p, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := ForPlan(v, p)
+		opt.Positions = 64
+		if _, err := cal.Repair(m, opt); err != nil {
+			t.Fatal(err)
+		}
+		nets[run] = m
+	}
+	for bi := range n.Blocks {
+		l := &p.Layers[bi]
+		c, o := &nets[0].Blocks[bi].Conv1, &n.Blocks[bi].Conv1
+		for j, r := range c.KeptFilter {
+			row := c.Filter(j)
+			equal := func(src []float64) bool {
+				for i, v := range src {
+					if row[i] != float32(v) {
+						return false
+					}
+				}
+				return true
+			}
+			cl := l.Labels[r]
+			switch {
+			case slices.Equal(row, o.Filter(r)) && c.BN.Gamma[j] == o.BN.Gamma[r] && c.BN.Mean[j] == o.BN.Mean[r]:
+				members++
+			case equal(l.Centroid(cl)) && r == l.Members()[cl][0]:
+			default:
+				t.Fatalf("%s channel %d (filter %d) is neither its cluster's centroid nor the member", c.Name, j, r)
+			}
+		}
+		if !slices.Equal(c.W, nets[1].Blocks[bi].Conv1.W) {
+			t.Fatalf("%s: two runs chose differently", c.Name)
+		}
+	}
+	t.Logf("%d kept channels are members", members)
 }
 
 func TestSamplePositions(t *testing.T) {
@@ -154,5 +239,44 @@ func TestSamplePositions(t *testing.T) {
 	}
 	if all := samplePositions(1, 64, 256, 5); len(all[0]) != 64 || all[0][63] != 63 {
 		t.Fatalf("small map not taken whole: %v", all[0])
+	}
+}
+
+// TestRepairThreadIndependent checks that the repaired weights do not depend on the thread count
+// (the normal equations are summed over fixed blocks of images, in order).
+func TestRepairThreadIndependent(t *testing.T) {
+	n := resnettest.RandomNet(resnet.ArchB, 7)
+	const imgs = normBlock + 3
+	x := resnettest.RandomImages(imgs, 8)
+	v := prune.Variant{Recal: imgs, Refit: imgs, Select: true, Conv1: true, Comp: true, Short: true, ReLU: true, FC: true}
+	p, err := prune.Cluster(n, prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: v}, prune.ClusterOptions{NInit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nets []*resnet.Net
+	for _, threads := range []int{1, 3} {
+		cal, err := NewCalibration(n, x, imgs, threads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := prune.Apply(n, p, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := ForPlan(v, p)
+		opt.Positions = 16
+		if _, err := cal.Repair(m, opt); err != nil {
+			t.Fatal(err)
+		}
+		nets = append(nets, m)
+	}
+	a, b := nets[0].Convs(), nets[1].Convs()
+	for i := range a {
+		if !slices.Equal(a[i].W, b[i].W) || !slices.Equal(a[i].BN.Mean, b[i].BN.Mean) {
+			t.Errorf("%s: 1 and 3 threads give different weights", a[i].Name)
+		}
+	}
+	if !slices.Equal(nets[0].FCW, nets[1].FCW) {
+		t.Error("linear layer: 1 and 3 threads give different weights")
 	}
 }
