@@ -223,7 +223,7 @@ func (c *Root) SetMethod(m int) {
 	if m == 2 {
 		c.S.Kernels = false
 	} else {
-		c.S.Merge = false
+		c.S.Merge, c.S.Select, c.S.Short = false, false, false
 	}
 	c.apply(true)
 }
@@ -289,13 +289,20 @@ func (c *Root) Toggle(key string) {
 		s.Merge = !s.Merge && s.Method == 2
 	case "refit":
 		if s.Refit > 0 {
-			s.Refit, s.Comp, s.ReLU, s.FC = 0, false, false, false
+			s.Refit, s.Comp, s.ReLU, s.FC, s.C1, s.Select, s.Short = 0, false, false, false, false, false, false
 		} else {
 			s.Refit = calib
 		}
 	case "comp":
 		s.Comp = !s.Comp && s.Refit > 0
 		s.ReLU = s.ReLU && s.Comp
+		s.Short = s.Short && s.Comp
+	case "c1":
+		s.C1 = !s.C1 && s.Refit > 0
+	case "select":
+		s.Select = !s.Select && s.Refit > 0 && s.Method == 2
+	case "short":
+		s.Short = !s.Short && s.Comp && s.Method == 2
 	case "relu":
 		s.ReLU = !s.ReLU && s.Comp
 	case "fc":
@@ -326,6 +333,12 @@ func (c *Root) On(key string) bool {
 		return s.ReLU
 	case "fc":
 		return s.FC
+	case "c1":
+		return s.C1
+	case "select":
+		return s.Select
+	case "short":
+		return s.Short
 	}
 	return false
 }
@@ -337,8 +350,12 @@ func (c *Root) Disabled(key string) bool {
 		return c.S.Method != 1
 	case "merge":
 		return c.S.Method != 2
-	case "comp", "fc":
+	case "comp", "fc", "c1":
 		return c.S.Refit == 0
+	case "select":
+		return c.S.Refit == 0 || c.S.Method != 2
+	case "short":
+		return !c.S.Comp || c.S.Method != 2
 	case "relu":
 		return !c.S.Comp
 	case "recal", "refit":
@@ -358,6 +375,9 @@ var Toggles = []struct{ Key, Help string }{
 	{"comp", "the refit also cancels the error left in the shortcut branch"},
 	{"relu", "the compensating refit counts outputs that both networks' final ReLU zeroes as exact"},
 	{"fc", "the refit also refits the final linear layer"},
+	{"c1", "the refit also refits every block's conv1 to the original network's conv1 output"},
+	{"select", "method 2: each cluster keeps the candidate (centroid or member) whose channel best rebuilds conv2's output"},
+	{"short", "method 2: the 1×1 projection shortcuts are refitted together with conv2"},
 }
 
 // RatioText is the slider's value for display.

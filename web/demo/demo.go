@@ -151,7 +151,7 @@ func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
 				return nil, err
 			}
 		}
-		if p.Repair, err = s.cal.Repair(net, repair.ForVariant(v)); err != nil {
+		if p.Repair, err = s.cal.Repair(net, repair.ForPlan(v, plan)); err != nil {
 			return nil, err
 		}
 	}

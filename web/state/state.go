@@ -45,6 +45,9 @@ type State struct {
 	Comp    bool    // refit: target the block output (cancel the shortcut's error too)
 	ReLU    bool    // comp: outputs both networks' final ReLU zeroes count as exact
 	FC      bool    // refit: also refit the linear layer
+	C1      bool    // refit: also refit every block's conv1 against the original block input
+	Select  bool    // method 2, refit: keep the candidate (centroid or member) that best reconstructs conv2's output
+	Short   bool    // method 2, comp: refit the 1×1 projection shortcuts jointly with conv2
 	Split   string  // only "test" is shipped
 	Offset  int     // first test image
 	Limit   int     // evaluated test images
@@ -60,6 +63,7 @@ type Field struct {
 	Default  string
 	Label    string
 	Hideable bool // NAME_hide=true hides its control
+	Optional bool // links list it only when it is not at its default (keys added after links were shared)
 	parse    func(s *State, v string) error
 	format   func(s *State) string
 }
@@ -96,6 +100,9 @@ var Fields = []Field{
 	boolean("comp", "false", "Refit compensates the shortcut", func(s *State) *bool { return &s.Comp }),
 	boolean("relu", "false", "Compensation is ReLU-aware", func(s *State) *bool { return &s.ReLU }),
 	boolean("fc", "false", "Refit the linear layer", func(s *State) *bool { return &s.FC }),
+	optional(boolean("c1", "false", "Refit conv1 too", func(s *State) *bool { return &s.C1 })),
+	optional(boolean("select", "false", "Choose the kept channels by least squares", func(s *State) *bool { return &s.Select })),
+	optional(boolean("short", "false", "Refit the projection shortcuts", func(s *State) *bool { return &s.Short })),
 	enum("split", "test", "Split", []string{"test"}, func(s *State) *string { return &s.Split }),
 	integer("offset", "0", "First image", 0, TestImages-1, func(s *State) *int { return &s.Offset }),
 	integer("limit", "1000", "Evaluation images", 1, TestImages, func(s *State) *int { return &s.Limit }),
@@ -243,13 +250,17 @@ func (s *State) check() error {
 // controls' NAME_hide=true in declaration order.
 func (s *State) Hash() string {
 	var b strings.Builder
-	for i, f := range Fields {
-		if i == 0 {
+	for _, f := range Fields {
+		v := f.format(s)
+		if f.Optional && v == f.Default {
+			continue
+		}
+		if b.Len() == 0 {
 			b.WriteByte('#')
 		} else {
 			b.WriteByte('&')
 		}
-		b.WriteString(url.QueryEscape(f.Key) + "=" + url.QueryEscape(f.format(s)))
+		b.WriteString(url.QueryEscape(f.Key) + "=" + url.QueryEscape(v))
 	}
 	for _, f := range Fields {
 		if s.Hide[f.Key] {
@@ -266,7 +277,8 @@ func (s *State) Spec() prune.Spec {
 		rep = ""
 	}
 	return prune.Spec{Method: prune.Method(s.Method), Ratio: s.Ratio, Seed: s.Seed, Variant: prune.Variant{
-		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, ReLU: s.ReLU, FC: s.FC}}
+		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, ReLU: s.ReLU, FC: s.FC,
+		Conv1: s.C1, Select: s.Select, Short: s.Short}}
 }
 
 // RunKey is equal for two states exactly when they give the same pruned network and evaluation
@@ -282,7 +294,7 @@ func (s *State) CLI() string {
 	sp := s.Spec()
 	v := sp.Variant
 	args := []string{"resnetprune prune", "--method " + strconv.Itoa(s.Method),
-		"--ratio " + strconv.FormatFloat(s.Ratio, 'g', -1, 64), "--seed " + strconv.FormatUint(s.Seed, 10), "--variant " + map[bool]string{true: "study", false: "fixed"}[s.Study]}
+		"--ratio " + strconv.FormatFloat(s.Ratio, 'g', -1, 64), "--seed " + strconv.FormatUint(s.Seed, 10), "--variant " + map[bool]string{true: "study", false: "fixed"}[s.Study] + tokens(s)}
 	if v.PCA > 0 {
 		args = append(args, "--pca "+strconv.Itoa(v.PCA))
 	}
@@ -376,6 +388,26 @@ func number(key, def, label string, lo, hi float64, p func(*State) *float64) Fie
 			return nil
 		},
 		format: func(s *State) string { return strconv.FormatFloat(*p(s), 'g', -1, 64) }}
+}
+
+// optional marks f as listed in links only when it differs from its default.
+func optional(f Field) Field {
+	f.Optional = true
+	return f
+}
+
+// tokens are the variant tokens that have no flag of their own in the CLI.
+func tokens(s *State) string {
+	var t string
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{{s.C1, "+c1"}, {s.Select, "+select"}, {s.Short, "+short"}} {
+		if k.on {
+			t += k.name
+		}
+	}
+	return t
 }
 
 func boolean(key, def, label string, p func(*State) *bool) Field {

@@ -44,6 +44,34 @@ func TestCLILink(t *testing.T) {
 	}
 }
 
+// The best method-2 repair's link (with the optional keys c1, select, short) opens the same run,
+// and the page's command line reproduces it.
+func TestCLILinkOptionalKeys(t *testing.T) {
+	sp := prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 8, Recal: 512, Merge: true, Refit: 512,
+		Comp: true, ReLU: true, FC: true, Conv1: true, Select: true, Short: true}}
+	link := sp.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
+	s, probs := Parse(link)
+	if len(probs) > 0 {
+		t.Fatalf("%s: %v", link, probs)
+	}
+	if got := s.Spec(); got != sp {
+		t.Fatalf("spec %+v, want %+v", got, sp)
+	}
+	if !strings.HasPrefix(s.Hash(), link) {
+		t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
+	}
+	if !strings.Contains(s.CLI(), "--variant fixed+c1+select+short --pca 8 --recal 512 --merge --refit 512 --comp --relu --fc") {
+		t.Fatalf("CLI %q", s.CLI())
+	}
+	d := Default()
+	if strings.Contains(d.Hash(), "select") {
+		t.Fatalf("default hash %s lists an optional key", d.Hash())
+	}
+	if _, probs := Parse("#method=1&ratio=0.5&refit=256&select=true"); len(probs) == 0 {
+		t.Error("select with method 1 accepted")
+	}
+}
+
 func TestTestHash(t *testing.T) {
 	s, probs := Parse("#method=2&ratio=0.5&seed=1")
 	if len(probs) > 0 || s.Method != 2 || s.Ratio != 0.5 || s.Seed != 1 || s.Study || s.Limit != 1000 {
