@@ -35,8 +35,8 @@ test-portable:
 # The wasm build runs the pure-computation packages under Node (no file access to ../shared there).
 WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/prune/ ./core/repair/ ./core/resnet/ ./core/tensor/ ./core/train/...
 test-wasm:
-	GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
-	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
+	GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
+	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
 
 ## data: download the official CIFAR-10 binary archive (MD5-checked) into data/.
 data:
