@@ -75,10 +75,11 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 
 // finetuneCurves prunes orig at each point with variant v (repaired with cal), fine-tunes it with
 // cfg on trainSet and evaluates it on set before and after every epoch.
-// teacher (orig compiled) gives the logits distilled when cfg.Distill > 0. With restd > 0 and calibration images, every BN is first restandardised on restd of them
+// done is called with the curves so far after each one (to save them: a long run that stops keeps
+// what it finished). teacher (orig compiled) gives the logits distilled when cfg.Distill > 0. With restd > 0 and calibration images, every BN is first restandardised on restd of them
 // (repair.Calibration.Restandardize).
 func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration, restd int,
-	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags) ([]finetuneCurve, error) {
+	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags, done func([]finetuneCurve) error) ([]finetuneCurve, error) {
 	var curves []finetuneCurve
 	for _, pt := range points {
 		s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: seed, Variant: v}
@@ -121,6 +122,9 @@ func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetuneP
 				pt.method, pt.ratio, st.Epoch, cfg.Epochs, st.Loss, acc, st.Seconds)
 		}
 		curves = append(curves, c)
+		if err := done(curves); err != nil {
+			return nil, err
+		}
 	}
 	return curves, nil
 }

@@ -281,7 +281,11 @@ func runSweep(args []string) error {
 		if *ftKeepBN {
 			restd = 0
 		}
-		if rep.Finetune, err = finetuneCurves(orig, baseEngine, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d); err != nil {
+		save := func(cs []finetuneCurve) error {
+			rep.Finetune = cs
+			return writeSweep(*out, &rep, ms, vs)
+		}
+		if rep.Finetune, err = finetuneCurves(orig, baseEngine, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d, save); err != nil {
 			return err
 		}
 	}
