@@ -166,7 +166,13 @@ func writeCurves(dir string, rep *sweepReport) error {
 	lines = append(lines, "unpruned", plotter.XYs{{X: 0, Y: rep.Baseline.Accuracy}, {X: float64(max(epochs, 1)), Y: rep.Baseline.Accuracy}})
 	p := plot.New()
 	c0 := rep.Finetune[0]
-	recipe := fmt.Sprintf("%s, lr %g %s", c0.Variant, c0.LR, c0.Schedule)
+	variant := c0.Variant
+	for _, c := range rep.Finetune {
+		if c.Variant != variant {
+			variant = "per-curve repairs, see finetune.csv"
+		}
+	}
+	recipe := fmt.Sprintf("%s, lr %g %s", variant, c0.LR, c0.Schedule)
 	if c0.Distill > 0 {
 		recipe += fmt.Sprintf(", distillation α %g T %g", c0.Distill, c0.DistillT)
 	}
