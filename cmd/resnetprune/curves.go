@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,11 +130,7 @@ func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetuneP
 
 // writeCurves writes finetune.csv and the accuracy-per-epoch plot (finetune.png, .svg) into dir.
 func writeCurves(dir string, rep *sweepReport) error {
-	f, err := os.Create(filepath.Join(dir, "finetune.csv"))
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
+	w := &csvRows{}
 	w.Write([]string{"method", "ratio", "variant", "lr", "schedule", "epoch", "accuracy", "train_loss", "train_acc", "seconds"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	var lines []any
@@ -151,12 +146,7 @@ func writeCurves(dir string, rep *sweepReport) error {
 		}
 		lines = append(lines, fmt.Sprintf("method %d, r = %g", c.Method, c.Ratio), xy)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeCSV(filepath.Join(dir, "finetune.csv"), w.rows); err != nil {
 		return err
 	}
 	epochs := 0

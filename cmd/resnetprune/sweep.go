@@ -346,11 +346,7 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 	if err := os.WriteFile(filepath.Join(dir, "sweep.json"), append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "sweep.csv"))
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
+	w := &csvRows{}
 	w.Write([]string{"method", "ratio", "variant", "accuracy", "correct", "images", "seconds", "images_per_s", "baseline_seconds",
 		"speedup", "cpu_seconds", "baseline_cpu_seconds", "cpu_speedup", "params", "weights", "macs", "mac_reduction", "bytes", "link", "notes"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
@@ -363,12 +359,7 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			ff(r.ImagesPerSec), ff(r.BaseSeconds), ff(r.Speedup), ff(r.CPUSeconds), ff(r.BaseCPUSeconds), ff(r.CPUSpeedup), strconv.Itoa(r.Params), strconv.Itoa(r.Weights), strconv.Itoa(r.MACs),
 			ff(r.MACReduction), strconv.Itoa(r.Bytes), r.Link, r.Notes})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeCSV(filepath.Join(dir, "sweep.csv"), w.rows); err != nil {
 		return err
 	}
 	if err := writePlots(dir, rep, ms, vs); err != nil {
@@ -557,4 +548,23 @@ func replotSweep(file, dir string) error {
 		return err
 	}
 	return writeSweep(dir, &rep, ms, vs)
+}
+
+// csvRows collects CSV records (Write has csv.Writer's shape) for writeCSV.
+type csvRows struct{ rows [][]string }
+
+// Write appends one record.
+func (c *csvRows) Write(r []string) { c.rows = append(c.rows, r) }
+
+// writeCSV writes rows to path as CSV.
+func writeCSV(path string, rows [][]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := csv.NewWriter(f).WriteAll(rows); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
