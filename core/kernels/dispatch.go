@@ -71,10 +71,6 @@ type kernelSet struct {
 	// Σ_{t<n} a[i*lda+t]·b[j*ldb+t]; n is a multiple of 16.
 	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
 
-	// padPlane writes the h×w plane in into pl (ph×pw floats, ph = len(pl)/pw)
-	// at row and column pad, with zeros around it.
-	padPlane func(pl, in []float32, h, w, pw, pad int)
-
 	// dconv, when non-nil, is the direct path's micro-kernel: for the
 	// mr ≤ 4 filters of the packed block a ([tap][cin][4]) and 64 outputs,
 	// c[i*64+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (rows

@@ -13,7 +13,6 @@ var avx2Kernels = kernelSet{
 	gemm4:       gemm4AVX2,
 	gemm1:       gemm1AVX2,
 	gemmAcc:     gemmAccAVX2,
-	padPlane:    padPlanePortable,
 	winoGatherY: winoGatherYPortable,
 	winoYIn:     winoYInPortable,
 	dot4:        dot4Portable,

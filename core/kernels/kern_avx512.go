@@ -29,7 +29,6 @@ var avx512Kernels = kernelSet{
 	gemm4:       gemm4AVX512,
 	gemm1:       gemm1AVX512,
 	gemmAcc:     gemmAccAVX512,
-	padPlane:    padPlaneAVX512,
 	winoGatherY: winoGatherYAVX512,
 	winoYIn:     winoYInAVX512,
 	dot4:        dot4AVX512,
@@ -556,32 +555,5 @@ func dot4AVX512(n int, a []float32, lda int, b []float32, ldb int, c []float32) 
 	r := p.ConcatPermute(q, iC).Add(p.ConcatPermute(q, iD))
 	c = c[:16]
 	archsimd.LoadFloat32x16(c).Add(r).Store(c)
-	archsimd.ClearAVXUpperBits()
-}
-
-// padPlaneAVX512 zeroes the plane with vector stores, then copies the rows
-// (16 floats at a time, the tail with a partial store).
-func padPlaneAVX512(pl, in []float32, h, w, pw, pad int) {
-	var zero archsimd.Float32x16
-	i := 0
-	for ; i+16 <= len(pl); i += 16 {
-		zero.Store(pl[i : i+16])
-	}
-	if i < len(pl) {
-		zero.StorePart(pl[i:])
-	}
-	in = in[:h*w]
-	for iy := 0; iy < h; iy++ {
-		src := in[iy*w : (iy+1)*w]
-		dst := pl[(pad+iy)*pw+pad : (pad+iy)*pw+pad+w]
-		x := 0
-		for ; x+16 <= w; x += 16 {
-			archsimd.LoadFloat32x16(src[x : x+16]).Store(dst[x : x+16])
-		}
-		if x < w {
-			v, _ := archsimd.LoadFloat32x16Part(src[x:])
-			v.StorePart(dst[x:])
-		}
-	}
 	archsimd.ClearAVXUpperBits()
 }

@@ -8,7 +8,6 @@ var portableKernels = kernelSet{
 	gemm4:       gemm4Portable,
 	gemm1:       gemm1Portable,
 	gemmAcc:     gemmAccPortable,
-	padPlane:    padPlanePortable,
 	winoGatherY: winoGatherYPortable,
 	winoYIn:     winoYInPortable,
 	dot4:        dot4Portable,
@@ -351,22 +350,5 @@ func dot4Portable(n int, a []float32, lda int, b []float32, ldb int, c []float32
 func copyRowsPortable(dst []float32, dp int, src []float32, rows, w int) {
 	for r := 0; r < rows; r++ {
 		copy(dst[r*dp:r*dp+w], src[r*w:(r+1)*w])
-	}
-}
-
-func padPlanePortable(pl, in []float32, h, w, pw, pad int) {
-	// The pads are a few floats: plain loops beat clear's memclr calls.
-	top, bot := pad*pw, (pad+h)*pw
-	clear(pl[:top])
-	clear(pl[bot:])
-	for iy := 0; iy < h; iy++ {
-		row := pl[top+iy*pw : top+(iy+1)*pw]
-		for x := range row[:pad] {
-			row[x] = 0
-		}
-		copy(row[pad:pad+w], in[iy*w:(iy+1)*w])
-		for x := pad + w; x < len(row); x++ {
-			row[x] = 0
-		}
 	}
 }

@@ -17,7 +17,6 @@ var wasmKernels = kernelSet{
 	gemm4:       gemm4Wasm,
 	gemm1:       gemm1Wasm,
 	gemmAcc:     gemmAccWasm,
-	padPlane:    padPlanePortable,
 	winoGatherY: winoGatherYPortable,
 	winoYIn:     winoYInPortable,
 	dot4:        dot4Portable,

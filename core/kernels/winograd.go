@@ -289,17 +289,6 @@ func interleave4x4(b []int32) {
 	}
 }
 
-// winoPad writes images img0…img0+m−1 of src (cin×h×w each) into pbuf as
-// zero-padded ph×pw planes, the image at row and column pad.
-func winoPad(K *kernelSet, pbuf, src []float32, img0, m, cin, h, w, pad int, p *winoPlan) {
-	plane := p.ph * p.pw
-	for i := 0; i < m; i++ {
-		for ci := 0; ci < cin; ci++ {
-			K.padPlane(pbuf[(i*cin+ci)*plane:(i*cin+ci+1)*plane], src[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w, p.pw, pad)
-		}
-	}
-}
-
 // winoTiles fills the tile table of a chunk of m images starting at img0:
 // per tile t < tp its input offset in the padded chunk, its output offset
 // (for cout output channels), its valid rows<<3|cols, and per block of 16
@@ -329,18 +318,6 @@ func winoTiles(p *winoPlan, img0, m, cout int, inBase, outBase, valid, inFast, o
 			interleave4x4(in)
 			interleave4x4(out)
 			interleave4x4(val)
-		}
-	}
-}
-
-// winoInput applies the input transform to every channel and tile of the
-// padded chunk: V_ξ[c][t] = vbuf[ξ*vs + c*tp + t].
-func winoInput(K *kernelSet, pbuf []float32, cin int, p *winoPlan, tp int, inBase, inFast []int32, g, vbuf []float32, vs int) {
-	plane := p.ph * p.pw
-	for ci := 0; ci < cin; ci++ {
-		pl := pbuf[ci*plane:]
-		for t0 := 0; t0 < tp; t0 += lanes {
-			K.gatherIn(pl, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g, vbuf[ci*tp+t0:], vs)
 		}
 	}
 }
