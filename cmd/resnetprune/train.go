@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -315,6 +316,10 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 	for !t.Done() && (o.stopAfter == 0 || ran < o.stopAfter) {
 		bar := newTrainBar(fmt.Sprintf("epoch %d/%d", t.Epoch+1, t.Cfg.Epochs), trainSet.Len())
 		st := t.RunEpoch(bar.update)
+		if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
+			return fmt.Errorf("training diverged in epoch %d (loss %v, lr %.3g at its end): lower --lr; nothing of this epoch was saved",
+				t.Epoch, st.Loss, st.LR)
+		}
 		net := t.Model.Net()
 		if testSet.Len() > 0 {
 			var err error

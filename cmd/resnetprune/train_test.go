@@ -139,3 +139,25 @@ func readLog(t *testing.T, path string) []train.EpochStats {
 	}
 	return out
 }
+
+// TestTrainDiverges checks that a learning rate that blows the loss up stops the run with an
+// error naming the cause, and writes no weights of the diverged epoch.
+func TestTrainDiverges(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "w.safetensors")
+	o, err := parseTrain("train", []string{"--out", out, "--epochs", "1", "--batch", "12", "--threads", "2",
+		"--arch", "A", "--schedule", "constant", "--lr", "1e30", "--quiet"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = o.run(synthSet(24, 1), synthSet(8, 2), io.Discard, func() (*resnet.Net, map[string]string, error) {
+		net, err := resnet.New(resnet.ArchA)
+		train.Init(net, o.seed)
+		return net, nil, err
+	})
+	if err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Fatalf("error %v, want one saying the training diverged", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("weights of the diverged epoch were written (%v)", err)
+	}
+}
