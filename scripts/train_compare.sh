@@ -7,7 +7,7 @@
 # Go side: BenchmarkTrainImages (core/train), built with GOEXPERIMENT=simd. PyTorch side:
 # scripts/torch_reference.py train-bench.
 # Environment: SHARED_DIR (default ../shared), CIFAR10_DIR, THREADS (2), IMAGES (2560),
-# PYTHON (/usr/bin/python3).
+# PYTHON (/usr/bin/python3), OMP_WAIT_POLICY (PASSIVE, PyTorch side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -16,6 +16,10 @@ data=${CIFAR10_DIR:-$shared/data/cifar-10-batches-bin}
 threads=${THREADS:-2}
 images=${IMAGES:-2560}
 py=${PYTHON:-/usr/bin/python3}
+# PyTorch's OpenMP threads spin while waiting by default; on a machine where other jobs hold the
+# cores (the background training run) that made its steps ~7× slower in CPU time (3.2 vs 0.44
+# cpu-s/step, 2 threads), so the PyTorch side waits passively unless OMP_WAIT_POLICY says otherwise.
+omp_wait=${OMP_WAIT_POLICY:-PASSIVE}
 [ -f "$data/data_batch_1.bin" ] || { echo "CIFAR-10 not found in $data (set CIFAR10_DIR or SHARED_DIR)" >&2; exit 1; }
 "$py" -c 'import torch' 2>/dev/null || { echo "PyTorch missing for $py (Debian: apt-get install python3-torch)" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -25,7 +29,7 @@ go_s=(); torch_s=(); go_c=(); torch_c=()
 for i in $(seq "$rounds"); do
   g=$(CIFAR10_DIR="$data" TRAIN_BENCH_IMAGES="$images" TRAIN_BENCH_THREADS="$threads" \
       "$tmp/train.test" -test.run NONE -test.bench 'TrainImages$' -test.benchtime 1x | grep '^BenchmarkTrainImages')
-  t=$("$py" scripts/torch_reference.py train-bench --data "$data" --threads "$threads" --batch 128 --images "$images" --json)
+  t=$(OMP_WAIT_POLICY="$omp_wait" "$py" scripts/torch_reference.py train-bench --data "$data" --threads "$threads" --batch 128 --images "$images" --json)
   gs=$(awk '{for (i = 1; i < NF; i++) if ($(i+1) == "s/epoch") print $i}' <<<"$g")
   gc=$(awk '{for (i = 1; i < NF; i++) if ($(i+1) == "cpu-s/step") print $i}' <<<"$g")
   ts=$(jq -r .seconds_per_epoch <<<"$t")
