@@ -32,6 +32,13 @@ type Param struct {
 	Kind ParamKind
 	Data []float32
 	Grad []float32
+	// RowStep, when not nil, scales the optimizer step of each row r of Data (one filter, or its
+	// bias) by RowStep[r]. Method-1 shared filters use 1/|members|: a centroid's gradient is the
+	// sum of its n members' gradients (the true gradient), and stepping by it at the network's
+	// learning rate moves a 16-member centroid 16 times as far as an ordinary filter, which throws
+	// the fine-tuning of highly shared layers off course (method 1, r = 0.9: 40.5% → 19.5% after the
+	// first 10,000 images at lr 0.005; 27.5% with the scaled step).
+	RowStep []float32
 }
 
 // unit is a convolution followed by its BatchNorm, with the buffers of its outputs.
@@ -151,9 +158,19 @@ func NewModel(net *resnet.Net, opt Options) (*Model, error) {
 	m.fc = nn.NewLinear(cin, resnet.Classes, net.FCW, net.FCB)
 
 	addUnit := func(c *resnet.ConvBN, u *unit) {
-		m.params = append(m.params, &Param{Name: c.Name + ".weight", Kind: Weight, Data: c.W, Grad: u.conv.DW})
+		var step []float32
+		if c.Assign != nil {
+			step = make([]float32, c.Rows())
+			for _, g := range c.Assign {
+				step[g]++
+			}
+			for r, n := range step {
+				step[r] = 1 / max(n, 1)
+			}
+		}
+		m.params = append(m.params, &Param{Name: c.Name + ".weight", Kind: Weight, Data: c.W, Grad: u.conv.DW, RowStep: step})
 		if c.Bias != nil {
-			m.params = append(m.params, &Param{Name: c.Name + ".bias", Kind: Bias, Data: c.Bias, Grad: u.conv.DB})
+			m.params = append(m.params, &Param{Name: c.Name + ".bias", Kind: Bias, Data: c.Bias, Grad: u.conv.DB, RowStep: step})
 		}
 		if !opt.FreezeBN {
 			m.params = append(m.params,

@@ -11,6 +11,8 @@ import (
 //	g = ∇w + λ·w                 (λ = WeightDecay; 0 for BN γ/β and biases when NoDecayBNBias)
 //	v = μ·v + g                  (v starts at 0, so the first step has v = g as in PyTorch)
 //	w = w − lr·(g + μ·v)         with Nesterov,   w − lr·v   without.
+//
+// A parameter with RowStep uses lr·RowStep[r] for the elements of its row r.
 type SGD struct {
 	Momentum      float64
 	WeightDecay   float64
@@ -41,7 +43,15 @@ func (o *SGD) Step(lr float64) {
 		v := o.vel[k]
 		w, gr := p.Data, p.Grad[:len(p.Data)]
 		v = v[:len(w)]
+		per := len(w)
+		if p.RowStep != nil {
+			per = len(w) / len(p.RowStep)
+		}
 		for i := range w {
+			l := l
+			if p.RowStep != nil {
+				l *= p.RowStep[i/per]
+			}
 			g := gr[i] + wd*w[i]
 			if mu != 0 {
 				v[i] = mu*v[i] + g

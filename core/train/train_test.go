@@ -499,21 +499,66 @@ func TestFrozenBN(t *testing.T) {
 	}
 }
 
+// TestSharedRowStep checks that a method-1 shared filter steps by 1/|members| of the rate.
+func TestSharedRowStep(t *testing.T) {
+	net := smallNet(t, resnet.ArchB, [3]int{4, 5, 6}, [3]int{4, 5, 6}, true, 5)
+	m, err := NewModel(net, Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*Param{}
+	for _, p := range m.Params() {
+		byName[p.Name] = p
+	}
+	shared := 0
+	for _, c := range net.Convs() {
+		p := byName[c.Name+".weight"]
+		if c.Assign == nil {
+			if p.RowStep != nil {
+				t.Errorf("%s: unshared filters have a row step", c.Name)
+			}
+			continue
+		}
+		shared++
+		for r := range c.Rows() {
+			n := 0
+			for _, g := range c.Assign {
+				if int(g) == r {
+					n++
+				}
+			}
+			if want := 1 / float32(max(n, 1)); p.RowStep[r] != want {
+				t.Errorf("%s row %d: step %v, want 1/%d", c.Name, r, p.RowStep[r], n)
+			}
+		}
+	}
+	if shared == 0 {
+		t.Fatal("the test network has no shared filters")
+	}
+}
+
 // TestSGD checks two optimizer steps against PyTorch's update rule computed by hand.
 func TestSGD(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		nesterov bool
 		noDecay  bool
+		rowStep  float64 // RowStep of the one row (0: none)
 		want     [2]float32
 	}{
 		// w=1, g=0.5, lr=0.1, μ=0.9, λ=0.1. Step 1: d=0.6, v=0.6; step 2 (g=0.5 again).
-		{"plain", false, false, [2]float32{1 - 0.1*0.6, 0}},
-		{"nesterov", true, false, [2]float32{1 - 0.1*(0.6+0.9*0.6), 0}},
-		{"no-decay-bias", false, true, [2]float32{1 - 0.1*0.5, 0}},
+		{"plain", false, false, 0, [2]float32{1 - 0.1*0.6, 0}},
+		{"nesterov", true, false, 0, [2]float32{1 - 0.1*(0.6+0.9*0.6), 0}},
+		{"no-decay-bias", false, true, 0, [2]float32{1 - 0.1*0.5, 0}},
+		{"row-step", false, false, 0.25, [2]float32{1 - 0.25*0.1*0.6, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &Param{Name: "b", Kind: Bias, Data: []float32{1}, Grad: []float32{0.5}}
+			lr := 0.1
+			if tc.rowStep != 0 {
+				p.RowStep = []float32{float32(tc.rowStep)}
+				lr *= tc.rowStep
+			}
 			o := NewSGD([]*Param{p}, 0.9, 0.1, tc.nesterov, tc.noDecay)
 			o.Step(0.1)
 			if math.Abs(float64(p.Data[0]-tc.want[0])) > 1e-6 {
@@ -532,7 +577,7 @@ func TestSGD(t *testing.T) {
 			} else {
 				d = v
 			}
-			w -= 0.1 * d
+			w -= lr * d
 			o.Step(0.1)
 			if math.Abs(float64(p.Data[0])-w) > 1e-6 {
 				t.Errorf("after two steps w = %v, want %v", p.Data[0], w)
