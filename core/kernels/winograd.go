@@ -50,7 +50,11 @@ func winoG1D(g0, g1, g2 float64) (t0, t1, t2, t3, t4, t5 float64) {
 
 // winogradWeightsInto writes U_ξ = G·g·G^T of every filter (r, c) straight
 // into the packed layout of packA, one 6×6 transform per filter (separable,
-// in float64).
+// in float64). The filters of a block of 4 rows and 4 channels fill 16
+// consecutive floats of each U_ξ: they are transformed into a local block
+// first and each U_ξ written 16 floats at a time (the 36 matrices lie a
+// power-of-two stride apart for power-of-two channel counts, so scattered
+// single stores would keep evicting each other's lines from L1).
 func winogradWeightsInto(u, w []float32, rows, cin int) {
 	rc := roundUp(rows, 4) * cin
 	u = u[:36*rc]
@@ -59,23 +63,37 @@ func winogradWeightsInto(u, w []float32, rows, cin int) {
 			clear(u[xi*rc+rows/4*4*cin : (xi+1)*rc])
 		}
 	}
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cin; c++ {
-			g := w[(r*cin+c)*9 : (r*cin+c)*9+9]
-			var t [6][3]float64 // G·g
-			for j := 0; j < 3; j++ {
-				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG1D(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
+	var blk [36][16]float32 // blk[ξ][(c−c0)·4 + r%4]
+	for r0 := 0; r0 < rows; r0 += 4 {
+		mr := min(4, rows-r0)
+		for c0 := 0; c0 < cin; c0 += 4 {
+			mc := min(4, cin-c0)
+			for dc := 0; dc < mc; dc++ {
+				for dr := 0; dr < mr; dr++ {
+					g := w[((r0+dr)*cin+c0+dc)*9 : ((r0+dr)*cin+c0+dc)*9+9]
+					var t [6][3]float64 // G·g
+					for j := 0; j < 3; j++ {
+						t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG1D(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
+					}
+					k := dc*4 + dr
+					for i := 0; i < 6; i++ {
+						v0, v1, v2, v3, v4, v5 := winoG1D(t[i][0], t[i][1], t[i][2])
+						b := blk[i*6 : i*6+6]
+						b[0][k], b[1][k], b[2][k] = float32(v0), float32(v1), float32(v2)
+						b[3][k], b[4][k], b[5][k] = float32(v3), float32(v4), float32(v5)
+					}
+				}
 			}
-			pos := r/4*4*cin + c*4 + r%4
-			for i := 0; i < 6; i++ {
-				v0, v1, v2, v3, v4, v5 := winoG1D(t[i][0], t[i][1], t[i][2])
-				o := i*6*rc + pos
-				u[o] = float32(v0)
-				u[o+rc] = float32(v1)
-				u[o+2*rc] = float32(v2)
-				u[o+3*rc] = float32(v3)
-				u[o+4*rc] = float32(v4)
-				u[o+5*rc] = float32(v5)
+			pos := r0*cin + c0*4
+			for xi := range blk {
+				o := xi*rc + pos
+				if mr == 4 {
+					copy(u[o:o+4*mc], blk[xi][:4*mc])
+					continue
+				}
+				for dc := 0; dc < mc; dc++ { // the padding rows stay zero
+					copy(u[o+dc*4:o+dc*4+mr], blk[xi][dc*4:dc*4+mr])
+				}
 			}
 		}
 	}
