@@ -441,6 +441,18 @@ func Im2colT(colT, x []float32, cin, h, w, k, stride, pad int) {
 // of each entry added to the input pixel that Im2col copied it from.
 func Col2im(dx, dcol []float32, cin, h, w, k, stride, pad int) {
 	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
+	switch {
+	case stride == 2 && k == 3 && pad == 1 && h == 2*ho && w == 2*wo:
+		col2im3s2(dx, dcol, cin, ho, wo)
+		return
+	}
+	col2imGeneric(dx, dcol, cin, h, w, k, stride, pad)
+}
+
+// col2imGeneric is Col2im for any shape, in scatter form: dx is cleared, then each column-matrix
+// entry is added to its pixel.
+func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int) {
+	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
 	P := ho * wo
 	clear(dx[:cin*h*w])
 	for ci := range cin {
@@ -466,6 +478,54 @@ func Col2im(dx, dcol []float32, cin, h, w, k, stride, pad int) {
 			}
 		}
 	}
+}
+
+// col2im3s2 is Col2im for k = 3, stride 2, pad 1 and an even 2ho×2wo input, in gather form
+// (each dx pixel written once, no clearing). Input row iy receives kernel row ky from output row
+// oy = (iy+1−ky)/2 when that is an integer in [0, ho): ky = 1 (oy = iy/2) for even iy; ky = 0
+// (oy = (iy+1)/2, when < ho) and ky = 2 (oy = (iy−1)/2) for odd iy. Likewise along x: for each
+// contributing (ky, oy), with r_kx = dcol[ci,ky,kx][oy],
+//
+//	dx[2j] += r_1[j],   dx[2j+1] += r_0[j+1] (j+1 < wo) + r_2[j].
+func col2im3s2(dx, dcol []float32, cin, ho, wo int) {
+	P, w := ho*wo, 2*wo
+	for ci := range cin {
+		for iy := range 2 * ho {
+			d := dx[(ci*2*ho+iy)*w : (ci*2*ho+iy+1)*w]
+			if iy%2 == 0 {
+				col2im3s2Row(d, dcol[(ci*9+3)*P:], P, iy/2*wo, wo, false)
+				continue
+			}
+			col2im3s2Row(d, dcol[(ci*9+6)*P:], P, (iy-1)/2*wo, wo, false)
+			if oy := (iy + 1) / 2; oy < ho {
+				col2im3s2Row(d, dcol[ci*9*P:], P, oy*wo, wo, true)
+			}
+		}
+	}
+}
+
+// col2im3s2Row sets (or, with add, adds to) the 2·wo pixels of input row d the contributions of
+// the three column-matrix rows (kx = 0, 1, 2, P apart from c) of one kernel row ky at offset o
+// (the output row's start).
+func col2im3s2Row(d, c []float32, P, o, wo int, add bool) {
+	r0, r1, r2 := c[o:o+wo], c[P+o:P+o+wo], c[2*P+o:2*P+o+wo]
+	d = d[:2*wo]
+	n := wo - 1
+	r0, r1, r2 = r0[1:], r1[:n], r2[:n]
+	if add {
+		for j, v := range r1 {
+			d[2*j] += v
+			d[2*j+1] += r0[j] + r2[j]
+		}
+		d[2*n] += c[P+o+n]
+		d[2*n+1] += c[2*P+o+n]
+		return
+	}
+	for j, v := range r1 {
+		d[2*j] = v
+		d[2*j+1] = r0[j] + r2[j]
+	}
+	d[2*n], d[2*n+1] = c[P+o+n], c[2*P+o+n]
 }
 
 // validRange returns the output columns [lo, hi) whose input column ox·stride−pad+kx lies in [0, w).

@@ -14,6 +14,7 @@ func TestIm2colLayouts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, tc := range []struct{ cin, h, w, k, stride, pad int }{
 		{3, 5, 5, 3, 1, 1}, {4, 6, 7, 3, 2, 1}, {2, 5, 6, 1, 2, 0}, {3, 4, 4, 1, 1, 0},
+		{3, 8, 8, 3, 2, 1}, {2, 6, 4, 3, 2, 1}, {2, 2, 2, 3, 2, 1}, {2, 6, 8, 1, 2, 0},
 	} {
 		t.Run(fmt.Sprint(tc), func(t *testing.T) {
 			ho, wo := (tc.h+2*tc.pad-tc.k)/tc.stride+1, (tc.w+2*tc.pad-tc.k)/tc.stride+1
@@ -43,6 +44,13 @@ func TestIm2colLayouts(t *testing.T) {
 			c := randVec(rng, KK*P)
 			dx := make([]float32, len(x))
 			Col2im(dx, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad)
+			gen := make([]float32, len(x))
+			col2imGeneric(gen, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad)
+			for i := range dx {
+				if math.Abs(float64(dx[i]-gen[i])) > 1e-6*(1+math.Abs(float64(gen[i]))) {
+					t.Fatalf("Col2im[%d] = %v, the generic scatter gives %v", i, dx[i], gen[i])
+				}
+			}
 			var lhs, rhs float64
 			for i := range col {
 				lhs += float64(col[i]) * float64(c[i])
