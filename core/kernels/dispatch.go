@@ -80,6 +80,11 @@ type kernelSet struct {
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
 
+	// copyRowsAct is copyRows through affine's map without residual:
+	// dst[r*dp+x] = s*src[r*w+x] + b, then max(0,·) if relu; nil means one
+	// affine call per row.
+	copyRowsAct func(dst []float32, dp int, src []float32, rows, w int, s, b float32, relu bool)
+
 	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
 	// src may hold more values than the last one read, which lets the
 	// vector path run further.

@@ -38,6 +38,7 @@ var avx512Kernels = kernelSet{
 
 	winoGather:   winoGatherAVX512,
 	copyRows:     copyRowsAVX512,
+	copyRowsAct:  copyRowsActAVX512,
 	winoGatherIn: winoGatherInAVX512,
 	winoOutStore: winoOutStoreAVX512,
 	dconv:        dconvAVX512,

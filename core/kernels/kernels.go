@@ -33,6 +33,53 @@ type Epilogue struct {
 	ReLU     bool
 }
 
+// InputAct is a per-input-channel affine map, optionally followed by a ReLU, that a convolution
+// applies to its input as it reads it (a BatchNorm and ReLU before the convolution, fused into it
+// so that their output is never stored):
+//
+//	x'[ci][p] = Scale[ci]·x[ci][p] + Shift[ci], then max(0,·) if ReLU,
+//
+// computed as kernelSet.affine computes it (a fused multiply-add with the AVX-512 kernels). The
+// zero padding is applied to x' (the convolution's real input), not to x.
+type InputAct struct {
+	Scale, Shift []float32
+	ReLU         bool
+}
+
+// check panics unless a holds a scale and shift for each of cin channels.
+func (a *InputAct) check(cin int) {
+	if len(a.Scale) < cin || len(a.Shift) < cin {
+		panic("kernels: InputAct shorter than the input channels")
+	}
+}
+
+// copyRows is K.copyRows through the map of channel ci (a plain copy when a is nil).
+func (a *InputAct) copyRows(K *kernelSet, dst []float32, dp int, src []float32, rows, w, ci int) {
+	if a == nil {
+		K.copyRows(dst, dp, src, rows, w)
+		return
+	}
+	s, b := a.Scale[ci], a.Shift[ci]
+	if K.copyRowsAct != nil {
+		K.copyRowsAct(dst, dp, src, rows, w, s, b, a.ReLU)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		K.affine(dst[r*dp:r*dp+w], src[r*w:(r+1)*w], nil, s, b, a.ReLU)
+	}
+}
+
+// apply writes x' of n images x (n×cin×h×w) into buf and returns it, row by row as copyRows
+// maps them (kernel sets whose affine treats vector tails apart give the same bits either way).
+func (a *InputAct) apply(K *kernelSet, buf, x []float32, n, cin, h, w int) []float32 {
+	hw := h * w
+	buf = buf[:n*cin*hw]
+	for i := 0; i < n*cin; i++ {
+		a.copyRows(K, buf[i*hw:(i+1)*hw], w, x[i*hw:(i+1)*hw], h, w, i%cin)
+	}
+	return buf
+}
+
 // Conv is a prepared 2-D convolution (weights packed / Winograd-transformed once at construction).
 type Conv struct {
 	rows, cin, k, stride, pad int
@@ -130,7 +177,16 @@ func (c *Conv) OutChannels(ep *Epilogue) int {
 type Workspace struct {
 	f32 []float32
 	i32 []int32
+	act []float32 // an input mapped by an InputAct, for the paths that do not fuse it
 	sa  scatterArgs
+}
+
+// actBuf returns a scratch slice of n float32 values for a mapped input (contents undefined).
+func (ws *Workspace) actBuf(n int) []float32 {
+	if cap(ws.act) < n {
+		ws.act = make([]float32, n+n/4)
+	}
+	return ws.act[:n]
 }
 
 // floats returns a scratch slice of n float32 values (contents undefined).
@@ -225,6 +281,13 @@ func (c *Conv) resolve(ep *Epilogue, ints []int32, floats []float32) epi {
 // ws is caller-owned scratch reused across calls (one per goroutine); Forward never allocates once
 // ws has grown to the largest layer. Single-threaded: the caller parallelises over images.
 func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Workspace) {
+	c.ForwardAct(dst, src, n, h, w, nil, ep, ws)
+}
+
+// ForwardAct is Forward of the input mapped by act (nil: Forward): dst = conv(x') with the
+// epilogue, x' = act(src). The Winograd path maps each input row as it copies it into its padded
+// planes; the other paths map the images into scratch first.
+func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Epilogue, ws *Workspace) {
 	if n <= 0 {
 		return
 	}
@@ -244,6 +307,12 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 	ni := c.rows + 1 + cout
 	nf := 2 * cout
 	path := c.choosePath(n, ho, wo, cout)
+	if act != nil {
+		act.check(c.cin)
+		if path != pathWinograd {
+			src, act = act.apply(kern(), ws.actBuf(n*c.cin*h*w), src, n, c.cin, h, w), nil
+		}
+	}
 	var need, needI int
 	switch path {
 	case pathWinograd:
@@ -258,7 +327,7 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 	e := c.resolve(ep, is[:ni], fs[:nf])
 	switch path {
 	case pathWinograd:
-		c.winogradForward(dst, src, n, h, w, &e, fs[nf:], is[ni:], &ws.sa)
+		c.winogradForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:], &ws.sa)
 	case pathDirect:
 		c.directForward(dst, src, n, h, w, &e, fs[nf:], is[ni:])
 	default:

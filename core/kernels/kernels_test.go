@@ -307,3 +307,45 @@ func TestSetWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestInputAct checks that ForwardAct and WeightGrad.AddAct compute exactly what Forward and Add
+// compute on the mapped input, on every path and kernel set (the Winograd paths map rows as they
+// copy them, the others map the whole input into scratch).
+func TestInputAct(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		defer func() { forcePath = pathAuto }()
+		rng := rand.New(rand.NewPCG(15, 16))
+		var ws Workspace
+		for _, tc := range convCases {
+			w := randSlice(rng, tc.rows*tc.cin*tc.k*tc.k)
+			src := randSlice(rng, tc.n*tc.cin*tc.h*tc.w)
+			act := &InputAct{Scale: randSlice(rng, tc.cin), Shift: randSlice(rng, tc.cin), ReLU: true}
+			mapped := act.apply(kern(), make([]float32, len(src)), src, tc.n, tc.cin, tc.h, tc.w)
+			c := NewConv(w, tc.rows, tc.cin, tc.k, tc.s, tc.p)
+			ho, wo := c.OutSize(tc.h, tc.w)
+			dz := randSlice(rng, tc.n*tc.rows*ho*wo)
+			for _, path := range []int{pathIm2col, pathWinograd, pathDirect} {
+				forcePath = path
+				got, want := make([]float32, tc.n*tc.rows*ho*wo), make([]float32, tc.n*tc.rows*ho*wo)
+				c.ForwardAct(got, src, tc.n, tc.h, tc.w, act, nil, &ws)
+				c.Forward(want, mapped, tc.n, tc.h, tc.w, nil, &ws)
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("%s (path=%s): ForwardAct output %d = %v, Forward of the mapped input %v", tc.name, pathNames[path], i, got[i], want[i])
+					}
+				}
+				g1, g2 := NewWeightGrad(tc.cin, tc.rows, tc.k, tc.s, tc.p), NewWeightGrad(tc.cin, tc.rows, tc.k, tc.s, tc.p)
+				g1.AddAct(src, dz, tc.n, tc.h, tc.w, act, &ws)
+				g2.Add(mapped, dz, tc.n, tc.h, tc.w, &ws)
+				dw1, dw2 := make([]float32, len(w)), make([]float32, len(w))
+				g1.Sum(dw1)
+				g2.Sum(dw2)
+				for i := range dw1 {
+					if dw1[i] != dw2[i] {
+						t.Fatalf("%s (path=%s): AddAct gradient %d = %v, Add of the mapped input %v", tc.name, pathNames[path], i, dw1[i], dw2[i])
+					}
+				}
+			}
+		}
+	})
+}

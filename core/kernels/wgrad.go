@@ -154,6 +154,13 @@ func NewWeightGrad(cin, rows, k, stride, pad int) *WeightGrad {
 // Add adds the weight gradient of n images: inputs x (n×cin×h×w) and output gradients dz
 // (n×rows×ho×wo). ws is scratch.
 func (g *WeightGrad) Add(x, dz []float32, n, h, w int, ws *Workspace) {
+	g.AddAct(x, dz, n, h, w, nil, ws)
+}
+
+// AddAct is Add for the inputs x' = act(x) (see InputAct; nil: Add), the input of a
+// Conv.ForwardAct: the Winograd path maps each input row as it copies it into its padded planes,
+// the other path maps the images into scratch first.
+func (g *WeightGrad) AddAct(x, dz []float32, n, h, w int, act *InputAct, ws *Workspace) {
 	if n <= 0 {
 		return
 	}
@@ -177,9 +184,15 @@ func (g *WeightGrad) Add(x, dz []float32, n, h, w int, ws *Workspace) {
 		g.h, g.w, g.started = h, w, true
 	}
 	K := kern()
+	if act != nil {
+		act.check(cin)
+	}
 	if g.wino {
-		winoWeightGrad(K, g.acc, x, dz, n, cin, h, w, rows, pad, ws)
+		winoWeightGrad(K, g.acc, x, dz, n, cin, h, w, rows, pad, act, ws)
 		return
+	}
+	if act != nil {
+		x = act.apply(K, ws.actBuf(n*cin*h*w), x, n, cin, h, w)
 	}
 	phaseWeightGrad(K, g.acc, x, dz, n, cin, h, w, rows, k, s, pad, ws)
 }
@@ -314,7 +327,7 @@ const winoWeightGradChunkBytes = 3 << 20
 // exactly as in the forward pass (same chunks, tile table and kernels); Ŷ
 // gathers the 4×4 tiles of dz in the same lane order. The GEMMs reduce over
 // contiguous tiles in both operands (dot4: 4×4 blocks of dot products).
-func winoWeightGrad(K *kernelSet, du, x, dz []float32, n, cin, h, w, rows, pad int, ws *Workspace) {
+func winoWeightGrad(K *kernelSet, du, x, dz []float32, n, cin, h, w, rows, pad int, act *InputAct, ws *Workspace) {
 	ho, wo := h+2*pad-2, w+2*pad-2
 	hwo := ho * wo
 	cinP, rowsP := roundUp(cin, 4), roundUp(rows, 4)
@@ -346,7 +359,7 @@ func winoWeightGrad(K *kernelSet, du, x, dz []float32, n, cin, h, w, rows, pad i
 		// stay zero from the clear above.
 		for i := 0; i < m; i++ {
 			for ci := 0; ci < cin; ci++ {
-				K.copyRows(pbuf[(i*cin+ci)*plane+pad*p.pw+pad:], p.pw, x[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w)
+				act.copyRows(K, pbuf[(i*cin+ci)*plane+pad*p.pw+pad:], p.pw, x[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w, ci)
 			}
 		}
 		for ci := 0; ci < cin; ci++ {

@@ -167,7 +167,7 @@ func (c *Conv) winogradScratch(n, h, w int) (nf, ni int) {
 	return nf, ni
 }
 
-func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []float32, is []int32, sa *scatterArgs) {
+func (c *Conv) winogradForward(dst, src []float32, n, h, w int, act *InputAct, e *epi, fs []float32, is []int32, sa *scatterArgs) {
 	K := kern()
 	p := c.winoPlan(n, h, w)
 	cin, rows := c.cin, c.rows
@@ -198,7 +198,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, e *epi, fs []flo
 		// rows are copied: the pads stay zero from the clear above.
 		for ci := 0; ci < cin; ci++ {
 			for i := 0; i < m; i++ {
-				K.copyRows(pbuf[i*plane+c.pad*p.pw+c.pad:], p.pw, src[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w)
+				act.copyRows(K, pbuf[i*plane+c.pad*p.pw+c.pad:], p.pw, src[((img0+i)*cin+ci)*h*w:((img0+i)*cin+ci+1)*h*w], h, w, ci)
 			}
 			for t0 := 0; t0 < tp; t0 += lanes {
 				K.gatherIn(pbuf, inBase[t0:t0+lanes], p.pw, int(inFast[t0/lanes]), g, vbuf[ci*tp+t0:], vs)

@@ -46,8 +46,11 @@ type unit struct {
 	conv *nn.Conv
 	bn   *nn.BatchNorm
 	z, y []float32 // conv output; BN output (with the ReLU and residual of its block applied)
-	cout int
-	per  int // floats of one image's output (cout·ho·wo)
+	// fused: the BN output is never stored (a block's first unit: relu(BN(z)) is read by the
+	// second conv through Conv.SetInputAct), so y stays nil.
+	fused bool
+	cout  int
+	per   int // floats of one image's output (cout·ho·wo)
 }
 
 func newUnit(c *resnet.ConvBN, freeze bool) unit {
@@ -67,7 +70,10 @@ func newUnit(c *resnet.ConvBN, freeze bool) unit {
 func (u *unit) begin(x []float32, n, h, w, t int, train bool) (ho, wo int) {
 	ho, wo = u.conv.OutSize(h, w)
 	u.per = u.cout * ho * wo
-	u.z, u.y = grow(u.z, n*u.per), grow(u.y, n*u.per)
+	u.z = grow(u.z, n*u.per)
+	if !u.fused {
+		u.y = grow(u.y, n*u.per)
+	}
 	u.conv.ForwardBegin(x, n, h, w, t)
 	u.bn.StatsBegin(u.z, n, ho*wo, t, train)
 	return ho, wo
@@ -143,6 +149,7 @@ func NewModel(net *resnet.Net, opt Options) (*Model, error) {
 	for i := range net.Blocks {
 		b := &net.Blocks[i]
 		bl := block{c1: newUnit(&b.Conv1, opt.FreezeBN), c2: newUnit(&b.Conv2, opt.FreezeBN), cin: cin, stride: b.Conv1.Stride}
+		bl.c1.fused = true
 		switch {
 		case b.Shortcut != nil:
 			u := newUnit(b.Shortcut, opt.FreezeBN)
@@ -306,12 +313,13 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 		if b.sc != nil {
 			b.sc.bn.StatsEnd()
 		}
-		// Stage 2: relu(bn1(conv1)), then conv2 on it with its statistics (and the projection's
-		// BN output, the residual).
-		b.c2.begin(b.c1.y, n, ho, wo, t, train)
+		// Stage 2: conv2 on relu(bn1(conv1)), which it computes as it reads conv1's output (the
+		// BN output is never stored; conv2's weight gradient reads it the same way), with its
+		// statistics (and the projection's BN output, the residual).
+		b.c2.begin(b.c1.z, n, ho, wo, t, train)
+		b.c2.conv.SetInputAct(b.c1.bn.Coefs())
 		p.For(n, func(s, lo, hi int) {
 			groups(per, lo, hi, func(lo, hi int) {
-				b.c1.apply(lo, hi, nil, true)
 				if b.sc != nil {
 					b.sc.apply(lo, hi, nil, false)
 				}

@@ -175,6 +175,12 @@ func (bn *BatchNorm) StatsEnd() {
 	}
 }
 
+// Coefs returns the per-channel map y = a·x + b (before any residual and ReLU) that ApplyImages
+// applies, set by StatsEnd: a = γ·r, b = β − μ·a. The slices are the BatchNorm's own (valid, and
+// unchanged, until the next StatsEnd); a convolution that reads relu(y) through them
+// (Conv.SetInputAct) computes exactly the values ApplyImages would have stored.
+func (bn *BatchNorm) Coefs() (a, b []float32) { return bn.fa, bn.fb }
+
 // ApplyImages writes y = γ·x̂ + β (+ res when not nil) for images lo … hi−1 (y and res hold
 // those images only), then max(·, 0) when relu is set.
 func (bn *BatchNorm) ApplyImages(y, res []float32, lo, hi int, relu bool) {

@@ -17,6 +17,15 @@ import "github.com/resnet20-pruning/resnet20-pruning/core/kernels"
 //	db[j] = Σ_images Σ_p dz[j][p]
 //	dx = col2im(Wᵀ·dz)                          col2im adds each col entry back to the pixel it came from
 //
+// With an input activation (SetInputAct: the BatchNorm and ReLU before the convolution, fused into
+// its input reads so that their output is never stored) the convolution's input is
+//
+//	x'[ci] = max(a[ci]·x[ci] + b[ci], 0)
+//
+// and everything above uses x' for x: col is built from x' (zero-padded), dW = Σ dz·col(x')ᵀ, and
+// dx = col2im(Wᵀ·dz) is dL/dx' (the caller applies the activation's backward, as the BatchNorm's
+// backward pass with its recomputed ReLU mask does).
+//
 // The forward pass and, for stride-1 "same" convolutions, the input gradient run on the inference
 // kernels (kernels.Conv); the weight gradient runs on kernels.ConvWeightGrad (which reads the
 // input directly and never builds col); the other input gradients are the 1×1 convolution Wᵀ·dz
@@ -44,6 +53,7 @@ type Conv struct {
 	wt         []float32           // scratch for the input-gradient filters
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 	ep         kernels.Epilogue    // forward epilogue (ForwardBegin)
+	act        *kernels.InputAct   // input activation (SetInputAct), or nil
 	shards     int                 // shards of the running backward pass (BackwardBegin)
 }
 
@@ -86,6 +96,20 @@ func (c *Conv) Forward(p Parallel, y, x []float32, n, h, w int) {
 	p.For(n, func(s, lo, hi int) { c.ForwardImages(s, y[lo*per:hi*per], lo, hi) })
 }
 
+// SetInputAct makes the convolution read its input through x' = max(a[ci]·x + b[ci], 0) (a and b
+// aliased, one per input channel, unchanged until the Backward of the Forward that uses them), or
+// read it as it is when a is nil. It holds until changed.
+func (c *Conv) SetInputAct(a, b []float32) {
+	if a == nil {
+		c.act = nil
+		return
+	}
+	if len(a) != c.Cin || len(b) != c.Cin {
+		panic("nn: conv input activation length does not match cin")
+	}
+	c.act = &kernels.InputAct{Scale: a, Shift: b, ReLU: true}
+}
+
 // ForwardBegin starts a forward pass over x (n×Cin×h×w, remembered for Backward) run by t
 // shards: ForwardImages then computes any range of images on any shard, so that a caller can
 // run a layer a few images at a time, interleaved with the layers around it.
@@ -116,7 +140,7 @@ func (c *Conv) ForwardBegin(x []float32, n, h, w, t int) {
 // input given to ForwardBegin, using shard s's scratch.
 func (c *Conv) ForwardImages(s int, y []float32, lo, hi int) {
 	chw := c.Cin * c.h * c.w
-	c.fwd.Forward(y, c.x[lo*chw:hi*chw], hi-lo, c.h, c.w, &c.ep, &c.ws[s])
+	c.fwd.ForwardAct(y, c.x[lo*chw:hi*chw], hi-lo, c.h, c.w, c.act, &c.ep, &c.ws[s])
 }
 
 // Prepare builds, from the current weights, the kernels that the next Forward and Backward
@@ -266,7 +290,7 @@ func (c *Conv) BackwardImages(s int, dx, dy []float32, lo, hi int) {
 	}
 	// dW += Σ dz·colᵀ over the images, without materialising col (kept in the GEMMs' domain
 	// until BackwardEnd).
-	c.wg[s].Add(c.x[lo*chw:hi*chw], dz, m, c.h, c.w, &c.ws[s])
+	c.wg[s].AddAct(c.x[lo*chw:hi*chw], dz, m, c.h, c.w, c.act, &c.ws[s])
 	if dx == nil {
 		return
 	}
