@@ -21,48 +21,42 @@ func TestDefaultsRoundTrip(t *testing.T) {
 	}
 }
 
-// The CLI's link (prune.Spec.Link with split, offset and limit) opens the same run.
+// The CLI's link (prune.Spec.Link with split, offset and limit) opens the same run, the demo's
+// hash starts with exactly the CLI's keys in the CLI's order, and the page's command line
+// reproduces it; the best method-2 repair adds the optional keys c1, select and short.
 func TestCLILink(t *testing.T) {
-	sp := prune.Spec{Method: prune.Removal, Ratio: 0.35, Seed: 7, Variant: prune.Variant{Study: true, PCA: 8, Rep: prune.RepNorm, Recal: 512, Merge: true, Refit: 256, Comp: true, ReLU: true, FC: true}}
-	link := sp.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
-	s, probs := Parse(link)
-	if len(probs) > 0 {
-		t.Fatalf("%s: %v", link, probs)
-	}
-	if got := s.Spec(); got != sp {
-		t.Fatalf("spec %+v, want %+v", got, sp)
-	}
-	if s.Limit != 200 {
-		t.Fatalf("limit %d", s.Limit)
-	}
-	// The demo's hash starts with exactly the CLI's keys in the CLI's order.
-	if !strings.HasPrefix(s.Hash(), link) {
-		t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
-	}
-	if !strings.Contains(s.CLI(), "--method 2 --ratio 0.35 --seed 7 --variant study --pca 8 --rep norm --recal 512 --merge --refit 256 --comp --relu --fc --limit 200") {
-		t.Fatalf("CLI %q", s.CLI())
+	for _, tc := range []struct {
+		spec prune.Spec
+		cli  string
+	}{
+		{prune.Spec{Method: prune.Removal, Ratio: 0.35, Seed: 7, Variant: prune.Variant{Study: true, PCA: 8, Rep: prune.RepNorm, Recal: 512, Merge: true, Refit: 256, Comp: true, ReLU: true, FC: true}},
+			"--method 2 --ratio 0.35 --seed 7 --variant study --pca 8 --rep norm --recal 512 --merge --refit 256 --comp --relu --fc --limit 200"},
+		{prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 8, Recal: 512, Merge: true, Refit: 512,
+			Comp: true, ReLU: true, FC: true, Conv1: true, Select: true, Short: true}},
+			"--variant fixed+c1+select+short --pca 8 --recal 512 --merge --refit 512 --comp --relu --fc"},
+	} {
+		link := tc.spec.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
+		s, probs := Parse(link)
+		if len(probs) > 0 {
+			t.Fatalf("%s: %v", link, probs)
+		}
+		if got := s.Spec(); got != tc.spec {
+			t.Fatalf("spec %+v, want %+v", got, tc.spec)
+		}
+		if s.Limit != 200 {
+			t.Fatalf("limit %d", s.Limit)
+		}
+		if !strings.HasPrefix(s.Hash(), link) {
+			t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
+		}
+		if !strings.Contains(s.CLI(), tc.cli) {
+			t.Fatalf("CLI %q", s.CLI())
+		}
 	}
 }
 
-// The best method-2 repair's link (with the optional keys c1, select, short) opens the same run,
-// and the page's command line reproduces it.
-func TestCLILinkOptionalKeys(t *testing.T) {
-	sp := prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 8, Recal: 512, Merge: true, Refit: 512,
-		Comp: true, ReLU: true, FC: true, Conv1: true, Select: true, Short: true}}
-	link := sp.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
-	s, probs := Parse(link)
-	if len(probs) > 0 {
-		t.Fatalf("%s: %v", link, probs)
-	}
-	if got := s.Spec(); got != sp {
-		t.Fatalf("spec %+v, want %+v", got, sp)
-	}
-	if !strings.HasPrefix(s.Hash(), link) {
-		t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
-	}
-	if !strings.Contains(s.CLI(), "--variant fixed+c1+select+short --pca 8 --recal 512 --merge --refit 512 --comp --relu --fc") {
-		t.Fatalf("CLI %q", s.CLI())
-	}
+// The optional keys are listed only when on, and only where they apply.
+func TestOptionalKeys(t *testing.T) {
 	d := Default()
 	if strings.Contains(d.Hash(), "select") {
 		t.Fatalf("default hash %s lists an optional key", d.Hash())
