@@ -13,6 +13,7 @@ type resnet20Layer struct {
 	cin, h, rows, k, s, p  int
 	count                  int // occurrences in the network
 	relu, residual, affine bool
+	out                    int // output channels after a method-1 Gather (0: rows, no Gather)
 }
 
 // resnet20Layers lists the distinct conv shapes of ResNet20 with their counts
@@ -32,6 +33,14 @@ var resnet20Layers = []resnet20Layer{
 // pruning at ratio 0.8 (conv1 keeps 3/6/12 filters, conv2 reads 3/6/12
 // channels).
 var prunedLayers = []resnet20Layer{
+	// Method 1 at ratio 0.8: 3/6/12 shared filters gathered to 16/32/64 channels.
+	{name: "m1_16to3g16_32x32", cin: 16, h: 32, rows: 3, out: 16, k: 3, s: 1, p: 1, count: 6, relu: true, residual: true, affine: true},
+	{name: "m1_s2_16to6g32_32x32", cin: 16, h: 32, rows: 6, out: 32, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
+	{name: "m1_sc_16to6g32_32x32", cin: 16, h: 32, rows: 6, out: 32, k: 1, s: 2, p: 0, count: 1, affine: true},
+	{name: "m1_32to6g32_16x16", cin: 32, h: 16, rows: 6, out: 32, k: 3, s: 1, p: 1, count: 5, relu: true, residual: true, affine: true},
+	{name: "m1_s2_32to12g64_16x16", cin: 32, h: 16, rows: 12, out: 64, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
+	{name: "m1_sc_32to12g64_16x16", cin: 32, h: 16, rows: 12, out: 64, k: 1, s: 2, p: 0, count: 1, affine: true},
+	{name: "m1_64to12g64_8x8", cin: 64, h: 8, rows: 12, out: 64, k: 3, s: 1, p: 1, count: 5, relu: true, residual: true, affine: true},
 	{name: "p_16to3_32x32", cin: 16, h: 32, rows: 3, k: 3, s: 1, p: 1, count: 3, relu: true, affine: true},
 	{name: "p_3to16_32x32", cin: 3, h: 32, rows: 16, k: 3, s: 1, p: 1, count: 3, relu: true, residual: true, affine: true},
 	{name: "p_32to6_16x16", cin: 32, h: 16, rows: 6, k: 3, s: 1, p: 1, count: 2, relu: true, affine: true},
@@ -58,13 +67,22 @@ func newBenchConv(l resnet20Layer, n int, rng *rand.Rand) benchConv {
 	conv := NewConv(randSlice(rng, l.rows*l.cin*l.k*l.k), l.rows, l.cin, l.k, l.s, l.p)
 	ho, wo := conv.OutSize(l.h, l.h)
 	ep := &Epilogue{ReLU: l.relu}
+	cout := l.rows
+	if l.out > 0 {
+		cout = l.out
+		ep.Gather = make([]int32, cout)
+		for co := range cout {
+			ep.Gather[co] = int32(co % l.rows) // every row used
+		}
+		rng.Shuffle(cout, func(i, j int) { ep.Gather[i], ep.Gather[j] = ep.Gather[j], ep.Gather[i] })
+	}
 	if l.affine {
-		ep.Scale, ep.Bias = randSlice(rng, l.rows), randSlice(rng, l.rows)
+		ep.Scale, ep.Bias = randSlice(rng, cout), randSlice(rng, cout)
 	}
 	if l.residual {
-		ep.Residual = randSlice(rng, n*l.rows*ho*wo)
+		ep.Residual = randSlice(rng, n*cout*ho*wo)
 	}
-	return benchConv{conv: conv, src: randSlice(rng, n*l.cin*l.h*l.h), dst: make([]float32, n*l.rows*ho*wo), ep: ep, h: l.h}
+	return benchConv{conv: conv, src: randSlice(rng, n*l.cin*l.h*l.h), dst: make([]float32, n*cout*ho*wo), ep: ep, h: l.h}
 }
 
 const benchN = 16

@@ -86,8 +86,12 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 // directScratch returns the float32 and int32 scratch sizes of directForward.
 func (c *Conv) directScratch(h, w int) (nf, ni int) {
 	g := c.geom(h, w, nil)
-	return c.cin*g.ps + 4*dconvCols, c.k * c.k
+	return c.cin*g.ps + roundUp(c.rows, 4)*g.zp(), c.k * c.k
 }
+
+// zp is the row pitch of the direct path's raw output of one image: the
+// pitch positions covering the output, rounded up to whole dconv blocks.
+func (g *directGeom) zp() int { return roundUp(g.qn, dconvCols) }
 
 // packDirect packs w (rows × cin × k × k) as ad[rb][t][ci][i] = w[rb+i][ci][t]
 // for blocks rb of 4 rows, zero past the last row.
@@ -110,13 +114,20 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 	}
 }
 
+// directForward computes image by image: the phase planes of all input
+// channels, then the raw output z of every used filter in pitch
+// coordinates (dconv blocks of 64 positions × 4 filters), then the epilogue
+// of each output channel as one call over its whole plane (z's columns
+// ox ≥ wo are skipped), so a filter gathered into many channels (method 1)
+// costs one pass per channel, not one call per row segment.
 func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []float32, is []int32) {
 	K := kern()
 	g := c.geom(h, w, is[:c.k*c.k])
 	hw := g.ho * g.wo
 	cin, kd, s := c.cin, c.kdim, c.stride
+	zp := g.zp()
 	planes := scratch[:cin*g.ps]
-	tile := scratch[cin*g.ps : cin*g.ps+4*dconvCols]
+	z := scratch[cin*g.ps : cin*g.ps+roundUp(c.rows, 4)*zp]
 	clear(planes)
 	for img := 0; img < n; img++ {
 		for ci := 0; ci < cin; ci++ {
@@ -136,25 +147,24 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 				}
 			}
 		}
-		for q0 := 0; q0 < g.qn; q0 += dconvCols {
-			for r := 0; r < c.rows; r += 4 {
-				mr := min(4, c.rows-r)
-				if e.start[r+mr] == e.start[r] {
-					continue // no output channel reads these rows
+		for r := 0; r < c.rows; r += 4 {
+			mr := min(4, c.rows-r)
+			if e.start[r+mr] == e.start[r] {
+				continue // no output channel reads these rows
+			}
+			for q0 := 0; q0 < g.qn; q0 += dconvCols {
+				K.directConv(mr, cin, c.ad[r*kd:(r+4)*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
+			}
+		}
+		for r := 0; r < c.rows; r++ {
+			zr := z[r*zp : r*zp+g.qn]
+			for _, co := range e.inv[e.start[r]:e.start[r+1]] {
+				off := (img*e.cout + int(co)) * hw
+				var res []float32
+				if e.res != nil {
+					res = e.res[off : off+hw]
 				}
-				K.directConv(mr, cin, c.ad[r*kd:(r+4)*kd], planes[q0:], g.ps, g.toff, tile)
-				// Store the valid columns, one output row segment at a time.
-				for q := q0; q < min(q0+dconvCols, g.qn); {
-					oy, ox := q/g.pw, q%g.pw
-					end := min(q0+dconvCols, oy*g.pw+g.pw)
-					if ox < g.wo {
-						seg := min(end, oy*g.pw+g.wo) - q
-						for i := 0; i < mr; i++ {
-							e.store(K, dst, tile[i*dconvCols+q-q0:i*dconvCols+q-q0+seg], r+i, img, oy*g.wo+ox, hw)
-						}
-					}
-					q = end
-				}
+				K.affineRowsOf(dst[off:off+hw], zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
 			}
 		}
 	}
@@ -162,12 +172,14 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 
 // dconvGemmAcc is dconv built from gemmAcc calls (kernel sets without a
 // dedicated dconv): per tap, two accumulating 4×32 GEMMs of depth cin.
-func dconvGemmAcc(K *kernelSet, mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
-	clear(c[:4*dconvCols])
+func dconvGemmAcc(K *kernelSet, mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	for i := range 4 {
+		clear(c[i*ldc : i*ldc+dconvCols])
+	}
 	for t, off := range toff {
 		at := a[t*cin*4 : (t+1)*cin*4]
 		for h := 0; h < dconvCols; h += nr {
-			K.gemmAcc(cin, at, p[int(off)+h:], p[int(off)+h+16:], ps, c[h:], dconvCols)
+			K.gemmAcc(cin, at, p[int(off)+h:], p[int(off)+h+16:], ps, c[h:], ldc)
 		}
 	}
 }

@@ -73,9 +73,9 @@ type kernelSet struct {
 
 	// dconv, when non-nil, is the direct path's micro-kernel: for the
 	// mr ≤ 4 filters of the packed block a ([tap][cin][4]) and 64 outputs,
-	// c[i*64+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (rows
-	// i ≥ mr of c undefined); nil means dconvGemmAcc.
-	dconv func(mr, cin int, a, p []float32, ps int, toff []int32, c []float32)
+	// c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (rows
+	// i ≥ mr of c may be left alone); nil means dconvGemmAcc.
+	dconv func(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
 
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
@@ -93,6 +93,11 @@ type kernelSet struct {
 	// affine computes out[i] = s*z[i] + b (+ res[i] if res != nil), then
 	// max(0,·) if relu, for i < len(out).
 	affine func(out, z, res []float32, s, b float32, relu bool)
+
+	// affineRows is affine over rows×w values read with row pitch zp:
+	// out[r*w+x] = s*z[r*zp+x] + b (+ res[r*w+x]), then max(0,·) if relu;
+	// nil means one affine call per row.
+	affineRows func(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool)
 }
 
 // gatherIn gathers the 6×6 input tiles of 16 lanes from a padded plane and
@@ -107,12 +112,27 @@ func (K *kernelSet) gatherIn(p []float32, base []int32, pw, kind int, g, v []flo
 }
 
 // directConv runs the direct path's micro-kernel (see dconv).
-func (K *kernelSet) directConv(mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
+func (K *kernelSet) directConv(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	if K.dconv != nil {
-		K.dconv(mr, cin, a, p, ps, toff, c)
+		K.dconv(mr, cin, a, p, ps, toff, c, ldc)
 		return
 	}
-	dconvGemmAcc(K, mr, cin, a, p, ps, toff, c)
+	dconvGemmAcc(K, mr, cin, a, p, ps, toff, c, ldc)
+}
+
+// affineRowsOf runs K.affineRows, or K.affine row by row (see affineRows).
+func (K *kernelSet) affineRowsOf(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+	if K.affineRows != nil {
+		K.affineRows(out, z, zp, res, rows, w, s, b, relu)
+		return
+	}
+	for r := range rows {
+		var rr []float32
+		if res != nil {
+			rr = res[r*w : (r+1)*w]
+		}
+		K.affine(out[r*w:(r+1)*w], z[r*zp:r*zp+w], rr, s, b, relu)
+	}
 }
 
 // forcePortable selects the portable kernels even when SIMD ones exist

@@ -35,6 +35,7 @@ var avx512Kernels = kernelSet{
 	winoIn:      winoInAVX512,
 	winoOut:     winoOutAVX512,
 	affine:      affineAVX512,
+	affineRows:  affineRowsAVX512,
 
 	winoGather:   winoGatherAVX512,
 	copyRows:     copyRowsAVX512,
@@ -235,6 +236,49 @@ func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
 			v = v.Max(zero)
 		}
 		v.StorePart(out[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// affineRowsAVX512 is affineAVX512 over rows×w values read with row pitch
+// zp (see kernelSet.affineRows), with the bounds checked once.
+func affineRowsAVX512(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+	if rows <= 0 || w <= 0 {
+		return
+	}
+	if len(out) < rows*w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < rows*w) {
+		panic("kernels: affineRows operands too short")
+	}
+	op, zpp := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z))
+	rp := unsafe.Pointer(unsafe.SliceData(res))
+	vs, vb := archsimd.BroadcastFloat32x16(s), archsimd.BroadcastFloat32x16(b)
+	var zero archsimd.Float32x16
+	w16 := w &^ 15
+	for r := 0; r < rows; r++ {
+		zr, o := unsafe.Add(zpp, 4*r*zp), unsafe.Add(op, 4*r*w)
+		x := 0
+		for ; x < w16; x += 16 {
+			v := ldp(zr, x).MulAdd(vs, vb)
+			if res != nil {
+				v = v.Add(ldp(unsafe.Add(rp, 4*r*w), x))
+			}
+			if relu {
+				v = v.Max(zero)
+			}
+			stp(v, o, x)
+		}
+		if x < w {
+			v, _ := archsimd.LoadFloat32x16Part(z[r*zp+x : r*zp+w])
+			v = v.MulAdd(vs, vb)
+			if res != nil {
+				rv, _ := archsimd.LoadFloat32x16Part(res[r*w+x : (r+1)*w])
+				v = v.Add(rv)
+			}
+			if relu {
+				v = v.Max(zero)
+			}
+			v.StorePart(out[r*w+x : (r+1)*w])
+		}
 	}
 	archsimd.ClearAVXUpperBits()
 }

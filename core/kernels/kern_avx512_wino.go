@@ -264,9 +264,9 @@ func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, co
 
 // dconvAVX512 is the direct path's micro-kernel: for the mr ≤ 4 filters of
 // the packed block a ([tap][cin][4]) and 64 outputs it computes
-// c[i*64+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j], with the
+// c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j], with the
 // 4×64 (or 3×64) accumulators in registers over all taps and channels.
-func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32) {
+func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	maxOff := 0
 	for _, o := range toff {
 		if o < 0 {
@@ -274,11 +274,11 @@ func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32)
 		}
 		maxOff = max(maxOff, int(o))
 	}
-	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || len(c) < 4*dconvCols {
+	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < min(3, mr)*ldc+dconvCols {
 		panic("kernels: dconv operands too short")
 	}
-	if mr == 3 {
-		dconv3AVX512(cin, a, p, ps, toff, c)
+	if mr == 3 { // 3 rows of c; otherwise 4
+		dconv3AVX512(cin, a, p, ps, toff, c, ldc)
 		return
 	}
 	ap, pp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p))
@@ -319,23 +319,23 @@ func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32)
 	stp(c01, cp, 16)
 	stp(c02, cp, 32)
 	stp(c03, cp, 48)
-	stp(c10, cp, 64)
-	stp(c11, cp, 80)
-	stp(c12, cp, 96)
-	stp(c13, cp, 112)
-	stp(c20, cp, 128)
-	stp(c21, cp, 144)
-	stp(c22, cp, 160)
-	stp(c23, cp, 176)
-	stp(c30, cp, 192)
-	stp(c31, cp, 208)
-	stp(c32, cp, 224)
-	stp(c33, cp, 240)
+	stp(c10, cp, ldc)
+	stp(c11, cp, ldc+16)
+	stp(c12, cp, ldc+32)
+	stp(c13, cp, ldc+48)
+	stp(c20, cp, 2*ldc)
+	stp(c21, cp, 2*ldc+16)
+	stp(c22, cp, 2*ldc+32)
+	stp(c23, cp, 2*ldc+48)
+	stp(c30, cp, 3*ldc)
+	stp(c31, cp, 3*ldc+16)
+	stp(c32, cp, 3*ldc+32)
+	stp(c33, cp, 3*ldc+48)
 	archsimd.ClearAVXUpperBits()
 }
 
 // dconv3AVX512 is dconvAVX512 for 3 filters (the fourth packed row is zero).
-func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32) {
+func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	ap, pp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p))
 	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
 	var c20, c21, c22, c23 archsimd.Float32x16
@@ -369,13 +369,13 @@ func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32) {
 	stp(c01, cp, 16)
 	stp(c02, cp, 32)
 	stp(c03, cp, 48)
-	stp(c10, cp, 64)
-	stp(c11, cp, 80)
-	stp(c12, cp, 96)
-	stp(c13, cp, 112)
-	stp(c20, cp, 128)
-	stp(c21, cp, 144)
-	stp(c22, cp, 160)
-	stp(c23, cp, 176)
+	stp(c10, cp, ldc)
+	stp(c11, cp, ldc+16)
+	stp(c12, cp, ldc+32)
+	stp(c13, cp, ldc+48)
+	stp(c20, cp, 2*ldc)
+	stp(c21, cp, 2*ldc+16)
+	stp(c22, cp, 2*ldc+32)
+	stp(c23, cp, 2*ldc+48)
 	archsimd.ClearAVXUpperBits()
 }

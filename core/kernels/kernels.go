@@ -96,7 +96,7 @@ type Conv struct {
 	// stride == 1), one packed matrix per frequency ξ: 36 × (rows×cin) laid
 	// out like a with kdim replaced by cin (rows padded to a multiple of 4).
 	u []float32
-	// ad holds the weights packed for the direct path (stride 1 only): per
+	// ad holds the weights packed for the direct path (stride 1 or 2): per
 	// block of 4 rows [k·k][cin][4], see packDirect.
 	ad []float32
 }
@@ -306,7 +306,7 @@ func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Ep
 	// ws.f32; the path's own scratch follows it.
 	ni := c.rows + 1 + cout
 	nf := 2 * cout
-	path := c.choosePath(n, ho, wo, cout)
+	path := c.choosePath(n, ho, wo)
 	if act != nil {
 		act.check(c.cin)
 		if path != pathWinograd {
@@ -336,9 +336,8 @@ func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Ep
 }
 
 // choosePath picks the Forward path for n images with ho×wo outputs
-// and cout output channels (forcePath overrides it where the forced path
-// applies).
-func (c *Conv) choosePath(n, ho, wo, cout int) int {
+// (forcePath overrides it where the forced path applies).
+func (c *Conv) choosePath(n, ho, wo int) int {
 	switch {
 	case forcePath == pathWinograd && c.u != nil:
 		return pathWinograd
@@ -347,7 +346,7 @@ func (c *Conv) choosePath(n, ho, wo, cout int) int {
 	case forcePath != pathAuto:
 		return pathIm2col
 	}
-	if c.ad != nil && directWorthIt(c.rows, c.cin, cout, c.k, c.stride) {
+	if c.ad != nil && directWorthIt(c.rows, c.cin, c.k, c.stride) {
 		return pathDirect
 	}
 	if c.u != nil && winogradWorthIt(n, ho, wo) {
@@ -357,24 +356,25 @@ func (c *Conv) choosePath(n, ho, wo, cout int) int {
 }
 
 // directWorthIt reports whether the direct path beats Winograd and im2col
-// for a conv with rows filters, cin input channels, cout output channels,
-// kernel size k and stride (measured on the ResNet20 shapes, n = 16, see
-// BenchmarkConvPath and the README):
+// for a conv with rows filters, cin input channels, kernel size k and
+// stride (measured on the ResNet20 shapes, n = 16, see BenchmarkConvPath and
+// the README):
 //
 //   - stride 2, k > 1, at most 3 blocks of 4 filters (pruned 16→6 and
 //     32→12: the im2col copies cost more than the GEMM); with 8 or 16
 //     blocks im2col's better-shaped GEMM wins;
-//   - stride 1, a single block of 4 filters reading many channels (16→3),
-//     where Winograd's input transform (∝ cin) is not shared by enough
-//     filters; at 32→6 and 64→12 Winograd still wins. Few output channels
-//     too: the direct path stores short row segments through the epilogue,
-//     which costs more than the filters when Gather fans 3 rows out to 16
-//     channels (method-1 pruning).
-func directWorthIt(rows, cin, cout, k, stride int) bool {
+//   - stride 2, k = 1, at most 16 input channels (the 16→32 shortcut, and
+//     its method-1 version 16→6 gathered to 32); from 32 channels on the
+//     two paths are even;
+//   - stride 1, a single block of 4 filters reading many channels (16→3,
+//     also gathered to 16 channels by method 1), where Winograd's input
+//     transform (∝ cin) is not shared by enough filters; at 32→6 and 64→12
+//     Winograd still wins.
+func directWorthIt(rows, cin, k, stride int) bool {
 	if stride == 2 {
-		return k > 1 && rows <= 12 && kern().dconv != nil // measured with dconvAVX512 only
+		return (k > 1 && rows <= 12 || k == 1 && cin <= 16) && kern().dconv != nil // measured with dconvAVX512 only
 	}
-	return rows <= 4 && cin >= 4*rows && cout <= 4
+	return rows <= 4 && cin >= 4*rows
 }
 
 // ReferenceConv is the naive direct convolution (float64 accumulation) used by tests everywhere:
