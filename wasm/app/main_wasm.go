@@ -17,6 +17,7 @@ func main() {
 		panic(err)
 	}
 	defer renderer.Release()
+	js.Global().Get("rp").Call("quietRenders")
 	env := renderer.EventEnv()
 	buildEnv, err := vugu.NewBuildEnv(env)
 	if err != nil {

@@ -200,6 +200,32 @@
   }
 
   window.rp = {
+    // quietRenders makes vugu's renders skip what is already in the page: vugu sends every
+    // attribute and text of the page again on each render, and setting one to the value it
+    // already has still costs the browser (style and layout invalidated, an <img> re-fetched):
+    // for slider moves that was about a third of the page's thread. Called once vugu has defined
+    // window.vuguRender; outside its calls the DOM behaves as usual.
+    quietRenders() {
+      const render = window.vuguRender;
+      const setAttr = Element.prototype.setAttribute;
+      const setAttrNS = Element.prototype.setAttributeNS;
+      const text = Object.getOwnPropertyDescriptor(Node.prototype, "textContent");
+      let quiet = false;
+      Element.prototype.setAttribute = function (name, value) {
+        if (!quiet || this.getAttribute(name) !== String(value)) setAttr.call(this, name, value);
+      };
+      Element.prototype.setAttributeNS = function (ns, name, value) {
+        if (!quiet || this.getAttributeNS(ns, name) !== String(value)) setAttrNS.call(this, ns, name, value);
+      };
+      Object.defineProperty(Node.prototype, "textContent", {
+        configurable: true, enumerable: text.enumerable, get: text.get,
+        set(value) { if (!quiet || this.nodeType === 1 || text.get.call(this) !== String(value)) text.set.call(this, value); },
+      });
+      window.vuguRender = function () {
+        quiet = true;
+        try { return render.apply(this, arguments); } finally { quiet = false; }
+      };
+    },
     // startWorkers hands the page the workers (started by the loader, already initialising);
     // onMessage(i, data) gets their messages, those that arrived before first.
     startWorkers(onMessage) {
