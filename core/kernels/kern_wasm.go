@@ -2,11 +2,18 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+	"unsafe"
+)
 
 // 128-bit WebAssembly SIMD kernels (Float32x4; MulAdd is a multiply and an
-// add, wasm has no fused multiply-add). Gather and scatter use the portable
-// code.
+// add, wasm has no fused multiply-add). The hot loops check their operands'
+// bounds once and then read and write through raw pointers: in wasm every
+// slice index is a compare and a branch, which cost the GEMM and the
+// Winograd gathers and scatters more than their arithmetic. Wasm SIMD has
+// no shuffles in simd/archsimd, so the gathers and scatters (tiles in
+// lanes) stay scalar.
 
 func init() {
 	simdSets = append(simdSets, &wasmKernels)
@@ -23,44 +30,146 @@ var wasmKernels = kernelSet{
 	winoIn:      winoInWasm,
 	winoOut:     winoOutWasm,
 	affine:      affineWasm,
-	winoGather:  winoGatherPortable,
+	affineRows:  affineRowsWasm,
+	winoGather:  winoGatherWasm,
 	copyRows:    copyRowsPortable,
-	winoScatter: winoScatterPortable,
+	winoScatter: winoScatterWasm,
 	decimate2:   decimate2Portable,
+}
+
+// ld4 loads 4 floats at byte offset off of p.
+func ld4(p unsafe.Pointer, off uintptr) archsimd.Float32x4 {
+	return archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(p, off)))
+}
+
+// st4 stores x at byte offset off of p.
+func st4(x archsimd.Float32x4, p unsafe.Pointer, off uintptr) {
+	x.StoreArray((*[4]float32)(unsafe.Add(p, off)))
 }
 
 // gemm4Wasm computes the 4×32 tile as four 4×8 quarters, each with 8
 // Float32x4 accumulators.
 func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
-	a = a[:4*k]
-	for h := 0; h < 32; h += 8 {
+	if len(c) < 3*ldc+32 {
+		panic("kernels: gemm4 operands too short")
+	}
+	if k <= 0 {
+		for i := range 4 {
+			clear(c[i*ldc : i*ldc+32])
+		}
+		return
+	}
+	if len(a) < 4*k || len(b) < (k-1)*ldb+32 {
+		panic("kernels: gemm4 operands too short")
+	}
+	a0p, b0p, cp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), unsafe.Pointer(unsafe.SliceData(c))
+	step, row := uintptr(4*ldb), uintptr(4*ldc)
+	for h := uintptr(0); h < 4*32; h += 4 * 8 {
+		ap, bp := a0p, unsafe.Add(b0p, h)
 		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
 		for p := 0; p < k; p++ {
-			br := b[p*ldb+h : p*ldb+h+8]
-			b0 := archsimd.LoadFloat32x4(br[0:4])
-			b1 := archsimd.LoadFloat32x4(br[4:8])
-			ap := a[4*p : 4*p+4]
-			a0 := archsimd.BroadcastFloat32x4(ap[0])
+			b0, b1 := ld4(bp, 0), ld4(bp, 16)
+			w := (*[4]float32)(ap)
+			a0 := archsimd.BroadcastFloat32x4(w[0])
 			c00 = a0.Mul(b0).Add(c00)
 			c01 = a0.Mul(b1).Add(c01)
-			a1 := archsimd.BroadcastFloat32x4(ap[1])
+			a1 := archsimd.BroadcastFloat32x4(w[1])
 			c10 = a1.Mul(b0).Add(c10)
 			c11 = a1.Mul(b1).Add(c11)
-			a2 := archsimd.BroadcastFloat32x4(ap[2])
+			a2 := archsimd.BroadcastFloat32x4(w[2])
 			c20 = a2.Mul(b0).Add(c20)
 			c21 = a2.Mul(b1).Add(c21)
-			a3 := archsimd.BroadcastFloat32x4(ap[3])
+			a3 := archsimd.BroadcastFloat32x4(w[3])
 			c30 = a3.Mul(b0).Add(c30)
 			c31 = a3.Mul(b1).Add(c31)
+			ap, bp = unsafe.Add(ap, 16), unsafe.Add(bp, step)
 		}
-		c00.Store(c[h : h+4])
-		c01.Store(c[h+4 : h+8])
-		c10.Store(c[ldc+h : ldc+h+4])
-		c11.Store(c[ldc+h+4 : ldc+h+8])
-		c20.Store(c[2*ldc+h : 2*ldc+h+4])
-		c21.Store(c[2*ldc+h+4 : 2*ldc+h+8])
-		c30.Store(c[3*ldc+h : 3*ldc+h+4])
-		c31.Store(c[3*ldc+h+4 : 3*ldc+h+8])
+		q := unsafe.Add(cp, h)
+		st4(c00, q, 0)
+		st4(c01, q, 16)
+		st4(c10, q, row)
+		st4(c11, q, row+16)
+		st4(c20, q, 2*row)
+		st4(c21, q, 2*row+16)
+		st4(c30, q, 3*row)
+		st4(c31, q, 3*row+16)
+	}
+}
+
+// winoGatherWasm is winoGatherPortable through raw pointers.
+func winoGatherWasm(p []float32, base []int32, pw int, kind int, g []float32) {
+	base = base[:lanes]
+	g = g[:36*lanes]
+	maxB := int32(0)
+	for _, b := range base {
+		if b < 0 {
+			panic("kernels: winoGather: negative tile offset")
+		}
+		maxB = max(maxB, b)
+	}
+	if len(p) < int(maxB)+5*pw+6 {
+		panic("kernels: winoGather: plane too short")
+	}
+	pp, gp := unsafe.Pointer(unsafe.SliceData(p)), unsafe.Pointer(unsafe.SliceData(g))
+	for j, b := range base {
+		src := unsafe.Add(pp, 4*int(b))
+		dst := unsafe.Add(gp, 4*j)
+		for l := 0; l < 6; l++ {
+			r := (*[6]float32)(unsafe.Add(src, 4*l*pw))
+			d := unsafe.Add(dst, 4*l*6*lanes)
+			*(*float32)(d) = r[0]
+			*(*float32)(unsafe.Add(d, 4*lanes)) = r[1]
+			*(*float32)(unsafe.Add(d, 8*lanes)) = r[2]
+			*(*float32)(unsafe.Add(d, 12*lanes)) = r[3]
+			*(*float32)(unsafe.Add(d, 16*lanes)) = r[4]
+			*(*float32)(unsafe.Add(d, 20*lanes)) = r[5]
+		}
+	}
+}
+
+// winoScatterWasm is winoScatterPortable with the epilogue's affine map in
+// SIMD and the stores through raw pointers.
+func winoScatterWasm(y, y2 []float32, a *scatterArgs) {
+	affineWasm(y2[:16*lanes], y[:16*lanes], nil, a.s, a.b, a.relu && a.res == nil)
+	nl := min(a.nl, lanes)
+	ob, valid := a.ob[:nl], a.valid[:nl]
+	end := 0
+	for j := range nl {
+		if ob[j] < 0 {
+			panic("kernels: winoScatter: negative tile offset")
+		}
+		end = max(end, int(ob[j])+(int(valid[j])>>3-1)*a.wo+int(valid[j])&7)
+	}
+	if len(a.dst) < end || (a.res != nil && len(a.res) < end) {
+		panic("kernels: winoScatter: destination too short")
+	}
+	dp, yp := unsafe.Pointer(unsafe.SliceData(a.dst)), unsafe.Pointer(unsafe.SliceData(y2))
+	rp := unsafe.Pointer(unsafe.SliceData(a.res))
+	at := func(p unsafe.Pointer, off uintptr) *float32 { return (*float32)(unsafe.Add(p, off)) }
+	for j := range nl {
+		va, vb := int(valid[j])>>3, int(valid[j])&7
+		for r := 0; r < va; r++ {
+			o := uintptr(4 * (int(ob[j]) + r*a.wo))
+			yr := unsafe.Add(yp, 4*(r*4*lanes+j))
+			switch {
+			case a.res == nil:
+				for c := 0; c < vb; c++ {
+					*at(dp, o+uintptr(4*c)) = *at(yr, uintptr(4*c*lanes))
+				}
+			case a.relu:
+				for c := 0; c < vb; c++ {
+					v := *at(yr, uintptr(4*c*lanes)) + *at(rp, o+uintptr(4*c))
+					if v < 0 {
+						v = 0
+					}
+					*at(dp, o+uintptr(4*c)) = v
+				}
+			default:
+				for c := 0; c < vb; c++ {
+					*at(dp, o+uintptr(4*c)) = *at(yr, uintptr(4*c*lanes)) + *at(rp, o+uintptr(4*c))
+				}
+			}
+		}
 	}
 }
 
@@ -83,8 +192,14 @@ func gemm1Wasm(k int, a, b []float32, ldb int, c []float32) {
 	}
 }
 
+// winoInWasm applies B^T·d·B to 16 tiles, 4 lanes at a time: first to the 6
+// columns (in place in g), then to the 6 rows into v.
 func winoInWasm(g, v []float32, stride int) {
 	g = g[:36*16]
+	if len(v) < 35*stride+16 {
+		panic("kernels: winoIn: v too short")
+	}
+	gp, vp := unsafe.Pointer(unsafe.SliceData(g)), unsafe.Pointer(unsafe.SliceData(v))
 	c4, c5, c2 := archsimd.BroadcastFloat32x4(4), archsimd.BroadcastFloat32x4(5), archsimd.BroadcastFloat32x4(2)
 	in1D := func(d0, d1, d2, d3, d4, d5 archsimd.Float32x4) (r0, r1, r2, r3, r4, r5 archsimd.Float32x4) {
 		r0 = d0.Mul(c4).Add(d4).Sub(d2.Mul(c5))
@@ -96,34 +211,40 @@ func winoInWasm(g, v []float32, stride int) {
 		r5 = d1.Mul(c4).Add(d5).Sub(d3.Mul(c5))
 		return
 	}
-	for h := 0; h < 16; h += 4 {
-		for m := 0; m < 6; m++ {
-			ld := func(l int) archsimd.Float32x4 { return archsimd.LoadFloat32x4(g[(l*6+m)*16+h : (l*6+m)*16+h+4]) }
-			r0, r1, r2, r3, r4, r5 := in1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
-			r0.Store(g[(0*6+m)*16+h : (0*6+m)*16+h+4])
-			r1.Store(g[(1*6+m)*16+h : (1*6+m)*16+h+4])
-			r2.Store(g[(2*6+m)*16+h : (2*6+m)*16+h+4])
-			r3.Store(g[(3*6+m)*16+h : (3*6+m)*16+h+4])
-			r4.Store(g[(4*6+m)*16+h : (4*6+m)*16+h+4])
-			r5.Store(g[(5*6+m)*16+h : (5*6+m)*16+h+4])
+	const e = 4 * 16 // bytes between consecutive entries (l*6+m) of g
+	vs := uintptr(4 * stride)
+	for h := uintptr(0); h < 4*16; h += 16 {
+		for m := uintptr(0); m < 6; m++ {
+			q := unsafe.Add(gp, m*e+h) // entry (0, m)
+			r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, 6*e), ld4(q, 12*e), ld4(q, 18*e), ld4(q, 24*e), ld4(q, 30*e))
+			st4(r0, q, 0)
+			st4(r1, q, 6*e)
+			st4(r2, q, 12*e)
+			st4(r3, q, 18*e)
+			st4(r4, q, 24*e)
+			st4(r5, q, 30*e)
 		}
-		for i := 0; i < 6; i++ {
-			ld := func(m int) archsimd.Float32x4 { return archsimd.LoadFloat32x4(g[(i*6+m)*16+h : (i*6+m)*16+h+4]) }
-			r0, r1, r2, r3, r4, r5 := in1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
-			o := i*6*stride + h
-			r0.Store(v[o : o+4])
-			r1.Store(v[o+stride : o+stride+4])
-			r2.Store(v[o+2*stride : o+2*stride+4])
-			r3.Store(v[o+3*stride : o+3*stride+4])
-			r4.Store(v[o+4*stride : o+4*stride+4])
-			r5.Store(v[o+5*stride : o+5*stride+4])
+		for i := uintptr(0); i < 6; i++ {
+			q := unsafe.Add(gp, i*6*e+h) // entry (i, 0)
+			r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, e), ld4(q, 2*e), ld4(q, 3*e), ld4(q, 4*e), ld4(q, 5*e))
+			o := unsafe.Add(vp, i*6*vs+h)
+			st4(r0, o, 0)
+			st4(r1, o, vs)
+			st4(r2, o, 2*vs)
+			st4(r3, o, 3*vs)
+			st4(r4, o, 4*vs)
+			st4(r5, o, 5*vs)
 		}
 	}
 }
 
+// winoOutWasm applies A^T·M·A to 16 tiles, 4 lanes at a time (see winoOut).
 func winoOutWasm(z []float32, stride int, y []float32) {
-	t := y[16*16 : 40*16] // A^T·M, [a][m][lane]
-	y = y[:16*16]
+	if len(z) < 35*stride+16 || len(y) < 40*16 {
+		panic("kernels: winoOut operands too short")
+	}
+	zp, yp := unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(y))
+	tp := unsafe.Add(yp, 4*16*16) // A^T·M, [a][m][lane]
 	c2, c4, c8 := archsimd.BroadcastFloat32x4(2), archsimd.BroadcastFloat32x4(4), archsimd.BroadcastFloat32x4(8)
 	out1D := func(m0, m1, m2, m3, m4, m5 archsimd.Float32x4) (o0, o1, o2, o3 archsimd.Float32x4) {
 		s12, d12 := m1.Add(m2), m1.Sub(m2)
@@ -134,50 +255,67 @@ func winoOutWasm(z []float32, stride int, y []float32) {
 		o3 = d12.Add(m5).Add(d34.Mul(c8))
 		return
 	}
-	for h := 0; h < 16; h += 4 {
-		for m := 0; m < 6; m++ {
-			ld := func(l int) archsimd.Float32x4 {
-				o := (l*6+m)*stride + h
-				return archsimd.LoadFloat32x4(z[o : o+4])
-			}
-			o0, o1, o2, o3 := out1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
-			o0.Store(t[(0*6+m)*16+h : (0*6+m)*16+h+4])
-			o1.Store(t[(1*6+m)*16+h : (1*6+m)*16+h+4])
-			o2.Store(t[(2*6+m)*16+h : (2*6+m)*16+h+4])
-			o3.Store(t[(3*6+m)*16+h : (3*6+m)*16+h+4])
+	const e = 4 * 16
+	zs := uintptr(4 * stride)
+	for h := uintptr(0); h < 4*16; h += 16 {
+		for m := uintptr(0); m < 6; m++ {
+			q := unsafe.Add(zp, m*zs+h) // frequency (0, m)
+			o0, o1, o2, o3 := out1D(ld4(q, 0), ld4(q, 6*zs), ld4(q, 12*zs), ld4(q, 18*zs), ld4(q, 24*zs), ld4(q, 30*zs))
+			t := unsafe.Add(tp, m*e+h)
+			st4(o0, t, 0)
+			st4(o1, t, 6*e)
+			st4(o2, t, 12*e)
+			st4(o3, t, 18*e)
 		}
-		for a := 0; a < 4; a++ {
-			ld := func(m int) archsimd.Float32x4 { return archsimd.LoadFloat32x4(t[(a*6+m)*16+h : (a*6+m)*16+h+4]) }
-			o0, o1, o2, o3 := out1D(ld(0), ld(1), ld(2), ld(3), ld(4), ld(5))
-			o0.Store(y[(a*4+0)*16+h : (a*4+0)*16+h+4])
-			o1.Store(y[(a*4+1)*16+h : (a*4+1)*16+h+4])
-			o2.Store(y[(a*4+2)*16+h : (a*4+2)*16+h+4])
-			o3.Store(y[(a*4+3)*16+h : (a*4+3)*16+h+4])
+		for a := uintptr(0); a < 4; a++ {
+			t := unsafe.Add(tp, a*6*e+h)
+			o0, o1, o2, o3 := out1D(ld4(t, 0), ld4(t, e), ld4(t, 2*e), ld4(t, 3*e), ld4(t, 4*e), ld4(t, 5*e))
+			o := unsafe.Add(yp, a*4*e+h)
+			st4(o0, o, 0)
+			st4(o1, o, e)
+			st4(o2, o, 2*e)
+			st4(o3, o, 3*e)
 		}
 	}
 }
 
 func affineWasm(out, z, res []float32, s, b float32, relu bool) {
-	n := len(out)
-	z = z[:n]
+	affineRowsWasm(out, z, len(out), res, 1, len(out), s, b, relu)
+}
+
+// affineRowsWasm is affineRows (rows×w values, z with row pitch zp) in SIMD
+// through raw pointers.
+func affineRowsWasm(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+	if rows <= 0 || w <= 0 {
+		return
+	}
+	if len(out) < rows*w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < rows*w) {
+		panic("kernels: affine operands too short")
+	}
+	op, zq, rq := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(res))
 	vs, vb := archsimd.BroadcastFloat32x4(s), archsimd.BroadcastFloat32x4(b)
 	var zero archsimd.Float32x4
-	if res != nil {
-		res = res[:n]
-	}
-	i := 0
-	for ; i+4 <= n; i += 4 {
-		v := archsimd.LoadFloat32x4(z[i : i+4]).Mul(vs).Add(vb)
-		if res != nil {
-			v = v.Add(archsimd.LoadFloat32x4(res[i : i+4]))
+	w4 := uintptr(4 * (w &^ 3))
+	for r := 0; r < rows; r++ {
+		o, zr, rr := unsafe.Add(op, 4*r*w), unsafe.Add(zq, 4*r*zp), unsafe.Add(rq, 4*r*w)
+		i := uintptr(0)
+		for ; i < w4; i += 16 {
+			v := ld4(zr, i).Mul(vs).Add(vb)
+			if res != nil {
+				v = v.Add(ld4(rr, i))
+			}
+			if relu {
+				v = v.Max(zero)
+			}
+			st4(v, o, i)
 		}
-		if relu {
-			v = v.Max(zero)
+		if j := int(i / 4); j < w {
+			var rt []float32
+			if res != nil {
+				rt = res[r*w+j : (r+1)*w]
+			}
+			affinePortable(out[r*w+j:(r+1)*w], z[r*zp+j:r*zp+w], rt, s, b, relu)
 		}
-		v.Store(out[i : i+4])
-	}
-	if i < n {
-		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
 	}
 }
 
