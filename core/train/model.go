@@ -46,8 +46,9 @@ type unit struct {
 	conv *nn.Conv
 	bn   *nn.BatchNorm
 	z, y []float32 // conv output; BN output (with the ReLU and residual of its block applied)
-	// fused: the BN output is never stored (a block's first unit: relu(BN(z)) is read by the
-	// second conv through Conv.SetInputAct), so y stays nil.
+	// fused: the BN output is never stored, so y stays nil: a block's first unit (relu(BN(z)) is
+	// read by the second conv through Conv.SetInputAct) and a projection shortcut (its BN output
+	// is added to the block output as that is written, BatchNorm.ApplyPairImages).
 	fused bool
 	cout  int
 	per   int // floats of one image's output (cout·ho·wo)
@@ -84,13 +85,18 @@ func (u *unit) images(s, lo, hi int) {
 	u.bn.StatsImages(s, lo, hi)
 }
 
-// apply writes y = BN(z) (+ res) (then a ReLU if relu) for images lo … hi−1; res, when not nil,
-// holds the whole batch.
-func (u *unit) apply(lo, hi int, res []float32, relu bool) {
+// apply writes y = BN(z) (+ res, or + sc's BN output) (then a ReLU if relu) for images
+// lo … hi−1; res, when not nil, holds the whole batch.
+func (u *unit) apply(lo, hi int, res []float32, sc *unit, relu bool) {
+	y := u.y[lo*u.per : hi*u.per]
+	if sc != nil {
+		u.bn.ApplyPairImages(y, sc.bn, lo, hi, relu)
+		return
+	}
 	if res != nil {
 		res = res[lo*u.per : hi*u.per]
 	}
-	u.bn.ApplyImages(u.y[lo*u.per:hi*u.per], res, lo, hi, relu)
+	u.bn.ApplyImages(y, res, lo, hi, relu)
 }
 
 // shortcut kinds of a block.
@@ -123,7 +129,7 @@ type Model struct {
 	pooled  []float32
 	logits  []float32
 	dpool   []float32
-	g       [4][]float32 // gradient scratch, each the size of the largest activation
+	g       [3][]float32 // gradient scratch, each the size of the largest activation
 	dz      [][]float32  // per shard: a group's BN input gradient (Backward)
 }
 
@@ -153,6 +159,7 @@ func NewModel(net *resnet.Net, opt Options) (*Model, error) {
 		switch {
 		case b.Shortcut != nil:
 			u := newUnit(b.Shortcut, opt.FreezeBN)
+			u.fused = true
 			bl.sc, bl.kind = &u, projection
 		case bl.stride == 1 && cin == b.Conv2.Cout:
 			bl.kind = identity
@@ -279,9 +286,10 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 	})
 	st.bn.StatsEnd()
 	maxAct := st.per
-	// pending is the unit whose BN output (with res and the ReLU) is still to be written: the
-	// stem's, then each block's second unit's.
-	pending, pendRes := st, []float32(nil)
+	// pending is the unit whose BN output (with the residual and the ReLU) is still to be
+	// written: the stem's, then each block's second unit's, whose residual is pendRes or the BN
+	// output of the projection pendSC.
+	pending, pendRes, pendSC := st, []float32(nil), (*unit)(nil)
 	for i := range m.blocks {
 		b := &m.blocks[i]
 		b.h, b.w = h, w
@@ -296,10 +304,10 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 		if b.kind == optionA {
 			b.scOut = grow(b.scOut, n*per)
 		}
-		pu, pr := pending, pendRes
+		pu, pr, psc := pending, pendRes, pendSC
 		p.For(n, func(s, lo, hi int) {
 			groups(max(in, per), lo, hi, func(lo, hi int) {
-				pu.apply(lo, hi, pr, true)
+				pu.apply(lo, hi, pr, psc, true)
 				b.c1.images(s, lo, hi)
 				switch b.kind {
 				case projection:
@@ -315,37 +323,33 @@ func (m *Model) Forward(x []float32, n, h, w int, train bool) []float32 {
 		}
 		// Stage 2: conv2 on relu(bn1(conv1)), which it computes as it reads conv1's output (the
 		// BN output is never stored; conv2's weight gradient reads it the same way), with its
-		// statistics (and the projection's BN output, the residual).
+		// statistics.
 		b.c2.begin(b.c1.z, n, ho, wo, t, train)
 		b.c2.conv.SetInputAct(b.c1.bn.Coefs())
 		p.For(n, func(s, lo, hi int) {
-			groups(per, lo, hi, func(lo, hi int) {
-				if b.sc != nil {
-					b.sc.apply(lo, hi, nil, false)
-				}
-				b.c2.images(s, lo, hi)
-			})
+			groups(per, lo, hi, func(lo, hi int) { b.c2.images(s, lo, hi) })
 		})
 		b.c2.bn.StatsEnd()
-		// relu(bn2(conv2) + shortcut) is written by the next stage.
-		pending = &b.c2
+		// relu(bn2(conv2) + shortcut) is written by the next stage (the projection's BN output
+		// as it goes).
+		pending, pendRes, pendSC = &b.c2, nil, nil
 		switch b.kind {
 		case identity:
 			pendRes = cur
 		case optionA:
 			pendRes = b.scOut
 		case projection:
-			pendRes = b.sc.y
+			pendSC = b.sc
 		}
 		maxAct = max(maxAct, in, per)
 		h, w = ho, wo
 	}
 	c := m.fc.In
 	m.pooled = grow(m.pooled, n*c)
-	pu, pr := pending, pendRes
+	pu, pr, psc := pending, pendRes, pendSC
 	p.For(n, func(_, lo, hi int) {
 		groups(pu.per, lo, hi, func(lo, hi int) {
-			pu.apply(lo, hi, pr, true)
+			pu.apply(lo, hi, pr, psc, true)
 			nn.AvgPoolForward(serial, m.pooled[lo*c:hi*c], pu.y[lo*pu.per:hi*pu.per], hi-lo, c, h*w)
 		})
 	})
@@ -375,6 +379,11 @@ func (m *Model) growScratch(t, maxAct int) {
 // Like Forward, each shard runs its images a group at a time through everything between two
 // reductions: a BN's input gradient (in per-shard scratch), the convolution's weight and input
 // gradients, the shortcut's gradient, and the sums of the BN before it.
+//
+// The gradient of a block's output reaches its BNs through the block's final ReLU: the pass
+// that sums it for their backward (blockSums, while it is in cache) also applies the mask
+// [y2 > 0] in place, so that the later passes (BN2's and the projection's input gradients, the
+// identity and option-A shortcuts) read the masked gradient and not y2.
 func (m *Model) Backward(dlogits []float32) {
 	p, n := m.par, m.n
 	t := p.Shards(n)
@@ -382,9 +391,8 @@ func (m *Model) Backward(dlogits []float32) {
 	m.dpool = grow(m.dpool, n*c)
 	m.fc.Backward(m.dpool, dlogits)
 	g := m.g
-	// g0 = dL/d(block output), unmasked: the final ReLU's mask [y2 > 0] is applied on the fly by
-	// every consumer (BN2, the shortcut).
-	g0, gin, g2, g3 := g[0], g[1], g[2], g[3]
+	// g0 = dL/d(block output), then (after blockSums) dL/d(its pre-ReLU sum).
+	g0, gin, g2 := g[0], g[1], g[2]
 	last := &m.blocks[len(m.blocks)-1]
 	beginSums(last, t)
 	p.For(n, func(s, lo, hi int) {
@@ -398,34 +406,27 @@ func (m *Model) Backward(dlogits []float32) {
 	for i := len(m.blocks) - 1; i >= 0; i-- {
 		b := &m.blocks[i]
 		per, in := b.c2.per, b.cin*b.h*b.w
-		// Stage 1: bn2's input gradient, conv2's gradients (dx into g2), the sums of bn1; and
-		// the projection's.
+		// Stage 1: bn2's input gradient, conv2's gradients (dx into g2), the sums of bn1.
 		b.c2.conv.BackwardBegin(t, true)
 		b.c1.bn.BackwardBegin(t)
-		if b.sc != nil {
-			b.sc.conv.BackwardBegin(t, true)
-		}
 		p.For(n, func(s, lo, hi int) {
 			dz := m.dz[s]
 			groups(max(per, in), lo, hi, func(lo, hi int) {
-				gs, ys := g0[lo*per:hi*per], b.c2.y[lo*per:hi*per]
-				b.c2.bn.DxImages(dz, gs, ys, lo, hi, false)
+				b.c2.bn.DxImages(dz, g0[lo*per:hi*per], nil, lo, hi, false)
 				b.c2.conv.BackwardImages(s, g2[lo*per:hi*per], dz, lo, hi)
 				b.c1.bn.SumsImages(s, g2[lo*per:hi*per], nil, lo, hi, true)
-				if b.sc != nil {
-					b.sc.bn.DxImages(dz, gs, ys, lo, hi, false)
-					b.sc.conv.BackwardImages(s, g3[lo*in:hi*in], dz, lo, hi)
-				}
 			})
 		})
 		b.c2.conv.BackwardEnd()
 		b.c1.bn.SumsEnd()
-		if b.sc != nil {
-			b.sc.conv.BackwardEnd()
-		}
 		// Stage 2: bn1's input gradient, conv1's gradients (dx into gin), the shortcut's gradient
-		// added to gin, then the sums of the BN before the block.
+		// added to gin (the identity's fused into conv1's input-gradient store; the projection's
+		// BN and conv backward here, where its input is in cache for its weight gradient), then
+		// the sums of the BN before the block.
 		b.c1.conv.BackwardBegin(t, true)
+		if b.sc != nil {
+			b.sc.conv.BackwardBegin(t, true)
+		}
 		var prev *block
 		if i > 0 {
 			prev = &m.blocks[i-1]
@@ -438,15 +439,16 @@ func (m *Model) Backward(dlogits []float32) {
 			groups(max(per, in), lo, hi, func(lo, hi int) {
 				b.c1.bn.DxImages(dz, g2[lo*per:hi*per], nil, lo, hi, true)
 				gi := gin[lo*in : hi*in]
-				b.c1.conv.BackwardImages(s, gi, dz, lo, hi)
 				switch b.kind {
 				case identity:
-					nn.AddMaskedForward(serial, gi, g0[lo*in:hi*in], b.c2.y[lo*in:hi*in], hi-lo, in)
+					b.c1.conv.BackwardImagesAdd(s, gi, g0[lo*in:hi*in], dz, lo, hi)
 				case optionA:
-					nn.ReLUBackward(serial, g0[lo*per:hi*per], b.c2.y[lo*per:hi*per], hi-lo, per)
+					b.c1.conv.BackwardImages(s, gi, dz, lo, hi)
 					nn.ShortcutABackward(serial, gi, g0[lo*per:hi*per], hi-lo, b.cin, b.h, b.w, b.c2.cout, b.stride)
 				case projection:
-					nn.AddForward(serial, gi, g3[lo*in:hi*in], hi-lo, in)
+					b.c1.conv.BackwardImages(s, gi, dz, lo, hi)
+					b.sc.bn.DxImages(dz, g0[lo*per:hi*per], nil, lo, hi, false)
+					b.sc.conv.BackwardImagesAdd(s, gi, gi, dz, lo, hi)
 				}
 				if prev != nil {
 					blockSums(prev, s, gin, lo, hi)
@@ -456,6 +458,9 @@ func (m *Model) Backward(dlogits []float32) {
 			})
 		})
 		b.c1.conv.BackwardEnd()
+		if b.sc != nil {
+			b.sc.conv.BackwardEnd()
+		}
 		if prev != nil {
 			endSums(prev)
 		} else {
@@ -476,7 +481,8 @@ func (m *Model) Backward(dlogits []float32) {
 }
 
 // beginSums, blockSums and endSums run the first pass of the backward pass of a block's last
-// BN (and of its projection's BN), given g = dL/d(block output) before the final ReLU's mask.
+// BN (and of its projection's BN), given g = dL/d(block output) before the final ReLU's mask;
+// blockSums applies the mask to g in place.
 func beginSums(b *block, t int) {
 	b.c2.bn.BackwardBegin(t)
 	if b.sc != nil {
@@ -487,9 +493,9 @@ func beginSums(b *block, t int) {
 func blockSums(b *block, s int, g []float32, lo, hi int) {
 	per := b.c2.per
 	gs, ys := g[lo*per:hi*per], b.c2.y[lo*per:hi*per]
-	b.c2.bn.SumsImages(s, gs, ys, lo, hi, false)
+	b.c2.bn.MaskSumsImages(s, gs, ys, lo, hi)
 	if b.sc != nil {
-		b.sc.bn.SumsImages(s, gs, ys, lo, hi, false)
+		b.sc.bn.SumsImages(s, gs, nil, lo, hi, false)
 	}
 }
 

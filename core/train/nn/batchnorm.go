@@ -196,6 +196,23 @@ func (bn *BatchNorm) ApplyImages(y, res []float32, lo, hi int, relu bool) {
 	}
 }
 
+// ApplyPairImages writes y = (γ·x̂ + β) + (o's γ·x̂ + β) for images lo … hi−1 (y holds those
+// images only), then max(·, 0) when relu is set: ApplyImages with res = o's BN output (same C and
+// hw, after o's StatsEnd), computed on the fly instead of stored, with the same float32 result.
+// It is a block's output with a projection shortcut; both BNs' backward passes are those of
+// ApplyImages with the residual (the mask is y).
+func (bn *BatchNorm) ApplyPairImages(y []float32, o *BatchNorm, lo, hi int, relu bool) {
+	C, hw := bn.C, bn.hw
+	if o.C != C || o.hw != hw {
+		panic("nn: ApplyPairImages over batch norms of different shapes")
+	}
+	x, x2 := bn.x[lo*C*hw:hi*C*hw], o.x[lo*C*hw:hi*C*hw]
+	for i := range (hi - lo) * C {
+		off, ch := i*hw, i%C
+		scaleShift2(y[off:off+hw], x[off:off+hw], x2[off:off+hw], bn.fa[ch], bn.fb[ch], o.fa[ch], o.fb[ch], relu)
+	}
+}
+
 // Backward sets DGamma and DBeta (zero when frozen) and writes dL/dx into dx; dy is dL/dy.
 // dx may alias dy.
 func (bn *BatchNorm) Backward(p Parallel, dx, dy []float32) { bn.BackwardAct(p, dx, dy, nil) }
@@ -265,6 +282,21 @@ func (bn *BatchNorm) SumsImages(s int, dy, out []float32, lo, hi int, affine boo
 		default:
 			a, b = sum32(g), dotShift32(g, row, mu32[ch])
 		}
+		part[ch] += a
+		part[C+ch] += b
+	}
+}
+
+// MaskSumsImages is SumsImages with the mask [out > 0] (out not nil, affine not set) that also
+// writes the masked gradient dy' over dy, so that the passes after it (DxImages without out, the
+// residual branch) need not read out again. The sums are SumsImages's, bit for bit.
+func (bn *BatchNorm) MaskSumsImages(s int, dy, out []float32, lo, hi int) {
+	C, hw := bn.C, bn.hw
+	part, mu32 := bn.shards[s], bn.mu32
+	x := bn.x[lo*C*hw : hi*C*hw]
+	for i := range (hi - lo) * C {
+		off, ch := i*hw, i%C
+		a, b := maskSums32(dy[off:off+hw], out[off:off+hw], x[off:off+hw], mu32[ch])
 		part[ch] += a
 		part[C+ch] += b
 	}

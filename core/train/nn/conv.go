@@ -53,6 +53,7 @@ type Conv struct {
 	wt         []float32           // scratch for the input-gradient filters
 	outBias    []float32           // bias per output channel (gathered) for the forward epilogue
 	ep         kernels.Epilogue    // forward epilogue (ForwardBegin)
+	bep        []kernels.Epilogue  // per shard: the input gradient's epilogue (BackwardImagesAdd)
 	act        *kernels.InputAct   // input activation (SetInputAct), or nil
 	shards     int                 // shards of the running backward pass (BackwardBegin)
 }
@@ -241,6 +242,9 @@ func (c *Conv) Backward(p Parallel, dx, dy []float32) {
 // gradients will be asked for.
 func (c *Conv) BackwardBegin(t int, withDx bool) {
 	c.dw, c.db, c.dcol, c.z = growShards(c.dw, t), growShards(c.db, t), growShards(c.dcol, t), growShards(c.z, t)
+	for len(c.bep) < t {
+		c.bep = append(c.bep, kernels.Epilogue{})
+	}
 	c.growWorkspaces(t)
 	c.shards = t
 	for len(c.wg) < t {
@@ -263,6 +267,14 @@ func (c *Conv) BackwardBegin(t int, withDx bool) {
 // sums, given their output gradient dy ((hi−lo)×Cout×ho×wo), and when dx is not nil writes their
 // input gradient ((hi−lo)×Cin×h×w) into it.
 func (c *Conv) BackwardImages(s int, dx, dy []float32, lo, hi int) {
+	c.BackwardImagesAdd(s, dx, nil, dy, lo, hi)
+}
+
+// BackwardImagesAdd is BackwardImages that writes dx = dL/dx + res (res holds the same images as
+// dx; nil: BackwardImages), fused into the input gradient's store where the path allows (the
+// inference kernels' residual epilogue, or Col2im adding instead of setting). res may be dx
+// itself: dx += dL/dx, the gradient of a second branch added to the first's.
+func (c *Conv) BackwardImagesAdd(s int, dx, res, dy []float32, lo, hi int) {
 	P, cout, m := c.hw, c.Cout(), hi-lo
 	ho, wo := c.OutSize(c.h, c.w)
 	chw := c.Cin * c.h * c.w
@@ -294,8 +306,20 @@ func (c *Conv) BackwardImages(s int, dx, dy []float32, lo, hi int) {
 	if dx == nil {
 		return
 	}
+	dx = dx[:m*chw]
+	inPlace := res != nil && &res[0] == &dx[0]
 	if c.sameStride1() {
-		c.bwd.Forward(dx, dz, m, ho, wo, nil, &c.ws[s])
+		switch {
+		case res == nil:
+			c.bwd.Forward(dx, dz, m, ho, wo, nil, &c.ws[s])
+		case inPlace: // the residual epilogue must not alias its output
+			c.dcol[s] = grow(c.dcol[s], m*chw)
+			c.bwd.Forward(c.dcol[s], dz, m, ho, wo, nil, &c.ws[s])
+			axpy(dx, c.dcol[s])
+		default:
+			c.bep[s] = kernels.Epilogue{Residual: res[:m*chw]}
+			c.bwd.Forward(dx, dz, m, ho, wo, &c.bep[s], &c.ws[s])
+		}
 		return
 	}
 	// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im.
@@ -306,7 +330,11 @@ func (c *Conv) BackwardImages(s int, dx, dy []float32, lo, hi int) {
 		dcol := c.dcol[s][:k*c.colLen]
 		c.bwd.Forward(dcol, dz[i0*c.Rows*P:(i0+k)*c.Rows*P], k, ho, wo, nil, &c.ws[s])
 		for i := range k {
-			Col2im(dx[(i0+i)*chw:(i0+i+1)*chw], dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad)
+			d := dx[(i0+i)*chw : (i0+i+1)*chw]
+			col2im(d, dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad, inPlace)
+			if res != nil && !inPlace {
+				axpy(d, res[(i0+i)*chw:(i0+i+1)*chw])
+			}
 		}
 	}
 }
@@ -464,21 +492,28 @@ func Im2colT(colT, x []float32, cin, h, w, k, stride, pad int) {
 // Col2im is the adjoint of Im2col: it sets dx (cin×h×w) to the sum, over the entries of dcol,
 // of each entry added to the input pixel that Im2col copied it from.
 func Col2im(dx, dcol []float32, cin, h, w, k, stride, pad int) {
+	col2im(dx, dcol, cin, h, w, k, stride, pad, false)
+}
+
+// col2im is Col2im, or with add set, Col2im added to dx (dx += col2im(dcol)).
+func col2im(dx, dcol []float32, cin, h, w, k, stride, pad int, add bool) {
 	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
 	switch {
 	case stride == 2 && k == 3 && pad == 1 && h == 2*ho && w == 2*wo:
-		col2im3s2(dx, dcol, cin, ho, wo)
+		col2im3s2(dx, dcol, cin, ho, wo, add)
 		return
 	}
-	col2imGeneric(dx, dcol, cin, h, w, k, stride, pad)
+	col2imGeneric(dx, dcol, cin, h, w, k, stride, pad, add)
 }
 
-// col2imGeneric is Col2im for any shape, in scatter form: dx is cleared, then each column-matrix
-// entry is added to its pixel.
-func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int) {
+// col2imGeneric is col2im for any shape, in scatter form: dx is cleared (unless add is set),
+// then each column-matrix entry is added to its pixel.
+func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int, add bool) {
 	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
 	P := ho * wo
-	clear(dx[:cin*h*w])
+	if !add {
+		clear(dx[:cin*h*w])
+	}
 	for ci := range cin {
 		for ky := range k {
 			for kx := range k {
@@ -504,23 +539,23 @@ func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int) {
 	}
 }
 
-// col2im3s2 is Col2im for k = 3, stride 2, pad 1 and an even 2ho×2wo input, in gather form
-// (each dx pixel written once, no clearing). Input row iy receives kernel row ky from output row
+// col2im3s2 is col2im for k = 3, stride 2, pad 1 and an even 2ho×2wo input, in gather form
+// (each dx pixel written once, no clearing; added to with add set). Input row iy receives kernel row ky from output row
 // oy = (iy+1−ky)/2 when that is an integer in [0, ho): ky = 1 (oy = iy/2) for even iy; ky = 0
 // (oy = (iy+1)/2, when < ho) and ky = 2 (oy = (iy−1)/2) for odd iy. Likewise along x: for each
 // contributing (ky, oy), with r_kx = dcol[ci,ky,kx][oy],
 //
 //	dx[2j] += r_1[j],   dx[2j+1] += r_0[j+1] (j+1 < wo) + r_2[j].
-func col2im3s2(dx, dcol []float32, cin, ho, wo int) {
+func col2im3s2(dx, dcol []float32, cin, ho, wo int, add bool) {
 	P, w := ho*wo, 2*wo
 	for ci := range cin {
 		for iy := range 2 * ho {
 			d := dx[(ci*2*ho+iy)*w : (ci*2*ho+iy+1)*w]
 			if iy%2 == 0 {
-				col2im3s2Row(d, dcol[(ci*9+3)*P:], P, iy/2*wo, wo, false)
+				col2im3s2Row(d, dcol[(ci*9+3)*P:], P, iy/2*wo, wo, add)
 				continue
 			}
-			col2im3s2Row(d, dcol[(ci*9+6)*P:], P, (iy-1)/2*wo, wo, false)
+			col2im3s2Row(d, dcol[(ci*9+6)*P:], P, (iy-1)/2*wo, wo, add)
 			if oy := (iy + 1) / 2; oy < ho {
 				col2im3s2Row(d, dcol[ci*9*P:], P, oy*wo, wo, true)
 			}

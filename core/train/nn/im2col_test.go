@@ -45,10 +45,19 @@ func TestIm2colLayouts(t *testing.T) {
 			dx := make([]float32, len(x))
 			Col2im(dx, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad)
 			gen := make([]float32, len(x))
-			col2imGeneric(gen, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad)
+			col2imGeneric(gen, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad, false)
 			for i := range dx {
 				if math.Abs(float64(dx[i]-gen[i])) > 1e-6*(1+math.Abs(float64(gen[i]))) {
 					t.Fatalf("Col2im[%d] = %v, the generic scatter gives %v", i, dx[i], gen[i])
+				}
+			}
+			// With add set, col2im adds to what dx holds.
+			acc := randVec(rng, len(x))
+			base := append([]float32(nil), acc...)
+			col2im(acc, c, tc.cin, tc.h, tc.w, tc.k, tc.stride, tc.pad, true)
+			for i := range acc {
+				if want := base[i] + dx[i]; math.Abs(float64(acc[i]-want)) > 1e-6*(1+math.Abs(float64(want))) {
+					t.Fatalf("col2im add[%d] = %v, want %v", i, acc[i], want)
 				}
 			}
 			var lhs, rhs float64

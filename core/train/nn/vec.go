@@ -26,6 +26,10 @@ var (
 	sumSq32 = sumSq32Go
 	// addMasked adds x·[out > 0] to y.
 	addMasked = addMaskedGo
+	// maskSums32 is maskedSums32 that also writes g' = g·[out > 0] over g.
+	maskSums32 = maskSums32Go
+	// scaleShift2 sets y = (a·x + b) + (a2·x2 + b2), then max(·, 0) when relu is set.
+	scaleShift2 = scaleShift2Go
 )
 
 // addMaskedGo adds x·[out > 0] to y element-wise.
@@ -41,5 +45,42 @@ func reluMaskGo(g, out []float32) {
 	out = out[:len(g)]
 	for i, e := range g {
 		g[i] = mask(e, out[i])
+	}
+}
+
+// maskSums32Go is maskedSums32Go that also writes g' = g·[out > 0] over g (same sums, same
+// accumulation order).
+func maskSums32Go(g, out, x []float32, mu float32) (float64, float64) {
+	out, x = out[:len(g)], x[:len(g)]
+	var s0, s1, t0, t1 float32
+	i := 0
+	for ; i+2 <= len(g); i += 2 {
+		g0, g1 := mask(g[i], out[i]), mask(g[i+1], out[i+1])
+		g[i], g[i+1] = g0, g1
+		s0 += g0
+		s1 += g1
+		t0 += g0 * (x[i] - mu)
+		t1 += g1 * (x[i+1] - mu)
+	}
+	for ; i < len(g); i++ {
+		g0 := mask(g[i], out[i])
+		g[i] = g0
+		s0 += g0
+		t0 += g0 * (x[i] - mu)
+	}
+	return float64(s0 + s1), float64(t0 + t1)
+}
+
+// scaleShift2Go sets y = (a·x + b) + (a2·x2 + b2), then max(·, 0) when relu is set: scaleShiftGo
+// with res = a2·x2 + b2 computed on the fly (rounded to float32 as if stored).
+func scaleShift2Go(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) {
+	x, x2 = x[:len(y)], x2[:len(y)]
+	for i, v := range x {
+		r := float32(a2*x2[i] + b2)
+		v = float32(a*v+b) + r
+		if relu {
+			v = max(v, 0)
+		}
+		y[i] = v
 	}
 }

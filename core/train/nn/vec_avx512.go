@@ -13,6 +13,7 @@ func init() {
 		scaleShift, bnDx, reluMask = scaleShiftAVX512, bnDxAVX512, reluMaskAVX512
 		sum32, sqDev32, dotShift32, maskedSums32 = sum32AVX512, sqDev32AVX512, dotShift32AVX512, maskedSums32AVX512
 		affineMaskedSums32, bnDxAffine, sumSq32, addMasked = affineMaskedSums32AVX512, bnDxAffineAVX512, sumSq32AVX512, addMaskedAVX512
+		maskSums32, scaleShift2 = maskSums32AVX512, scaleShift2AVX512
 	}
 }
 
@@ -210,5 +211,46 @@ func addMaskedAVX512(y, x, out []float32) {
 	archsimd.ClearAVXUpperBits()
 	if i < len(y) {
 		addMaskedGo(y[i:], x[i:], out[i:])
+	}
+}
+
+func maskSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
+	out, x = out[:len(g)], x[:len(g)]
+	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
+	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
+		gv.Store(g[i : i+16])
+		s = s.Add(gv)
+		t = gv.MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), t)
+	}
+	var sa, ta [4]float32
+	fold4(s, &sa)
+	fold4(t, &ta)
+	archsimd.ClearAVXUpperBits()
+	a, b := maskSums32Go(g[i:], out[i:], x[i:], mu)
+	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
+
+func scaleShift2AVX512(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) {
+	x, x2 = x[:len(y)], x2[:len(y)]
+	va, vb := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
+	va2, vb2, zero := archsimd.BroadcastFloat32x16(a2), archsimd.BroadcastFloat32x16(b2), archsimd.BroadcastFloat32x16(0)
+	i := 0
+	if relu {
+		for ; i+16 <= len(y); i += 16 {
+			r := archsimd.LoadFloat32x16(x2[i:i+16]).MulAdd(va2, vb2)
+			archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(va, vb).Add(r).Max(zero).Store(y[i : i+16])
+		}
+	} else {
+		for ; i+16 <= len(y); i += 16 {
+			r := archsimd.LoadFloat32x16(x2[i:i+16]).MulAdd(va2, vb2)
+			archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(va, vb).Add(r).Store(y[i : i+16])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	if i < len(y) {
+		scaleShift2Go(y[i:], x[i:], x2[i:], a, b, a2, b2, relu)
 	}
 }
