@@ -322,16 +322,17 @@ func (c *Conv) BackwardImagesAdd(s int, dx, res, dy []float32, lo, hi int) {
 		}
 		return
 	}
-	// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im.
-	const chunk = 4
-	c.dcol[s] = grow(c.dcol[s], min(chunk, m)*c.colLen)
+	// dcol = Wᵀ·dz for a few images at a time (as a 1×1 convolution), scattered by Col2im
+	// (given slack floats past each image's columns, which its vector loads may read).
+	const chunk, slack = 4, 16
+	c.dcol[s] = grow(c.dcol[s], min(chunk, m)*c.colLen+slack)
 	for i0 := 0; i0 < m; i0 += chunk {
 		k := min(chunk, m-i0)
-		dcol := c.dcol[s][:k*c.colLen]
+		dcol := c.dcol[s][:k*c.colLen+slack]
 		c.bwd.Forward(dcol, dz[i0*c.Rows*P:(i0+k)*c.Rows*P], k, ho, wo, nil, &c.ws[s])
 		for i := range k {
 			d := dx[(i0+i)*chw : (i0+i+1)*chw]
-			col2im(d, dcol[i*c.colLen:(i+1)*c.colLen], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad, inPlace)
+			col2im(d, dcol[i*c.colLen:(i+1)*c.colLen+slack], c.Cin, c.h, c.w, c.K, c.Stride, c.Pad, inPlace)
 			if res != nil && !inPlace {
 				axpy(d, res[(i0+i)*chw:(i0+i+1)*chw])
 			}
@@ -540,8 +541,8 @@ func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int, add bool) 
 }
 
 // col2im3s2 is col2im for k = 3, stride 2, pad 1 and an even 2ho×2wo input, in gather form
-// (each dx pixel written once, no clearing; added to with add set). Input row iy receives kernel row ky from output row
-// oy = (iy+1−ky)/2 when that is an integer in [0, ho): ky = 1 (oy = iy/2) for even iy; ky = 0
+// (each dx pixel written once, no clearing; added to with add set). Input row iy receives kernel
+// row ky from output row oy = (iy+1−ky)/2 when that is an integer in [0, ho): ky = 1 (oy = iy/2) for even iy; ky = 0
 // (oy = (iy+1)/2, when < ho) and ky = 2 (oy = (iy−1)/2) for odd iy. Likewise along x: for each
 // contributing (ky, oy), with r_kx = dcol[ci,ky,kx][oy],
 //
@@ -549,6 +550,9 @@ func col2imGeneric(dx, dcol []float32, cin, h, w, k, stride, pad int, add bool) 
 func col2im3s2(dx, dcol []float32, cin, ho, wo int, add bool) {
 	P, w := ho*wo, 2*wo
 	for ci := range cin {
+		if col2im3s2Plane(dx[ci*2*ho*w:(ci+1)*2*ho*w], dcol[ci*9*P:], P, ho, wo, add) {
+			continue
+		}
 		for iy := range 2 * ho {
 			d := dx[(ci*2*ho+iy)*w : (ci*2*ho+iy+1)*w]
 			if iy%2 == 0 {

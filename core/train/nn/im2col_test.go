@@ -15,6 +15,7 @@ func TestIm2colLayouts(t *testing.T) {
 	for _, tc := range []struct{ cin, h, w, k, stride, pad int }{
 		{3, 5, 5, 3, 1, 1}, {4, 6, 7, 3, 2, 1}, {2, 5, 6, 1, 2, 0}, {3, 4, 4, 1, 1, 0},
 		{3, 8, 8, 3, 2, 1}, {2, 6, 4, 3, 2, 1}, {2, 2, 2, 3, 2, 1}, {2, 6, 8, 1, 2, 0},
+		{3, 16, 16, 3, 2, 1}, {2, 32, 32, 3, 2, 1}, {2, 64, 32, 3, 2, 1}, {2, 32, 64, 3, 2, 1},
 	} {
 		t.Run(fmt.Sprint(tc), func(t *testing.T) {
 			ho, wo := (tc.h+2*tc.pad-tc.k)/tc.stride+1, (tc.w+2*tc.pad-tc.k)/tc.stride+1

@@ -30,6 +30,9 @@ var (
 	maskSums32 = maskSums32Go
 	// scaleShift2 sets y = (a·x + b) + (a2·x2 + b2), then max(·, 0) when relu is set.
 	scaleShift2 = scaleShift2Go
+	// col2im3s2Plane, where it reports true, has done col2im3s2 for one channel; the portable
+	// version never does.
+	col2im3s2Plane = func(d, c []float32, P, ho, wo int, add bool) bool { return false }
 )
 
 // addMaskedGo adds x·[out > 0] to y element-wise.

@@ -13,7 +13,7 @@ func init() {
 		scaleShift, bnDx, reluMask = scaleShiftAVX512, bnDxAVX512, reluMaskAVX512
 		sum32, sqDev32, dotShift32, maskedSums32 = sum32AVX512, sqDev32AVX512, dotShift32AVX512, maskedSums32AVX512
 		affineMaskedSums32, bnDxAffine, sumSq32, addMasked = affineMaskedSums32AVX512, bnDxAffineAVX512, sumSq32AVX512, addMaskedAVX512
-		maskSums32, scaleShift2 = maskSums32AVX512, scaleShift2AVX512
+		maskSums32, scaleShift2, col2im3s2Plane = maskSums32AVX512, scaleShift2AVX512, col2im3s2PlaneAVX512
 	}
 }
 
@@ -253,4 +253,65 @@ func scaleShift2AVX512(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) {
 	if i < len(y) {
 		scaleShift2Go(y[i:], x[i:], x2[i:], a, b, a2, b2, relu)
 	}
+}
+
+// Lane indices of ConcatPermute that interleave a (lanes 0–15) and b (16–31): a0 b0 a1 b1 … from
+// the low halves, and from the high halves.
+var (
+	zipLo = [16]uint32{0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23}
+	zipHi = [16]uint32{8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31}
+)
+
+// col2im3s2PlaneAVX512 is col2im3s2 for one channel: it sets (or, with add, adds to) the
+// 2ho×2wo plane d from the channel's 9 column-matrix rows c (P = ho·wo apart), for rows of 8 or a
+// multiple of 16 output pixels, 16 at a time: the even pixels r1[j] and the odd ones
+// r0[j+1] + r2[j] (r0's lane past the row masked to 0) interleaved by a permute, the two kernel
+// rows of an odd input row added in registers (in col2im3s2's order). With wo = 8 it reads 8
+// floats past each row, and reports false (doing nothing) where c is too short for that (or wo
+// does not fit).
+func col2im3s2PlaneAVX512(d, c []float32, P, ho, wo int, add bool) bool {
+	if wo != 8 && wo%16 != 0 || 9*P+16-min(wo, 16) > len(c) {
+		return false
+	}
+	w := 2 * wo
+	d = d[:2*ho*w]
+	lo, hi := archsimd.LoadUint32x16Array(&zipLo), archsimd.LoadUint32x16Array(&zipHi)
+	for iy := range 2 * ho {
+		// Kernel row ky at output row oy: column-matrix rows from b = 3·ky·P + oy·wo.
+		b := 3*P + iy/2*wo // ky = 1, even iy
+		b2 := -1
+		if iy%2 == 1 {
+			b = 6*P + (iy-1)/2*wo // ky = 2
+			if oy := (iy + 1) / 2; oy < ho {
+				b2 = oy * wo // ky = 0
+			}
+		}
+		row := d[iy*w : (iy+1)*w]
+		for j := 0; j < wo; j += 16 {
+			m := archsimd.Mask32x16FromBits(0xffff)
+			if j+16 >= wo { // lane l of r0 holds r0[j+l+1]: none past the row (l < wo−1−j)
+				m = archsimd.Mask32x16FromBits(uint16(1)<<(wo-1-j) - 1)
+			}
+			ev := archsimd.LoadFloat32x16(c[b+P+j : b+P+j+16])
+			od := archsimd.LoadFloat32x16(c[b+j+1 : b+j+17]).Masked(m).Add(archsimd.LoadFloat32x16(c[b+2*P+j : b+2*P+j+16]))
+			v0, v1 := ev.ConcatPermute(od, lo), ev.ConcatPermute(od, hi)
+			if add {
+				v0 = archsimd.LoadFloat32x16(row[2*j : 2*j+16]).Add(v0)
+				if wo > 8 {
+					v1 = archsimd.LoadFloat32x16(row[2*j+16 : 2*j+32]).Add(v1)
+				}
+			}
+			if b2 >= 0 {
+				ev = archsimd.LoadFloat32x16(c[b2+P+j : b2+P+j+16])
+				od = archsimd.LoadFloat32x16(c[b2+j+1 : b2+j+17]).Masked(m).Add(archsimd.LoadFloat32x16(c[b2+2*P+j : b2+2*P+j+16]))
+				v0, v1 = v0.Add(ev.ConcatPermute(od, lo)), v1.Add(ev.ConcatPermute(od, hi))
+			}
+			v0.Store(row[2*j : 2*j+16])
+			if wo > 8 {
+				v1.Store(row[2*j+16 : 2*j+32])
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
 }
