@@ -86,26 +86,37 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 // directScratch returns the float32 and int32 scratch sizes of directForward.
 func (c *Conv) directScratch(h, w int) (nf, ni int) {
 	g := c.geom(h, w, nil)
-	return c.cin*g.ps + roundUp(c.rows, 4)*g.zp(), c.k * c.k
+	return c.cin*g.ps + (c.rows+4)*g.zp(), c.k * c.k
 }
 
 // zp is the row pitch of the direct path's raw output of one image: the
 // pitch positions covering the output, rounded up to whole dconv blocks.
 func (g *directGeom) zp() int { return roundUp(g.qn, dconvCols) }
 
-// packDirect packs w (rows × cin × k × k) as ad[rb][t][ci][i] = w[rb+i][ci][t]
-// for blocks rb of 4 rows, zero past the last row.
+// directBlockRows is the number of filters per direct-path block: 3, so
+// that the micro-kernel keeps its 12 accumulators in registers (with 4 rows
+// the register allocator spilled 4 of 16, and blocks of 6 and 12 filters
+// were split 4+2 and 4+4+4).
+const directBlockRows = 3
+
+// directBlocks returns the number of direct-path blocks for rows filters.
+func directBlocks(rows int) int { return (rows + directBlockRows - 1) / directBlockRows }
+
+// packDirect packs w (rows × cin × k × k) as ad[b][t][ci][i] =
+// w[b·directBlockRows+i][ci][t] for blocks b of directBlockRows filters,
+// each stored 4 wide, zero past the block's (or the last) row.
 func packDirect(ad, w []float32, rows, cin, k int) {
 	kk := k * k
 	kd := cin * kk
-	for r := 0; r < rows; r += 4 {
-		blk := ad[r*kd : (r+4)*kd]
+	bh := directBlockRows
+	for b := range directBlocks(rows) {
+		blk := ad[b*4*kd : (b+1)*4*kd]
 		for t := 0; t < kk; t++ {
 			for ci := 0; ci < cin; ci++ {
 				for i := 0; i < 4; i++ {
 					v := float32(0)
-					if r+i < rows {
-						v = w[((r+i)*cin+ci)*kk+t]
+					if r := b*bh + i; i < bh && r < rows {
+						v = w[(r*cin+ci)*kk+t]
 					}
 					blk[(t*cin+ci)*4+i] = v
 				}
@@ -127,7 +138,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 	cin, kd, s := c.cin, c.kdim, c.stride
 	zp := g.zp()
 	planes := scratch[:cin*g.ps]
-	z := scratch[cin*g.ps : cin*g.ps+roundUp(c.rows, 4)*zp]
+	z := scratch[cin*g.ps : cin*g.ps+(c.rows+4)*zp] // a block may write up to 4 rows
 	clear(planes)
 	for img := 0; img < n; img++ {
 		for ci := 0; ci < cin; ci++ {
@@ -147,13 +158,15 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 				}
 			}
 		}
-		for r := 0; r < c.rows; r += 4 {
-			mr := min(4, c.rows-r)
+		bh := directBlockRows
+		for b := range directBlocks(c.rows) {
+			r := b * bh
+			mr := min(bh, c.rows-r)
 			if e.start[r+mr] == e.start[r] {
 				continue // no output channel reads these rows
 			}
 			for q0 := 0; q0 < g.qn; q0 += dconvCols {
-				K.directConv(mr, cin, c.ad[r*kd:(r+4)*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
+				K.directConv(mr, cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
 			}
 		}
 		for r := 0; r < c.rows; r++ {

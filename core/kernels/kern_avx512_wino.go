@@ -277,7 +277,7 @@ func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32,
 	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < min(3, mr)*ldc+dconvCols {
 		panic("kernels: dconv operands too short")
 	}
-	if mr == 3 { // 3 rows of c; otherwise 4
+	if mr <= 3 { // 3 rows of c; otherwise 4
 		dconv3AVX512(cin, a, p, ps, toff, c, ldc)
 		return
 	}

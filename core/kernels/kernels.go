@@ -118,7 +118,7 @@ func NewConv(w []float32, rows, cin, k, stride, pad int) *Conv {
 		c.u = winogradWeights(w, rows, cin)
 	}
 	if stride <= 2 {
-		c.ad = make([]float32, roundUp(rows, 4)*kdim)
+		c.ad = make([]float32, 4*directBlocks(rows)*kdim)
 		packDirect(c.ad, w, rows, cin, k)
 	}
 	return c
