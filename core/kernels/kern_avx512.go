@@ -400,22 +400,35 @@ func winoScatterAVX512(y, y2 []float32, a *scatterArgs) {
 // decimate2AVX512 picks the even elements of 32 consecutive floats with one
 // two-source permute per 16 outputs.
 func decimate2AVX512(dst []float32, dp int, src []float32, sp, rows, n int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if len(dst) < (rows-1)*dp+n || len(src) < (rows-1)*sp+2*n-1 {
+		panic("kernels: decimate2 operands too short")
+	}
 	idx := archsimd.LoadUint32x16Array(&evenIdx)
+	dpp, spp := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
+	n16, n8 := n&^15, n&^7
+	// Rows whose vector reads (32 floats per 16 outputs, 16 per 8) stay inside src.
+	fast := rows
+	for fast > 0 && (fast-1)*sp+2*n8 > len(src) {
+		fast--
+	}
 	for r := 0; r < rows; r++ {
-		d, s := dst[r*dp:r*dp+n], src[r*sp:]
+		d, s := unsafe.Add(dpp, 4*r*dp), unsafe.Add(spp, 4*r*sp)
 		i := 0
-		for ; i < n && 2*i+32 <= len(s); i += 16 {
-			x := archsimd.LoadFloat32x16(s[2*i : 2*i+16])
-			y := archsimd.LoadFloat32x16(s[2*i+16 : 2*i+32])
-			v := x.ConcatPermute(y, idx)
-			if i+16 <= n {
-				v.Store(d[i : i+16])
-			} else {
-				v.StorePart(d[i:])
+		if r < fast {
+			for ; i < n16; i += 16 {
+				stp(ldp(s, 2*i).ConcatPermute(ldp(s, 2*i+16), idx), d, i)
+			}
+			if i < n8 { // 8 outputs (ResNet20's 16-wide stride-2 inputs)
+				x := ldp(s, 2*i)
+				stp8(x.ConcatPermute(x, idx).GetLo(), d, i)
+				i += 8
 			}
 		}
 		for ; i < n; i++ {
-			d[i] = s[2*i]
+			*(*float32)(unsafe.Add(d, 4*i)) = *(*float32)(unsafe.Add(s, 8*i))
 		}
 	}
 	archsimd.ClearAVXUpperBits()
