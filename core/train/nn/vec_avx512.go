@@ -5,8 +5,16 @@ package nn
 import "simd/archsimd"
 
 // AVX-512 versions of the element-wise kernels (vec.go): 16 floats per step, the tail in Go.
-// Each ends with VZEROUPPER (archsimd.ClearAVXUpperBits), as the scalar code around it is slow
-// while the upper halves of the vector registers are dirty.
+//
+// Each is split in two: a vector core (…Vec, never inlined) that ends with VZEROUPPER
+// (archsimd.ClearAVXUpperBits) and returns how far it got (and its partial sums, through
+// memory), and a wrapper that finishes the tail and the scalar arithmetic in Go. The split keeps
+// every non-VEX SSE instruction (scalar float code: the spill of a float argument that the tail
+// still needs, a scalar zero) out of the stretch where the upper halves of the vector registers
+// are dirty: on this machine (Sapphire Rapids, under a hypervisor) each such instruction there
+// cost about 160 ns per call, more than a whole 64-float row of BN work (bnDx on 16 L1-resident
+// floats: 202 → 7.8 ns per call; on 1024: 225 → 81 ns). The zero vector is the zero value (a
+// VEX/EVEX xor), not BroadcastFloat32x16(0) (a legacy XORPS).
 
 func init() {
 	if archsimd.X86.AVX512() {
@@ -18,8 +26,7 @@ func init() {
 }
 
 // fold4 halves v twice in registers and stores the four partial sums in a; the caller adds
-// them with scalar code after archsimd.ClearAVXUpperBits (scalar SSE code before VZEROUPPER
-// pays the AVX–SSE transition penalty).
+// them with scalar code after archsimd.ClearAVXUpperBits.
 func fold4(v archsimd.Float32x16, a *[4]float32) {
 	q := v.GetLo().Add(v.GetHi())
 	q.GetLo().Add(q.GetHi()).StoreArray(a)
@@ -28,11 +35,23 @@ func fold4(v archsimd.Float32x16, a *[4]float32) {
 func add4(a *[4]float32) float32 { return (a[0] + a[1]) + (a[2] + a[3]) }
 
 func scaleShiftAVX512(y, x, res []float32, a, b float32, relu bool) {
+	if i := scaleShiftVec(y, x, res, a, b, relu); i < len(y) {
+		var r []float32
+		if res != nil {
+			r = res[i:]
+		}
+		scaleShiftGo(y[i:], x[i:], r, a, b, relu)
+	}
+}
+
+//go:noinline
+func scaleShiftVec(y, x, res []float32, a, b float32, relu bool) int {
 	x = x[:len(y)]
 	if res != nil {
 		res = res[:len(y)]
 	}
-	va, vb, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(0)
+	var zero archsimd.Float32x16
+	va, vb := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
 	i := 0
 	for ; i+16 <= len(y); i += 16 {
 		v := archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(va, vb)
@@ -45,21 +64,27 @@ func scaleShiftAVX512(y, x, res []float32, a, b float32, relu bool) {
 		v.Store(y[i : i+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(y) {
-		var r []float32
-		if res != nil {
-			r = res[i:]
-		}
-		scaleShiftGo(y[i:], x[i:], r, a, b, relu)
-	}
+	return i
 }
 
 func bnDxAVX512(d, g, x, out []float32, a, b, c float32) {
+	if i := bnDxVec(d, g, x, out, a, b, c); i < len(g) {
+		var o []float32
+		if out != nil {
+			o = out[i:]
+		}
+		bnDxGo(d[i:], g[i:], x[i:], o, a, b, c)
+	}
+}
+
+//go:noinline
+func bnDxVec(d, g, x, out []float32, a, b, c float32) int {
 	x, d = x[:len(g)], d[:len(g)]
 	if out != nil {
 		out = out[:len(g)]
 	}
-	va, vb, vc, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c), archsimd.BroadcastFloat32x16(0)
+	var zero archsimd.Float32x16
+	va, vb, vc := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
 	i := 0
 	for ; i+16 <= len(g); i += 16 {
 		gv := archsimd.LoadFloat32x16(g[i : i+16])
@@ -69,88 +94,134 @@ func bnDxAVX512(d, g, x, out []float32, a, b, c float32) {
 		gv.MulAdd(va, archsimd.LoadFloat32x16(x[i:i+16]).MulAdd(vb, vc)).Store(d[i : i+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(g) {
-		var o []float32
-		if out != nil {
-			o = out[i:]
-		}
-		bnDxGo(d[i:], g[i:], x[i:], o, a, b, c)
-	}
+	return i
 }
 
 func reluMaskAVX512(g, out []float32) {
+	if i := reluMaskVec(g, out); i < len(g) {
+		reluMaskGo(g[i:], out[i:])
+	}
+}
+
+//go:noinline
+func reluMaskVec(g, out []float32) int {
 	out = out[:len(g)]
-	zero := archsimd.BroadcastFloat32x16(0)
+	var zero archsimd.Float32x16
 	i := 0
 	for ; i+16 <= len(g); i += 16 {
 		archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero)).Store(g[i : i+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(g) {
-		reluMaskGo(g[i:], out[i:])
-	}
+	return i
 }
 
 func sum32AVX512(v []float32) float64 {
-	acc := archsimd.BroadcastFloat32x16(0)
+	var a [4]float32
+	i := sum32Vec(v, &a)
+	return float64(add4(&a)) + sum32Go(v[i:])
+}
+
+//go:noinline
+func sum32Vec(v []float32, a *[4]float32) int {
+	var acc archsimd.Float32x16
 	i := 0
 	for ; i+16 <= len(v); i += 16 {
 		acc = acc.Add(archsimd.LoadFloat32x16(v[i : i+16]))
 	}
-	var a [4]float32
-	fold4(acc, &a)
+	fold4(acc, a)
 	archsimd.ClearAVXUpperBits()
-	return float64(add4(&a)) + sum32Go(v[i:])
+	return i
 }
 
 func sqDev32AVX512(v []float32, mu float32) float64 {
-	acc, m := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(mu)
+	var a [4]float32
+	i := sqDev32Vec(v, mu, &a)
+	return float64(add4(&a)) + sqDev32Go(v[i:], mu)
+}
+
+//go:noinline
+func sqDev32Vec(v []float32, mu float32, a *[4]float32) int {
+	var acc archsimd.Float32x16
+	m := archsimd.BroadcastFloat32x16(mu)
 	i := 0
 	for ; i+16 <= len(v); i += 16 {
 		dv := archsimd.LoadFloat32x16(v[i : i+16]).Sub(m)
 		acc = dv.MulAdd(dv, acc)
 	}
-	var a [4]float32
-	fold4(acc, &a)
+	fold4(acc, a)
 	archsimd.ClearAVXUpperBits()
-	return float64(add4(&a)) + sqDev32Go(v[i:], mu)
+	return i
 }
 
 func dotShift32AVX512(g, x []float32, mu float32) float64 {
+	var a [4]float32
+	i := dotShift32Vec(g, x, mu, &a)
+	return float64(add4(&a)) + dotShift32Go(g[i:], x[i:], mu)
+}
+
+//go:noinline
+func dotShift32Vec(g, x []float32, mu float32, a *[4]float32) int {
 	x = x[:len(g)]
-	acc, m := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(mu)
+	var acc archsimd.Float32x16
+	m := archsimd.BroadcastFloat32x16(mu)
 	i := 0
 	for ; i+16 <= len(g); i += 16 {
 		acc = archsimd.LoadFloat32x16(g[i:i+16]).MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), acc)
 	}
-	var a [4]float32
-	fold4(acc, &a)
+	fold4(acc, a)
 	archsimd.ClearAVXUpperBits()
-	return float64(add4(&a)) + dotShift32Go(g[i:], x[i:], mu)
+	return i
 }
 
 func maskedSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
-	out, x = out[:len(g)], x[:len(g)]
-	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
-	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
-	i := 0
-	for ; i+16 <= len(g); i += 16 {
-		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
-		s = s.Add(gv)
-		t = gv.MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), t)
-	}
 	var sa, ta [4]float32
-	fold4(s, &sa)
-	fold4(t, &ta)
-	archsimd.ClearAVXUpperBits()
+	i := maskedSums32Vec(g, out, x, mu, &sa, &ta, false)
 	a, b := maskedSums32Go(g[i:], out[i:], x[i:], mu)
 	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
 }
 
+func maskSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
+	var sa, ta [4]float32
+	i := maskedSums32Vec(g, out, x, mu, &sa, &ta, true)
+	a, b := maskSums32Go(g[i:], out[i:], x[i:], mu)
+	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
+
+// maskedSums32Vec is the vector core of maskedSums32AVX512 or, with store set, of
+// maskSums32AVX512.
+//
+//go:noinline
+func maskedSums32Vec(g, out, x []float32, mu float32, sa, ta *[4]float32, store bool) int {
+	out, x = out[:len(g)], x[:len(g)]
+	var s, t, zero archsimd.Float32x16
+	m := archsimd.BroadcastFloat32x16(mu)
+	i := 0
+	for ; i+16 <= len(g); i += 16 {
+		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
+		if store {
+			gv.Store(g[i : i+16])
+		}
+		s = s.Add(gv)
+		t = gv.MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), t)
+	}
+	fold4(s, sa)
+	fold4(t, ta)
+	archsimd.ClearAVXUpperBits()
+	return i
+}
+
 func affineMaskedSums32AVX512(g, x []float32, mu, fa, fb float32) (float64, float64) {
+	var sa, ta [4]float32
+	i := affineMaskedSums32Vec(g, x, mu, fa, fb, &sa, &ta)
+	a, b := affineMaskedSums32Go(g[i:], x[i:], mu, fa, fb)
+	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+}
+
+//go:noinline
+func affineMaskedSums32Vec(g, x []float32, mu, fa, fb float32, sa, ta *[4]float32) int {
 	x = x[:len(g)]
-	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
-	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
+	var s, t, zero archsimd.Float32x16
+	m := archsimd.BroadcastFloat32x16(mu)
 	va, vb := archsimd.BroadcastFloat32x16(fa), archsimd.BroadcastFloat32x16(fb)
 	i := 0
 	for ; i+16 <= len(g); i += 16 {
@@ -160,17 +231,23 @@ func affineMaskedSums32AVX512(g, x []float32, mu, fa, fb float32) (float64, floa
 		s = s.Add(gv)
 		t = gv.MulAdd(xv.Sub(m), t)
 	}
-	var sa, ta [4]float32
-	fold4(s, &sa)
-	fold4(t, &ta)
+	fold4(s, sa)
+	fold4(t, ta)
 	archsimd.ClearAVXUpperBits()
-	a, b := affineMaskedSums32Go(g[i:], x[i:], mu, fa, fb)
-	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+	return i
 }
 
 func bnDxAffineAVX512(d, g, x []float32, fa, fb, a, b, c float32) {
+	if i := bnDxAffineVec(d, g, x, fa, fb, a, b, c); i < len(g) {
+		bnDxAffineGo(d[i:], g[i:], x[i:], fa, fb, a, b, c)
+	}
+}
+
+//go:noinline
+func bnDxAffineVec(d, g, x []float32, fa, fb, a, b, c float32) int {
 	x, d = x[:len(g)], d[:len(g)]
-	va, vb, vc, zero := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c), archsimd.BroadcastFloat32x16(0)
+	var zero archsimd.Float32x16
+	va, vb, vc := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
 	fva, fvb := archsimd.BroadcastFloat32x16(fa), archsimd.BroadcastFloat32x16(fb)
 	i := 0
 	for ; i+16 <= len(g); i += 16 {
@@ -179,64 +256,63 @@ func bnDxAffineAVX512(d, g, x []float32, fa, fb, a, b, c float32) {
 		gv.MulAdd(va, xv.MulAdd(vb, vc)).Store(d[i : i+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(g) {
-		bnDxAffineGo(d[i:], g[i:], x[i:], fa, fb, a, b, c)
-	}
+	return i
 }
 
 func sumSq32AVX512(v []float32, k float32) (float64, float64) {
-	s, q, kv := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(k)
+	var sa, qa [4]float32
+	i := sumSq32Vec(v, k, &sa, &qa)
+	a, b := sumSq32Go(v[i:], k)
+	return float64(add4(&sa)) + a, float64(add4(&qa)) + b
+}
+
+//go:noinline
+func sumSq32Vec(v []float32, k float32, sa, qa *[4]float32) int {
+	var s, q archsimd.Float32x16
+	kv := archsimd.BroadcastFloat32x16(k)
 	i := 0
 	for ; i+16 <= len(v); i += 16 {
 		d := archsimd.LoadFloat32x16(v[i : i+16]).Sub(kv)
 		s = s.Add(d)
 		q = d.MulAdd(d, q)
 	}
-	var sa, qa [4]float32
-	fold4(s, &sa)
-	fold4(q, &qa)
+	fold4(s, sa)
+	fold4(q, qa)
 	archsimd.ClearAVXUpperBits()
-	a, b := sumSq32Go(v[i:], k)
-	return float64(add4(&sa)) + a, float64(add4(&qa)) + b
+	return i
 }
 
 func addMaskedAVX512(y, x, out []float32) {
+	if i := addMaskedVec(y, x, out); i < len(y) {
+		addMaskedGo(y[i:], x[i:], out[i:])
+	}
+}
+
+//go:noinline
+func addMaskedVec(y, x, out []float32) int {
 	x, out = x[:len(y)], out[:len(y)]
-	zero := archsimd.BroadcastFloat32x16(0)
+	var zero archsimd.Float32x16
 	i := 0
 	for ; i+16 <= len(y); i += 16 {
 		xv := archsimd.LoadFloat32x16(x[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
 		archsimd.LoadFloat32x16(y[i : i+16]).Add(xv).Store(y[i : i+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(y) {
-		addMaskedGo(y[i:], x[i:], out[i:])
-	}
-}
-
-func maskSums32AVX512(g, out, x []float32, mu float32) (float64, float64) {
-	out, x = out[:len(g)], x[:len(g)]
-	s, t := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(0)
-	m, zero := archsimd.BroadcastFloat32x16(mu), archsimd.BroadcastFloat32x16(0)
-	i := 0
-	for ; i+16 <= len(g); i += 16 {
-		gv := archsimd.LoadFloat32x16(g[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
-		gv.Store(g[i : i+16])
-		s = s.Add(gv)
-		t = gv.MulAdd(archsimd.LoadFloat32x16(x[i:i+16]).Sub(m), t)
-	}
-	var sa, ta [4]float32
-	fold4(s, &sa)
-	fold4(t, &ta)
-	archsimd.ClearAVXUpperBits()
-	a, b := maskSums32Go(g[i:], out[i:], x[i:], mu)
-	return float64(add4(&sa)) + a, float64(add4(&ta)) + b
+	return i
 }
 
 func scaleShift2AVX512(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) {
+	if i := scaleShift2Vec(y, x, x2, a, b, a2, b2, relu); i < len(y) {
+		scaleShift2Go(y[i:], x[i:], x2[i:], a, b, a2, b2, relu)
+	}
+}
+
+//go:noinline
+func scaleShift2Vec(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) int {
 	x, x2 = x[:len(y)], x2[:len(y)]
+	var zero archsimd.Float32x16
 	va, vb := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
-	va2, vb2, zero := archsimd.BroadcastFloat32x16(a2), archsimd.BroadcastFloat32x16(b2), archsimd.BroadcastFloat32x16(0)
+	va2, vb2 := archsimd.BroadcastFloat32x16(a2), archsimd.BroadcastFloat32x16(b2)
 	i := 0
 	if relu {
 		for ; i+16 <= len(y); i += 16 {
@@ -250,9 +326,7 @@ func scaleShift2AVX512(y, x, x2 []float32, a, b, a2, b2 float32, relu bool) {
 		}
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < len(y) {
-		scaleShift2Go(y[i:], x[i:], x2[i:], a, b, a2, b2, relu)
-	}
+	return i
 }
 
 // Lane indices of ConcatPermute that interleave a (lanes 0–15) and b (16–31): a0 b0 a1 b1 … from
