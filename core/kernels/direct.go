@@ -127,7 +127,7 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 
 // directForward computes image by image: the phase planes of all input
 // channels, then the raw output z of every used filter in pitch
-// coordinates (dconv blocks of 64 positions × 4 filters), then the epilogue
+// coordinates (dconv blocks of 64 positions × directBlockRows filters), then the epilogue
 // of each output channel as one call over its whole plane (z's columns
 // ox ≥ wo are skipped), so a filter gathered into many channels (method 1)
 // costs one pass per channel, not one call per row segment.

@@ -72,9 +72,9 @@ type kernelSet struct {
 	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
 
 	// dconv, when non-nil, is the direct path's micro-kernel: for the
-	// mr ≤ 4 filters of the packed block a ([tap][cin][4]) and 64 outputs,
-	// c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (rows
-	// i ≥ mr of c may be left alone); nil means dconvGemmAcc.
+	// mr ≤ directBlockRows filters of the packed block a ([tap][cin][4])
+	// and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j]
+	// (rows mr ≤ i < 4 of c may be written too); nil means dconvGemmAcc.
 	dconv func(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
 
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].

@@ -67,7 +67,7 @@ func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	for h := uintptr(0); h < 4*32; h += 4 * 8 {
 		ap, bp := a0p, unsafe.Add(b0p, h)
 		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
-		for p := 0; p < k; p++ {
+		for p := 0; ; { // the pointers advance only if another iteration follows (no past-the-end pointers)
 			b0, b1 := ld4(bp, 0), ld4(bp, 16)
 			w := (*[4]float32)(ap)
 			a0 := archsimd.BroadcastFloat32x4(w[0])
@@ -82,6 +82,9 @@ func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 			a3 := archsimd.BroadcastFloat32x4(w[3])
 			c30 = a3.Mul(b0).Add(c30)
 			c31 = a3.Mul(b1).Add(c31)
+			if p++; p == k {
+				break
+			}
 			ap, bp = unsafe.Add(ap, 16), unsafe.Add(bp, step)
 		}
 		q := unsafe.Add(cp, h)
@@ -297,12 +300,12 @@ func affineRowsWasm(out, z []float32, zp int, res []float32, rows, w int, s, b f
 	var zero archsimd.Float32x4
 	w4 := uintptr(4 * (w &^ 3))
 	for r := 0; r < rows; r++ {
-		o, zr, rr := unsafe.Add(op, 4*r*w), unsafe.Add(zq, 4*r*zp), unsafe.Add(rq, 4*r*w)
+		o, zr := unsafe.Add(op, 4*r*w), unsafe.Add(zq, 4*r*zp)
 		i := uintptr(0)
 		for ; i < w4; i += 16 {
 			v := ld4(zr, i).Mul(vs).Add(vb)
 			if res != nil {
-				v = v.Add(ld4(rr, i))
+				v = v.Add(ld4(unsafe.Add(rq, 4*r*w), i))
 			}
 			if relu {
 				v = v.Max(zero)
