@@ -10,14 +10,15 @@ CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
 
-.PHONY: build test vet fmt-check test-native test-portable test-wasm data bench bench-compare train-compare bench-wasm fuzz clean
+.PHONY: build test vet fmt-check test-native test-portable test-race test-wasm data bench bench-compare train-compare bench-wasm fuzz clean
 
 build:
 	$(SIMD) go build -o bin/resnetprune ./cmd/resnetprune
 
 ## test: the README's test command: vet, gofmt, unit + data-backed tests natively (SIMD and
-## portable kernels) and the core packages compiled to wasm under Node.
-test: vet fmt-check test-native test-portable test-wasm
+## portable kernels), the raw-pointer kernels under the race detector's pointer checks, and the
+## core packages compiled to wasm under Node.
+test: vet fmt-check test-native test-portable test-race test-wasm
 
 vet:
 	$(SIMD) go vet ./...
@@ -31,6 +32,11 @@ test-native:
 
 test-portable:
 	go test -count=1 ./core/...
+
+# The SIMD kernels read and write through unsafe pointers: -race turns on checkptr, which rejects
+# a pointer outside its allocation.
+test-race:
+	$(SIMD) go test -count=1 -race ./core/kernels/ ./core/train/nn/
 
 # The wasm build runs the pure-computation packages under Node (no file access to ../shared there).
 WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/prune/ ./core/repair/ ./core/resnet/ ./core/tensor/ ./core/train/...
