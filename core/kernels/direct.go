@@ -177,7 +177,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 				if e.res != nil {
 					res = e.res[off : off+hw]
 				}
-				K.affineRowsOf(dst[off:off+hw], zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
+				K.affineRowsOf(dst[off:off+hw], g.wo, zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
 			}
 		}
 	}

@@ -80,11 +80,6 @@ type kernelSet struct {
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
 
-	// copyRowsAct is copyRows through affine's map without residual:
-	// dst[r*dp+x] = s*src[r*w+x] + b, then max(0,·) if relu; nil means one
-	// affine call per row.
-	copyRowsAct func(dst []float32, dp int, src []float32, rows, w int, s, b float32, relu bool)
-
 	// decimate2 computes dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < n;
 	// src may hold more values than the last one read, which lets the
 	// vector path run further.
@@ -94,10 +89,10 @@ type kernelSet struct {
 	// max(0,·) if relu, for i < len(out).
 	affine func(out, z, res []float32, s, b float32, relu bool)
 
-	// affineRows is affine over rows×w values read with row pitch zp:
-	// out[r*w+x] = s*z[r*zp+x] + b (+ res[r*w+x]), then max(0,·) if relu;
-	// nil means one affine call per row.
-	affineRows func(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool)
+	// affineRows is affine over rows×w values, out and res with row pitch
+	// op, z with row pitch zp: out[r*op+x] = s*z[r*zp+x] + b (+ res[r*op+x]),
+	// then max(0,·) if relu; nil means one affine call per row.
+	affineRows func(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool)
 }
 
 // gatherIn gathers the 6×6 input tiles of 16 lanes from a padded plane and
@@ -121,17 +116,17 @@ func (K *kernelSet) directConv(mr, cin int, a, p []float32, ps int, toff []int32
 }
 
 // affineRowsOf runs K.affineRows, or K.affine row by row (see affineRows).
-func (K *kernelSet) affineRowsOf(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+func (K *kernelSet) affineRowsOf(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
 	if K.affineRows != nil {
-		K.affineRows(out, z, zp, res, rows, w, s, b, relu)
+		K.affineRows(out, op, z, zp, res, rows, w, s, b, relu)
 		return
 	}
 	for r := range rows {
 		var rr []float32
 		if res != nil {
-			rr = res[r*w : (r+1)*w]
+			rr = res[r*op : r*op+w]
 		}
-		K.affine(out[r*w:(r+1)*w], z[r*zp:r*zp+w], rr, s, b, relu)
+		K.affine(out[r*op:r*op+w], z[r*zp:r*zp+w], rr, s, b, relu)
 	}
 }
 

@@ -39,7 +39,6 @@ var avx512Kernels = kernelSet{
 
 	winoGather:   winoGatherAVX512,
 	copyRows:     copyRowsAVX512,
-	copyRowsAct:  copyRowsActAVX512,
 	winoGatherIn: winoGatherInAVX512,
 	winoOutStore: winoOutStoreAVX512,
 	dconv:        dconvAVX512,
@@ -247,27 +246,28 @@ func affineAVX512(out, z, res []float32, s, b float32, relu bool) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// affineRowsAVX512 is affineAVX512 over rows×w values read with row pitch
-// zp (see kernelSet.affineRows), with the bounds checked once.
-func affineRowsAVX512(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+// affineRowsAVX512 is affineAVX512 over rows×w values, out (and res) with
+// row pitch op and z with row pitch zp (see kernelSet.affineRows), with the
+// bounds checked once.
+func affineRowsAVX512(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
 	if rows <= 0 || w <= 0 {
 		return
 	}
-	if len(out) < rows*w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < rows*w) {
+	if len(out) < (rows-1)*op+w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < (rows-1)*op+w) {
 		panic("kernels: affineRows operands too short")
 	}
-	op, zpp := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z))
+	opp, zpp := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z))
 	rp := unsafe.Pointer(unsafe.SliceData(res))
 	vs, vb := archsimd.BroadcastFloat32x16(s), archsimd.BroadcastFloat32x16(b)
 	var zero archsimd.Float32x16
 	w16 := w &^ 15
 	for r := 0; r < rows; r++ {
-		zr, o := unsafe.Add(zpp, 4*r*zp), unsafe.Add(op, 4*r*w)
+		zr, o := unsafe.Add(zpp, 4*r*zp), unsafe.Add(opp, 4*r*op)
 		x := 0
 		for ; x < w16; x += 16 {
 			v := ldp(zr, x).MulAdd(vs, vb)
 			if res != nil {
-				v = v.Add(ldp(unsafe.Add(rp, 4*r*w), x))
+				v = v.Add(ldp(unsafe.Add(rp, 4*r*op), x))
 			}
 			if relu {
 				v = v.Max(zero)
@@ -278,13 +278,13 @@ func affineRowsAVX512(out, z []float32, zp int, res []float32, rows, w int, s, b
 			v, _ := archsimd.LoadFloat32x16Part(z[r*zp+x : r*zp+w])
 			v = v.MulAdd(vs, vb)
 			if res != nil {
-				rv, _ := archsimd.LoadFloat32x16Part(res[r*w+x : (r+1)*w])
+				rv, _ := archsimd.LoadFloat32x16Part(res[r*op+x : r*op+w])
 				v = v.Add(rv)
 			}
 			if relu {
 				v = v.Max(zero)
 			}
-			v.StorePart(out[r*w+x : (r+1)*w])
+			v.StorePart(out[r*op+x : r*op+w])
 		}
 	}
 	archsimd.ClearAVXUpperBits()

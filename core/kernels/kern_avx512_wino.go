@@ -129,41 +129,6 @@ func copyRowsAVX512(dst []float32, dp int, src []float32, rows, w int) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// copyRowsActAVX512 is copyRowsAVX512 through the map max(s·x + b, 0) (without the max when relu
-// is false), computed as affineAVX512 computes it.
-func copyRowsActAVX512(dst []float32, dp int, src []float32, rows, w int, s, b float32, relu bool) {
-	if rows <= 0 || w <= 0 {
-		return
-	}
-	if len(src) < rows*w || len(dst) < (rows-1)*dp+w {
-		panic("kernels: copyRowsAct operands too short")
-	}
-	sp, dpp := unsafe.Pointer(unsafe.SliceData(src)), unsafe.Pointer(unsafe.SliceData(dst))
-	vs, vb := archsimd.BroadcastFloat32x16(s), archsimd.BroadcastFloat32x16(b)
-	var zero archsimd.Float32x16
-	w16 := w &^ 15
-	for r := 0; r < rows; r++ {
-		sr, d := unsafe.Add(sp, 4*r*w), unsafe.Add(dpp, 4*r*dp)
-		x := 0
-		for ; x < w16; x += 16 {
-			v := ldp(sr, x).MulAdd(vs, vb)
-			if relu {
-				v = v.Max(zero)
-			}
-			stp(v, d, x)
-		}
-		if x < w {
-			v, _ := archsimd.LoadFloat32x16Part(src[r*w+x : (r+1)*w])
-			v = v.MulAdd(vs, vb)
-			if relu {
-				v = v.Max(zero)
-			}
-			v.StorePart(dst[r*dp+x : r*dp+w])
-		}
-	}
-	archsimd.ClearAVXUpperBits()
-}
-
 // stp8 stores x at element index i of p.
 func stp8(x archsimd.Float32x8, p unsafe.Pointer, i int) {
 	x.StoreArray((*[8]float32)(unsafe.Add(p, 4*i)))

@@ -283,29 +283,29 @@ func winoOutWasm(z []float32, stride int, y []float32) {
 }
 
 func affineWasm(out, z, res []float32, s, b float32, relu bool) {
-	affineRowsWasm(out, z, len(out), res, 1, len(out), s, b, relu)
+	affineRowsWasm(out, len(out), z, len(out), res, 1, len(out), s, b, relu)
 }
 
-// affineRowsWasm is affineRows (rows×w values, z with row pitch zp) in SIMD
-// through raw pointers.
-func affineRowsWasm(out, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
+// affineRowsWasm is affineRows (rows×w values, out and res with row pitch
+// op, z with row pitch zp) in SIMD through raw pointers.
+func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
 	if rows <= 0 || w <= 0 {
 		return
 	}
-	if len(out) < rows*w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < rows*w) {
+	if len(out) < (rows-1)*op+w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < (rows-1)*op+w) {
 		panic("kernels: affine operands too short")
 	}
-	op, zq, rq := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(res))
+	opp, zq, rq := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(res))
 	vs, vb := archsimd.BroadcastFloat32x4(s), archsimd.BroadcastFloat32x4(b)
 	var zero archsimd.Float32x4
 	w4 := uintptr(4 * (w &^ 3))
 	for r := 0; r < rows; r++ {
-		o, zr := unsafe.Add(op, 4*r*w), unsafe.Add(zq, 4*r*zp)
+		o, zr := unsafe.Add(opp, 4*r*op), unsafe.Add(zq, 4*r*zp)
 		i := uintptr(0)
 		for ; i < w4; i += 16 {
 			v := ld4(zr, i).Mul(vs).Add(vb)
 			if res != nil {
-				v = v.Add(ld4(unsafe.Add(rq, 4*r*w), i))
+				v = v.Add(ld4(unsafe.Add(rq, 4*r*op), i))
 			}
 			if relu {
 				v = v.Max(zero)
@@ -315,9 +315,9 @@ func affineRowsWasm(out, z []float32, zp int, res []float32, rows, w int, s, b f
 		if j := int(i / 4); j < w {
 			var rt []float32
 			if res != nil {
-				rt = res[r*w+j : (r+1)*w]
+				rt = res[r*op+j : r*op+w]
 			}
-			affinePortable(out[r*w+j:(r+1)*w], z[r*zp+j:r*zp+w], rt, s, b, relu)
+			affinePortable(out[r*op+j:r*op+w], z[r*zp+j:r*zp+w], rt, s, b, relu)
 		}
 	}
 }

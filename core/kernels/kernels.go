@@ -59,14 +59,7 @@ func (a *InputAct) copyRows(K *kernelSet, dst []float32, dp int, src []float32, 
 		K.copyRows(dst, dp, src, rows, w)
 		return
 	}
-	s, b := a.Scale[ci], a.Shift[ci]
-	if K.copyRowsAct != nil {
-		K.copyRowsAct(dst, dp, src, rows, w, s, b, a.ReLU)
-		return
-	}
-	for r := 0; r < rows; r++ {
-		K.affine(dst[r*dp:r*dp+w], src[r*w:(r+1)*w], nil, s, b, a.ReLU)
-	}
+	K.affineRowsOf(dst, dp, src, w, nil, rows, w, a.Scale[ci], a.Shift[ci], a.ReLU)
 }
 
 // apply writes x' of n images x (n×cin×h×w) into buf and returns it, row by row as copyRows
