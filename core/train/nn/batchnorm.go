@@ -409,11 +409,19 @@ func mask(g, out float32) float32 {
 
 // maskedSums32Go returns Σ g' and Σ g'·(x−mu) for g' = g·[out > 0], accumulated like sum32.
 func maskedSums32Go(g, out, x []float32, mu float32) (float64, float64) {
+	return maskSumsGo(g, out, x, mu, false)
+}
+
+// maskSumsGo is maskedSums32Go, writing g' over g when store is set.
+func maskSumsGo(g, out, x []float32, mu float32, store bool) (float64, float64) {
 	out, x = out[:len(g)], x[:len(g)]
 	var s0, s1, t0, t1 float32
 	i := 0
 	for ; i+2 <= len(g); i += 2 {
 		g0, g1 := mask(g[i], out[i]), mask(g[i+1], out[i+1])
+		if store {
+			g[i], g[i+1] = g0, g1
+		}
 		s0 += g0
 		s1 += g1
 		t0 += g0 * (x[i] - mu)
@@ -421,6 +429,9 @@ func maskedSums32Go(g, out, x []float32, mu float32) (float64, float64) {
 	}
 	for ; i < len(g); i++ {
 		g0 := mask(g[i], out[i])
+		if store {
+			g[i] = g0
+		}
 		s0 += g0
 		t0 += g0 * (x[i] - mu)
 	}

@@ -54,24 +54,7 @@ func reluMaskGo(g, out []float32) {
 // maskSums32Go is maskedSums32Go that also writes g' = g·[out > 0] over g (same sums, same
 // accumulation order).
 func maskSums32Go(g, out, x []float32, mu float32) (float64, float64) {
-	out, x = out[:len(g)], x[:len(g)]
-	var s0, s1, t0, t1 float32
-	i := 0
-	for ; i+2 <= len(g); i += 2 {
-		g0, g1 := mask(g[i], out[i]), mask(g[i+1], out[i+1])
-		g[i], g[i+1] = g0, g1
-		s0 += g0
-		s1 += g1
-		t0 += g0 * (x[i] - mu)
-		t1 += g1 * (x[i+1] - mu)
-	}
-	for ; i < len(g); i++ {
-		g0 := mask(g[i], out[i])
-		g[i] = g0
-		s0 += g0
-		t0 += g0 * (x[i] - mu)
-	}
-	return float64(s0 + s1), float64(t0 + t1)
+	return maskSumsGo(g, out, x, mu, true)
 }
 
 // scaleShift2Go sets y = (a·x + b) + (a2·x2 + b2), then max(·, 0) when relu is set: scaleShiftGo
