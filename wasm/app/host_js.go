@@ -10,6 +10,7 @@ import (
 
 	"github.com/vugu/vugu"
 
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
 )
 
@@ -22,7 +23,7 @@ type browser struct {
 	workers []js.Value
 	rp      js.Value
 
-	queue chan func() bool // each returns whether to redraw at once
+	queue chan func() redraw // each says when the page must be drawn again
 
 	mu         sync.Mutex
 	animReady  bool
@@ -32,31 +33,41 @@ type browser struct {
 }
 
 func newBrowser(root *Root, env vugu.EventEnv) *browser {
-	b := &browser{root: root, env: env, rp: js.Global().Get("rp"), queue: make(chan func() bool, 4096)}
+	b := &browser{root: root, env: env, rp: js.Global().Get("rp"), queue: make(chan func() redraw, 4096)}
 	go b.loop()
 	return b
 }
+
+// redraw says when the page must be drawn again after a queued change.
+type redraw int
+
+const (
+	redrawNone  redraw = iota // nothing visible changed (a message for stale settings)
+	redrawLater               // progress: drawn within progressRedrawMs
+	redrawNow
+)
 
 // progressRedrawMs is the shortest time between two redraws for progress messages: each redraw
 // costs the page's thread tens of milliseconds, which a slider move must not wait behind.
 const progressRedrawMs = 250
 
-// loop applies queued messages; progress redraws are limited to one per progressRedrawMs.
+// loop applies queued changes; progress redraws are limited to one per progressRedrawMs, and
+// changes that show nothing new are not drawn.
 func (b *browser) loop() {
 	for f := range b.queue {
 		b.env.Lock()
-		now := f()
-		if now || time.Since(b.lastRender) > progressRedrawMs*time.Millisecond {
+		r := f()
+		if r == redrawNow || r == redrawLater && time.Since(b.lastRender) > progressRedrawMs*time.Millisecond {
 			b.lastRender = time.Now()
 			b.env.UnlockRender()
 			continue
 		}
 		b.env.UnlockOnly()
-		if !b.redrawSoon {
+		if r == redrawLater && !b.redrawSoon {
 			b.redrawSoon = true
 			go func() {
 				time.Sleep(progressRedrawMs * time.Millisecond)
-				b.queue <- func() bool { b.redrawSoon = false; return true }
+				b.queue <- func() redraw { b.redrawSoon = false; return redrawNow }
 			}()
 		}
 	}
@@ -95,14 +106,20 @@ func (b *browser) start() {
 			}
 		}
 		arrived := b.Now()
-		b.queue <- func() bool {
+		b.queue <- func() redraw {
 			if op == "layer" {
 				b.Note("layerQueueMs", b.Now()-arrived)
 			}
-			if err := b.root.OnMessage(w, op, j, bin); err != nil {
+			changed, err := b.root.OnMessage(w, op, j, bin)
+			switch {
+			case err != nil:
 				b.root.Error = err.Error()
+			case !changed:
+				return redrawNone
+			case op == proto.OpProgress:
+				return redrawLater
 			}
-			return op != "progress"
+			return redrawNow
 		}
 		return nil
 	})
@@ -117,11 +134,11 @@ func (b *browser) start() {
 	}
 	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(this js.Value, args []js.Value) any {
 		h := js.Global().Get("location").Get("hash").String()
-		b.queue <- func() bool {
+		b.queue <- func() redraw {
 			if h != b.root.S.Hash() {
 				b.root.LoadHash(h)
 			}
-			return true
+			return redrawNow
 		}
 		return nil
 	}))
@@ -140,7 +157,7 @@ func (b *browser) start() {
 		if json.Unmarshal([]byte(ev.Get("data").String()), &m) != nil {
 			return nil
 		}
-		b.queue <- func() bool {
+		b.queue <- func() redraw {
 			if m.AnimReady != nil && *m.AnimReady {
 				b.mu.Lock()
 				b.animReady = true
@@ -153,7 +170,7 @@ func (b *browser) start() {
 			if s := m.AnimState; s != nil {
 				b.root.OnAnimState(s.Step, s.Steps, s.Playing)
 			}
-			return true
+			return redrawNow
 		}
 		return nil
 	}))
@@ -227,7 +244,7 @@ func (b *browser) Copy(text string, done func(ok bool)) {
 	var f js.Func
 	f = js.FuncOf(func(this js.Value, args []js.Value) any {
 		ok := args[0].Bool()
-		b.queue <- func() bool { done(ok); return true }
+		b.queue <- func() redraw { done(ok); return redrawNow }
 		f.Release()
 		return nil
 	})
@@ -284,7 +301,7 @@ func (b *browser) DecodeImage(file jsValue, done func(pixels []byte, msg string)
 			js.CopyBytesToGo(p, args[0])
 		}
 		msg := args[1].String()
-		b.queue <- func() bool { done(p, msg); return true }
+		b.queue <- func() redraw { done(p, msg); return redrawNow }
 		f.Release()
 		return nil
 	})
@@ -304,6 +321,6 @@ func (b *browser) Note(name string, v float64) {
 func (b *browser) After(ms int, f func()) {
 	go func() {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
-		b.queue <- func() bool { f(); return true }
+		b.queue <- func() redraw { f(); return redrawNow }
 	}()
 }

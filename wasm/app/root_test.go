@@ -87,7 +87,7 @@ func newRoot(t *testing.T, hash string) (*Root, *fakeHost) {
 		if w == viewWorker {
 			r.Test, r.Train = 0, 0
 		}
-		if err := c.OnMessage(w, proto.OpReady, msg(t, r), nil); err != nil {
+		if _, err := c.OnMessage(w, proto.OpReady, msg(t, r), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -113,7 +113,7 @@ func TestRunFlow(t *testing.T) {
 	gen := c.gen
 	pr := proto.Pruned{Gen: gen, Blocks: []proto.BlockDiagram{{Block: "layer1", C: 4, Method: 2, Labels: []int{0, 1, 0, 1}, Removed: []bool{false, false, true, true}, Rep: []int{0, 1}, Clusters: 2}},
 		Layers: []proto.LayerRow{{Name: "layer1.conv1", Cout: 2}, {Name: "total", Params: 10}}, Orig: []proto.LayerRow{{Name: "layer1.conv1", Cout: 4}, {Name: "total", Params: 20}}}
-	if err := c.OnMessage(1, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+	if _, err := c.OnMessage(1, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
 		t.Fatal(err)
 	}
 	if c.Diagram == nil || c.Diagram.Removed != 2 {
@@ -134,7 +134,7 @@ func TestRunFlow(t *testing.T) {
 		for first := e.job.Start; first < e.job.Start+e.job.Count; first += 16 {
 			n := min(16, e.job.Start+e.job.Count-first)
 			p := proto.Progress{Gen: gen, Net: "pruned", First: first, Preds: make([]int, n), Logits: make([]float32, 10*n)}
-			if err := c.OnMessage(e.w, proto.OpProgress, msg(t, p), nil); err != nil {
+			if _, err := c.OnMessage(e.w, proto.OpProgress, msg(t, p), nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -152,9 +152,8 @@ func TestRunFlow(t *testing.T) {
 		t.Fatalf("gen %d, %d cancels, hash %s", c.gen, h.ops(proto.OpCancel), h.hash)
 	}
 	old := proto.Progress{Gen: gen, Net: "pruned", First: 0, Preds: []int{0}, Logits: make([]float32, 10)}
-	c.OnMessage(1, proto.OpProgress, msg(t, old), nil)
-	if c.Cur != nil {
-		t.Fatal("stale progress applied")
+	if changed, err := c.OnMessage(1, proto.OpProgress, msg(t, old), nil); changed || err != nil || c.Cur != nil {
+		t.Fatalf("stale progress: changed %v, err %v, current run %v", changed, err, c.Cur)
 	}
 }
 
@@ -187,7 +186,7 @@ func TestViewCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), bin); err != nil {
+	if _, err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), bin); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.Filters) != 4 || len(c.Centroids) != 2 {
@@ -247,7 +246,7 @@ func TestStalePruningRestartsThePruneWorker(t *testing.T) {
 	}
 	h.later[len(h.later)-1]()
 	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
-	if err := c.OnMessage(pruneWorker, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+	if _, err := c.OnMessage(pruneWorker, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
 		t.Fatal(err)
 	}
 	// Idle again: the next setting does not restart it.
@@ -265,7 +264,9 @@ func TestLoaderAskedLayer(t *testing.T) {
 	c.LoadHash("#layer=layer1.conv1")
 	c.LoaderAskedLayer()
 	r := proto.Ready{Arch: "B", Convs: []proto.ConvInfo{{Name: "conv1", Role: "stem"}, {Name: "layer1.conv1", Role: "conv1"}}}
-	c.OnMessage(viewWorker, proto.OpReady, msg(t, r), nil)
+	if _, err := c.OnMessage(viewWorker, proto.OpReady, msg(t, r), nil); err != nil {
+		t.Fatal(err)
+	}
 	if h.ops(proto.OpLayer) != 0 {
 		t.Fatal("the page asked again for the layer the loader asked for")
 	}

@@ -132,14 +132,15 @@ func (c *Root) classifyUpload() {
 	c.host.Post(viewWorker, proto.OpClassify, proto.Job{}, bin)
 }
 
-// OnMessage handles one message from worker w. It reports whether the page must be redrawn now
-// (progress messages are drawn at most every few frames by the host).
-func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
+// OnMessage handles one message from worker w. It reports whether the page changed: a message
+// for settings that have changed since (a stale generation) changes nothing, and the host then
+// need not redraw.
+func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err error) {
 	switch op {
 	case proto.OpReady:
 		var r proto.Ready
 		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			return err
+			return false, err
 		}
 		c.host.Mark(fmt.Sprintf("worker%dReady", w))
 		c.host.Note(fmt.Sprintf("worker%dInitMs", w), r.Ms)
@@ -166,7 +167,7 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 	case proto.OpError:
 		var e proto.Error
 		if err := json.Unmarshal([]byte(js), &e); err != nil {
-			return err
+			return false, err
 		}
 		if w == pruneWorker && e.Gen == c.pruneBusy {
 			c.pruneBusy = 0
@@ -178,14 +179,14 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 		t0 := c.host.Now()
 		var l proto.Layer
 		if err := json.Unmarshal([]byte(js), &l); err != nil {
-			return err
+			return false, err
 		}
 		defer func() { c.host.Note("layerPageMs", c.host.Now()-t0) }()
 		if l.View == nil {
-			return fmt.Errorf("layer message without a view")
+			return false, fmt.Errorf("layer message without a view")
 		}
 		if err := l.View.SetPayload(bin); err != nil {
-			return err
+			return false, err
 		}
 		if l.Gen == viewSeq {
 			if c.View == nil {
@@ -199,13 +200,13 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 	case proto.OpPrune:
 		var p proto.Pruned
 		if err := json.Unmarshal([]byte(js), &p); err != nil {
-			return err
+			return false, err
 		}
 		if p.Gen == c.pruneBusy {
 			c.pruneBusy = 0
 		}
 		if p.Gen != c.gen || len(bin) == 0 {
-			return nil
+			return false, nil
 		}
 		c.Error = ""
 		if c.Pruned == nil {
@@ -219,16 +220,16 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 	case proto.OpProgress, proto.OpEvalDone:
 		var p proto.Progress
 		if err := json.Unmarshal([]byte(js), &p); err != nil {
-			return err
+			return false, err
 		}
 		e := c.Cur
 		if p.Net == "orig" {
 			e = c.Orig
 		} else if p.Gen != c.gen {
-			return nil
+			return false, nil
 		}
 		if e == nil {
-			return nil
+			return false, nil
 		}
 		for k, pred := range p.Preds {
 			i := p.First + k - e.Start
@@ -256,7 +257,7 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 	case proto.OpTiming:
 		var t proto.Timing
 		if err := json.Unmarshal([]byte(js), &t); err != nil {
-			return err
+			return false, err
 		}
 		if t.Gen == c.pruneBusy {
 			c.pruneBusy = 0
@@ -268,13 +269,13 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) error {
 	case proto.OpClassify:
 		var r proto.Classified
 		if err := json.Unmarshal([]byte(js), &r); err != nil {
-			return err
+			return false, err
 		}
 		if c.Upload != nil {
 			c.Upload.Orig, c.Upload.Prune = top5(r.Orig), top5(r.Pruned)
 		}
 	default:
-		return fmt.Errorf("unknown message %q from worker %d", op, w)
+		return false, fmt.Errorf("unknown message %q from worker %d", op, w)
 	}
-	return nil
+	return true, nil
 }
