@@ -161,6 +161,16 @@ func winoOutAVX2(z []float32, stride int, y []float32) {
 }
 
 func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
+	if i := affineVecAVX2(out, z, res, s, b, relu); i < len(out) {
+		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
+	}
+}
+
+// affineVecAVX2 is affineAVX2's vector part; it returns how far it got. Apart so that the float
+// arguments the scalar rest needs are not spilled with SSE instructions before VZEROUPPER.
+//
+//go:noinline
+func affineVecAVX2(out, z, res []float32, s, b float32, relu bool) int {
 	n := len(out)
 	z = z[:n]
 	vs, vb := archsimd.BroadcastFloat32x8(s), archsimd.BroadcastFloat32x8(b)
@@ -180,9 +190,7 @@ func affineAVX2(out, z, res []float32, s, b float32, relu bool) {
 		v.Store(out[i : i+8])
 	}
 	archsimd.ClearAVXUpperBits()
-	if i < n {
-		affinePortable(out[i:], z[i:], tail(res, i), s, b, relu)
-	}
+	return i
 }
 
 // gemmAccAVX2 adds the two 4×16 halves, each with 8 Float32x8 accumulators.

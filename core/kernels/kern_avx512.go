@@ -421,24 +421,29 @@ func decimate2AVX512(dst []float32, dp int, src []float32, sp, rows, n int) {
 	for fast > 0 && (fast-1)*sp+2*n8 > len(src) {
 		fast--
 	}
-	for r := 0; r < rows; r++ {
+	for r := 0; r < fast; r++ {
 		d, s := unsafe.Add(dpp, 4*r*dp), unsafe.Add(spp, 4*r*sp)
 		i := 0
-		if r < fast {
-			for ; i < n16; i += 16 {
-				stp(ldp(s, 2*i).ConcatPermute(ldp(s, 2*i+16), idx), d, i)
-			}
-			if i < n8 { // 8 outputs (ResNet20's 16-wide stride-2 inputs)
-				x := ldp(s, 2*i)
-				stp8(x.ConcatPermute(x, idx).GetLo(), d, i)
-				i += 8
-			}
+		for ; i < n16; i += 16 {
+			stp(ldp(s, 2*i).ConcatPermute(ldp(s, 2*i+16), idx), d, i)
 		}
-		for ; i < n; i++ {
-			*(*float32)(unsafe.Add(d, 4*i)) = *(*float32)(unsafe.Add(s, 8*i))
+		if i < n8 { // 8 outputs (ResNet20's 16-wide stride-2 inputs)
+			x := ldp(s, 2*i)
+			stp8(x.ConcatPermute(x, idx).GetLo(), d, i)
 		}
 	}
 	archsimd.ClearAVXUpperBits()
+	// The scalar rest after VZEROUPPER: scalar SSE code while the upper halves are dirty costs
+	// a transition per call.
+	for r := 0; r < rows; r++ {
+		i := 0
+		if r < fast {
+			i = n8
+		}
+		for ; i < n; i++ {
+			dst[r*dp+i] = src[r*sp+2*i]
+		}
+	}
 }
 
 // gemmAccAVX512 is gemm4AVX512 with its two 16-column halves read from
