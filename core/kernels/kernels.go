@@ -90,7 +90,7 @@ type Conv struct {
 	// out like a with kdim replaced by cin (rows padded to a multiple of 4).
 	u []float32
 	// ad holds the weights packed for the direct path (stride 1 or 2): per
-	// block of 4 rows [k·k][cin][4], see packDirect.
+	// block of directBlockRows rows [k·k][cin][4], see packDirect.
 	ad []float32
 }
 
@@ -353,13 +353,13 @@ func (c *Conv) choosePath(n, ho, wo int) int {
 // stride (measured on the ResNet20 shapes, n = 16, see BenchmarkConvPath and
 // the README):
 //
-//   - stride 2, k > 1, at most 3 blocks of 4 filters (pruned 16→6 and
-//     32→12: the im2col copies cost more than the GEMM); with 8 or 16
-//     blocks im2col's better-shaped GEMM wins;
+//   - stride 2, k > 1, at most 12 filters (pruned 16→6 and 32→12: the
+//     im2col copies cost more than the GEMM); with 32 or 64 filters
+//     im2col's better-shaped GEMM wins;
 //   - stride 2, k = 1, at most 16 input channels (the 16→32 shortcut, and
 //     its method-1 version 16→6 gathered to 32); from 32 channels on the
 //     two paths are even;
-//   - stride 1, a single block of 4 filters reading many channels (16→3,
+//   - stride 1, at most 4 filters reading many channels (16→3,
 //     also gathered to 16 channels by method 1), where Winograd's input
 //     transform (∝ cin) is not shared by enough filters; at 32→6 and 64→12
 //     Winograd still wins.

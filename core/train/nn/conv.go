@@ -499,8 +499,7 @@ func Col2im(dx, dcol []float32, cin, h, w, k, stride, pad int) {
 // col2im is Col2im, or with add set, Col2im added to dx (dx += col2im(dcol)).
 func col2im(dx, dcol []float32, cin, h, w, k, stride, pad int, add bool) {
 	ho, wo := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
-	switch {
-	case stride == 2 && k == 3 && pad == 1 && h == 2*ho && w == 2*wo:
+	if stride == 2 && k == 3 && pad == 1 && h == 2*ho && w == 2*wo {
 		col2im3s2(dx, dcol, cin, ho, wo, add)
 		return
 	}

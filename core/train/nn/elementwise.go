@@ -35,14 +35,6 @@ func AddForward(p Parallel, a, b []float32, n, per int) {
 	})
 }
 
-// AddMaskedForward adds b·[out > 0] to a in place (n images of per floats each): the gradient
-// of a residual sum through the ReLU whose output is out, added to the other branch's.
-func AddMaskedForward(p Parallel, a, b, out []float32, n, per int) {
-	p.For(n, func(_, lo, hi int) {
-		addMasked(a[lo*per:hi*per], b[lo*per:hi*per], out[lo*per:hi*per])
-	})
-}
-
 // ShortcutOut returns the output size of the option-A shortcut for an h×w input: ⌈h/s⌉×⌈w/s⌉
 // (PyTorch's x[:, :, ::s, ::s]).
 func ShortcutOut(h, w, stride int) (ho, wo int) {

@@ -267,7 +267,7 @@ func bnCase(name string, threads, n, C, hw int, frozen bool) gradCase {
 
 // bnActCase checks the fused BN (+ residual) + ReLU of ForwardAct/BackwardAct. Inputs are chosen
 // so that no pre-activation lies within gradEps of the ReLU's kink. With fused set it checks
-// BackwardReLU (no residual) or AddMaskedForward for the residual's gradient instead.
+// BackwardReLU (no residual) instead; the residual's gradient is dy through the ReLU's mask.
 func bnActCase(name string, threads, hw int, residual, fused bool) gradCase {
 	const n, C = 3, 2
 	rng := rand.New(rand.NewPCG(13, uint64(threads)))
@@ -327,12 +327,7 @@ func bnActCase(name string, threads, hw int, residual, fused bool) gradCase {
 			grads := [][]float32{dx, bn.DGamma, bn.DBeta}
 			if residual {
 				dres := append([]float32(nil), dy...)
-				if fused {
-					dres = make([]float32, len(dy))
-					AddMaskedForward(p, dres, dy, y, n, C*hw)
-				} else {
-					ReLUBackward(p, dres, y, n, C*hw)
-				}
+				ReLUBackward(p, dres, y, n, C*hw)
 				grads = append(grads, dres)
 			}
 			return grads

@@ -24,8 +24,6 @@ var (
 	bnDxAffine = bnDxAffineGo
 	// sumSq32 returns Σ (v−k) and Σ (v−k)².
 	sumSq32 = sumSq32Go
-	// addMasked adds x·[out > 0] to y.
-	addMasked = addMaskedGo
 	// maskSums32 is maskedSums32 that also writes g' = g·[out > 0] over g.
 	maskSums32 = maskSums32Go
 	// scaleShift2 sets y = (a·x + b) + (a2·x2 + b2), then max(·, 0) when relu is set.
@@ -34,14 +32,6 @@ var (
 	// version never does.
 	col2im3s2Plane = func(d, c []float32, P, ho, wo int, add bool) bool { return false }
 )
-
-// addMaskedGo adds x·[out > 0] to y element-wise.
-func addMaskedGo(y, x, out []float32) {
-	x, out = x[:len(y)], out[:len(y)]
-	for i := range y {
-		y[i] += mask(x[i], out[i])
-	}
-}
 
 // reluMaskGo sets g[i] = 0 where out[i] ≤ 0.
 func reluMaskGo(g, out []float32) {

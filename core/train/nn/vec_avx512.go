@@ -20,7 +20,7 @@ func init() {
 	if archsimd.X86.AVX512() {
 		scaleShift, bnDx, reluMask = scaleShiftAVX512, bnDxAVX512, reluMaskAVX512
 		sum32, sqDev32, dotShift32, maskedSums32 = sum32AVX512, sqDev32AVX512, dotShift32AVX512, maskedSums32AVX512
-		affineMaskedSums32, bnDxAffine, sumSq32, addMasked = affineMaskedSums32AVX512, bnDxAffineAVX512, sumSq32AVX512, addMaskedAVX512
+		affineMaskedSums32, bnDxAffine, sumSq32 = affineMaskedSums32AVX512, bnDxAffineAVX512, sumSq32AVX512
 		maskSums32, scaleShift2, col2im3s2Plane = maskSums32AVX512, scaleShift2AVX512, col2im3s2PlaneAVX512
 	}
 }
@@ -278,25 +278,6 @@ func sumSq32Vec(v []float32, k float32, sa, qa *[4]float32) int {
 	}
 	fold4(s, sa)
 	fold4(q, qa)
-	archsimd.ClearAVXUpperBits()
-	return i
-}
-
-func addMaskedAVX512(y, x, out []float32) {
-	if i := addMaskedVec(y, x, out); i < len(y) {
-		addMaskedGo(y[i:], x[i:], out[i:])
-	}
-}
-
-//go:noinline
-func addMaskedVec(y, x, out []float32) int {
-	x, out = x[:len(y)], out[:len(y)]
-	var zero archsimd.Float32x16
-	i := 0
-	for ; i+16 <= len(y); i += 16 {
-		xv := archsimd.LoadFloat32x16(x[i : i+16]).Masked(archsimd.LoadFloat32x16(out[i : i+16]).Greater(zero))
-		archsimd.LoadFloat32x16(y[i : i+16]).Add(xv).Store(y[i : i+16])
-	}
 	archsimd.ClearAVXUpperBits()
 	return i
 }
