@@ -29,11 +29,10 @@ var resnet20Layers = []resnet20Layer{
 	{name: "s1_64to64_8x8", cin: 64, h: 8, rows: 64, k: 3, s: 1, p: 1, count: 5, relu: true, affine: true},
 }
 
-// prunedLayers are the stride-1 3×3 shapes of ResNet20 after method-2
-// pruning at ratio 0.8 (conv1 keeps 3/6/12 filters, conv2 reads 3/6/12
-// channels).
+// prunedLayers are the conv shapes of ResNet20 pruned at ratio 0.8: method 1
+// (m1_: 3/6/12 shared filters gathered into 16/32/64 channels) and method 2
+// (p_: conv1 keeps 3/6/12 filters, conv2 reads 3/6/12 channels).
 var prunedLayers = []resnet20Layer{
-	// Method 1 at ratio 0.8: 3/6/12 shared filters gathered to 16/32/64 channels.
 	{name: "m1_16to3g16_32x32", cin: 16, h: 32, rows: 3, out: 16, k: 3, s: 1, p: 1, count: 6, relu: true, residual: true, affine: true},
 	{name: "m1_s2_16to6g32_32x32", cin: 16, h: 32, rows: 6, out: 32, k: 3, s: 2, p: 1, count: 1, relu: true, affine: true},
 	{name: "m1_sc_16to6g32_32x32", cin: 16, h: 32, rows: 6, out: 32, k: 1, s: 2, p: 0, count: 1, affine: true},
