@@ -46,13 +46,17 @@ var avx512Kernels = kernelSet{
 	decimate2:    decimate2AVX512,
 }
 
-// gemm4AVX512 is the 4×32 micro-kernel: per depth step p it loads two
-// 16-wide vectors of row p of B, broadcasts the 4 packed values of A and
-// issues 8 FMAs into 8 accumulators. The operand bounds are checked once and
-// the loop reads through raw pointers: with slice indexing, the bounds checks
-// and address arithmetic of the 4 scalar loads and 2 row loads were more
-// instructions than the FMAs (≈ 20% slower on L1-resident operands).
-// Unrolling the loop by hand does not help (the compiler then spills).
+// gemm4AVX512 is the 4×32 micro-kernel (gemm4_avx512_amd64.s): per depth
+// step p it loads two 16-wide vectors of row p of B and issues 8 FMAs, each
+// broadcasting one of the 4 packed values of A from memory, into 8
+// accumulators. It is written in assembly because archsimd cannot express
+// that loop: its MulAdd is the 213 form (the result replaces a multiplicand,
+// so the compiler copies the broadcast before each reuse and moves every
+// accumulator back at the end of each step), and it cannot broadcast from
+// memory (a scalar load, then a shuffle on the port the FMAs need), and the
+// register allocator spills (with legacy SSE moves) as soon as the loop is
+// unrolled or the tile grows. BenchmarkGemmAccL1 (L1-resident operands):
+// archsimd 55–71 cpu-GFLOP/s, this 102–126.
 func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	if k <= 0 {
 		for i := range 4 {
@@ -63,44 +67,15 @@ func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	if len(a) < 4*k || len(b) < (k-1)*ldb+32 || len(c) < 3*ldc+32 {
 		panic("kernels: gemm4 operands too short")
 	}
-	ap, bp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b))
-	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
-	step := uintptr(4 * ldb)
-	// The pointers advance after an iteration only if another follows: a
-	// pointer past the end of its allocation is invalid in Go (checkptr
-	// rejects it under -race), and computing each address from p cost ~10%
-	// in extra address arithmetic.
-	for p := 0; ; {
-		w := (*[4]float32)(ap)
-		b0, b1 := ldp(bp, 0), ldp(bp, 16)
-		x := archsimd.BroadcastFloat32x16(w[0])
-		c00 = x.MulAdd(b0, c00)
-		c01 = x.MulAdd(b1, c01)
-		x = archsimd.BroadcastFloat32x16(w[1])
-		c10 = x.MulAdd(b0, c10)
-		c11 = x.MulAdd(b1, c11)
-		x = archsimd.BroadcastFloat32x16(w[2])
-		c20 = x.MulAdd(b0, c20)
-		c21 = x.MulAdd(b1, c21)
-		x = archsimd.BroadcastFloat32x16(w[3])
-		c30 = x.MulAdd(b0, c30)
-		c31 = x.MulAdd(b1, c31)
-		if p++; p == k {
-			break
-		}
-		ap, bp = unsafe.Add(ap, 16), unsafe.Add(bp, step)
-	}
-	cp := unsafe.Pointer(unsafe.SliceData(c))
-	stp(c00, cp, 0)
-	stp(c01, cp, 16)
-	stp(c10, cp, ldc)
-	stp(c11, cp, ldc+16)
-	stp(c20, cp, 2*ldc)
-	stp(c21, cp, 2*ldc+16)
-	stp(c30, cp, 3*ldc)
-	stp(c31, cp, 3*ldc+16)
-	archsimd.ClearAVXUpperBits()
+	gemm4AsmAVX512(k, &a[0], &b[0], &b[16], ldb, &c[0], ldc, false)
 }
+
+// gemm4AsmAVX512 is gemm4AVX512 and gemmAccAVX512 without the checks (k ≥ 1,
+// gemm4_avx512_amd64.s): the two 16-column halves of the tile come from b0
+// and b1, and add says whether the tile is added to c.
+//
+//go:noescape
+func gemm4AsmAVX512(k int, a, b0, b1 *float32, ldb int, c *float32, ldc int, add bool)
 
 // gemm1AVX512 is the 1×32 micro-kernel (remainder rows).
 func gemm1AVX512(k int, a, b []float32, ldb int, c []float32) {
@@ -455,42 +430,7 @@ func gemmAccAVX512(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
 	if len(a) < 4*k || len(b0) < (k-1)*ldb+16 || len(b1) < (k-1)*ldb+16 || len(c) < 3*ldc+32 {
 		panic("kernels: gemmAcc operands too short")
 	}
-	ap, cp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(c))
-	p0, p1 := unsafe.Pointer(unsafe.SliceData(b0)), unsafe.Pointer(unsafe.SliceData(b1))
-	c00, c01 := ldp(cp, 0), ldp(cp, 16)
-	c10, c11 := ldp(cp, ldc), ldp(cp, ldc+16)
-	c20, c21 := ldp(cp, 2*ldc), ldp(cp, 2*ldc+16)
-	c30, c31 := ldp(cp, 3*ldc), ldp(cp, 3*ldc+16)
-	step := uintptr(4 * ldb)
-	for p := 0; ; { // advancing only if another iteration follows: see gemm4AVX512
-		w := (*[4]float32)(ap)
-		x0, x1 := ldp(p0, 0), ldp(p1, 0)
-		x := archsimd.BroadcastFloat32x16(w[0])
-		c00 = x.MulAdd(x0, c00)
-		c01 = x.MulAdd(x1, c01)
-		x = archsimd.BroadcastFloat32x16(w[1])
-		c10 = x.MulAdd(x0, c10)
-		c11 = x.MulAdd(x1, c11)
-		x = archsimd.BroadcastFloat32x16(w[2])
-		c20 = x.MulAdd(x0, c20)
-		c21 = x.MulAdd(x1, c21)
-		x = archsimd.BroadcastFloat32x16(w[3])
-		c30 = x.MulAdd(x0, c30)
-		c31 = x.MulAdd(x1, c31)
-		if p++; p == k {
-			break
-		}
-		ap, p0, p1 = unsafe.Add(ap, 16), unsafe.Add(p0, step), unsafe.Add(p1, step)
-	}
-	stp(c00, cp, 0)
-	stp(c01, cp, 16)
-	stp(c10, cp, ldc)
-	stp(c11, cp, ldc+16)
-	stp(c20, cp, 2*ldc)
-	stp(c21, cp, 2*ldc+16)
-	stp(c30, cp, 3*ldc)
-	stp(c31, cp, 3*ldc+16)
-	archsimd.ClearAVXUpperBits()
+	gemm4AsmAVX512(k, &a[0], &b0[0], &b1[0], ldb, &c[0], ldc, true)
 }
 
 // winoGatherYAVX512 gathers full 4×4 tiles of kind blockContig or
@@ -561,24 +501,11 @@ func winoYInAVX512(g, v []float32, stride int) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// dotIdx are the ConcatPermute indices of dot4AVX512's final reduction.
-var dotIdx = [4][16]uint32{
-	{0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27},
-	{4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31},
-	{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23},
-	{8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31},
-}
-
-// ld16 loads 16 floats at p+off bytes (dot4AVX512 checks the bounds once).
-func ld16(p unsafe.Pointer, off uintptr) archsimd.Float32x16 {
-	return archsimd.LoadFloat32x16Array((*[16]float32)(unsafe.Add(p, off)))
-}
-
-// dot4AVX512 keeps the 16 dot products in 16 accumulators (lanes = 16
-// consecutive t), then reduces them with in-group 4×4 transposes and two
-// levels of two-source permutes into one vector, lane 4i+j = c[i][j].
-// The operand bounds are checked once; the loop reads through pointers
-// (per-load bounds checks cost as much as the FMAs here).
+// dot4AVX512 adds the 4×4 dot products c[4i+j] += Σ_t a[i*lda+t]·b[j*ldb+t]
+// (t < n, a multiple of 16): dot4AsmAVX512 keeps them in 16 accumulators of
+// 16 consecutive t each and then sums each across its lanes. It is written in
+// assembly for the reasons given at gemm4AVX512 (the archsimd loop also
+// spilled three of its 16 accumulators).
 func dot4AVX512(n int, a []float32, lda int, b []float32, ldb int, c []float32) {
 	if n <= 0 {
 		return
@@ -586,47 +513,10 @@ func dot4AVX512(n int, a []float32, lda int, b []float32, ldb int, c []float32) 
 	if n%16 != 0 || len(a) < 3*lda+n || len(b) < 3*ldb+n || len(c) < 16 {
 		panic("kernels: dot4 operands too short")
 	}
-	pa0, pb0 := unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0])
-	pa1, pa2, pa3 := unsafe.Pointer(&a[lda]), unsafe.Pointer(&a[2*lda]), unsafe.Pointer(&a[3*lda])
-	pb1, pb2, pb3 := unsafe.Pointer(&b[ldb]), unsafe.Pointer(&b[2*ldb]), unsafe.Pointer(&b[3*ldb])
-	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
-	var c20, c21, c22, c23, c30, c31, c32, c33 archsimd.Float32x16
-	end := uintptr(n) * 4
-	for o := uintptr(0); o < end; o += 64 {
-		b0, b1, b2, b3 := ld16(pb0, o), ld16(pb1, o), ld16(pb2, o), ld16(pb3, o)
-		x := ld16(pa0, o)
-		c00 = x.MulAdd(b0, c00)
-		c01 = x.MulAdd(b1, c01)
-		c02 = x.MulAdd(b2, c02)
-		c03 = x.MulAdd(b3, c03)
-		x = ld16(pa1, o)
-		c10 = x.MulAdd(b0, c10)
-		c11 = x.MulAdd(b1, c11)
-		c12 = x.MulAdd(b2, c12)
-		c13 = x.MulAdd(b3, c13)
-		x = ld16(pa2, o)
-		c20 = x.MulAdd(b0, c20)
-		c21 = x.MulAdd(b1, c21)
-		c22 = x.MulAdd(b2, c22)
-		c23 = x.MulAdd(b3, c23)
-		x = ld16(pa3, o)
-		c30 = x.MulAdd(b0, c30)
-		c31 = x.MulAdd(b1, c31)
-		c32 = x.MulAdd(b2, c32)
-		c33 = x.MulAdd(b3, c33)
-	}
-	sum4 := func(a0, a1, a2, a3 archsimd.Float32x16) archsimd.Float32x16 {
-		t0, t1, t2, t3 := transpose4x4(a0, a1, a2, a3)
-		return t0.Add(t1).Add(t2.Add(t3)) // group g lane j: Σ of a_j over group g
-	}
-	s0, s1 := sum4(c00, c01, c02, c03), sum4(c10, c11, c12, c13)
-	s2, s3 := sum4(c20, c21, c22, c23), sum4(c30, c31, c32, c33)
-	iA, iB := archsimd.LoadUint32x16Array(&dotIdx[0]), archsimd.LoadUint32x16Array(&dotIdx[1])
-	iC, iD := archsimd.LoadUint32x16Array(&dotIdx[2]), archsimd.LoadUint32x16Array(&dotIdx[3])
-	p := s0.ConcatPermute(s1, iA).Add(s0.ConcatPermute(s1, iB))
-	q := s2.ConcatPermute(s3, iA).Add(s2.ConcatPermute(s3, iB))
-	r := p.ConcatPermute(q, iC).Add(p.ConcatPermute(q, iD))
-	c = c[:16]
-	archsimd.LoadFloat32x16(c).Add(r).Store(c)
-	archsimd.ClearAVXUpperBits()
+	dot4AsmAVX512(n, &a[0], lda, &b[0], ldb, &c[0])
 }
+
+// dot4AsmAVX512 is dot4AVX512 without the checks (gemm4_avx512_amd64.s).
+//
+//go:noescape
+func dot4AsmAVX512(n int, a *float32, lda int, b *float32, ldb int, c *float32)

@@ -231,8 +231,8 @@ func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, co
 // direct path's blocks, directBlockRows): for the packed block a
 // ([tap][cin][4], the fourth row unused) and 64 outputs it computes
 // c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 3, with
-// the 3×64 accumulators in registers over all taps and channels (a 4×64
-// tile has 16 accumulators, and the register allocator spilled 4).
+// the 3×64 accumulators in registers over all taps and channels, in
+// assembly for the reasons given at gemm4AVX512.
 func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	maxOff := 0
 	for _, o := range toff {
@@ -247,52 +247,16 @@ func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32,
 	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < 2*ldc+dconvCols {
 		panic("kernels: dconv operands too short")
 	}
-	ap, pp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p))
-	var c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x16
-	var c20, c21, c22, c23 archsimd.Float32x16
-	step := uintptr(4 * ps)
-	for t, off := range toff {
-		b := unsafe.Add(pp, 4*int(off))
-		for ci := 0; ; { // advancing only if another iteration follows: see gemm4AVX512
-			b0, b1, b2, b3 := ldp(b, 0), ldp(b, 16), ldp(b, 32), ldp(b, 48)
-			w := (*[4]float32)(ap)
-			x := archsimd.BroadcastFloat32x16(w[0])
-			c00 = x.MulAdd(b0, c00)
-			c01 = x.MulAdd(b1, c01)
-			c02 = x.MulAdd(b2, c02)
-			c03 = x.MulAdd(b3, c03)
-			x = archsimd.BroadcastFloat32x16(w[1])
-			c10 = x.MulAdd(b0, c10)
-			c11 = x.MulAdd(b1, c11)
-			c12 = x.MulAdd(b2, c12)
-			c13 = x.MulAdd(b3, c13)
-			x = archsimd.BroadcastFloat32x16(w[2])
-			c20 = x.MulAdd(b0, c20)
-			c21 = x.MulAdd(b1, c21)
-			c22 = x.MulAdd(b2, c22)
-			c23 = x.MulAdd(b3, c23)
-			if ci++; ci == cin {
-				break
-			}
-			b = unsafe.Add(b, step)
-			ap = unsafe.Add(ap, 16)
+	if len(toff) == 0 {
+		for i := range 3 {
+			clear(c[i*ldc : i*ldc+dconvCols])
 		}
-		if t+1 < len(toff) {
-			ap = unsafe.Add(ap, 16)
-		}
+		return
 	}
-	cp := unsafe.Pointer(unsafe.SliceData(c))
-	stp(c00, cp, 0)
-	stp(c01, cp, 16)
-	stp(c02, cp, 32)
-	stp(c03, cp, 48)
-	stp(c10, cp, ldc)
-	stp(c11, cp, ldc+16)
-	stp(c12, cp, ldc+32)
-	stp(c13, cp, ldc+48)
-	stp(c20, cp, 2*ldc)
-	stp(c21, cp, 2*ldc+16)
-	stp(c22, cp, 2*ldc+32)
-	stp(c23, cp, 2*ldc+48)
-	archsimd.ClearAVXUpperBits()
+	dconvAsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
 }
+
+// dconvAsmAVX512 is dconvAVX512 without the checks (gemm4_avx512_amd64.s).
+//
+//go:noescape
+func dconvAsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)

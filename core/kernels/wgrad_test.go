@@ -109,23 +109,28 @@ func BenchmarkConvWeightGrad(b *testing.B) {
 	}
 }
 
-// BenchmarkGemmAccL1 runs the gemmAcc micro-kernel on L1-resident operands: the machine's
-// attainable rate, to calibrate the other figures on a shared machine.
+// BenchmarkGemmAccL1 runs the gemmAcc micro-kernel (the 4×32 GEMM tile of gemm4 too) on
+// L1-resident operands with every kernel implementation: the machine's attainable rate, to
+// calibrate the other figures on a shared machine.
 func BenchmarkGemmAccL1(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const k = 256
 	a, bm, c := randSlice(rng, 4*k), randSlice(rng, k*16+16), make([]float32, 4*32)
-	K := kern()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	cpu0, _ := threadCPUTime()
-	for b.Loop() {
-		for range 100 {
-			K.gemmAcc(k, a, bm, bm[16:], 16, c, 32)
-		}
+	defer func() { kernOverride, forcePortable = nil, false }()
+	for _, K := range append([]*kernelSet{&portableKernels}, simdSets...) {
+		b.Run(K.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, _ := threadCPUTime()
+			for b.Loop() {
+				for range 100 {
+					K.gemmAcc(k, a, bm, bm[16:], 16, c, 32)
+				}
+			}
+			cpu1, _ := threadCPUTime()
+			b.ReportMetric(float64(b.N)*100*k*4*32*2/float64(cpu1-cpu0), "cpu-GFLOP/s")
+		})
 	}
-	cpu1, _ := threadCPUTime()
-	b.ReportMetric(float64(b.N)*100*k*4*32*2/float64(cpu1-cpu0), "cpu-GFLOP/s")
 }
 
 // oldWeightGrad is the previous training path (per image: channels-last copy, transposed im2col,

@@ -1,0 +1,272 @@
+//go:build goexperiment.simd && amd64
+
+#include "textflag.h"
+
+// func gemm4AsmAVX512(k int, a, b0, b1 *float32, ldb int, c *float32, ldc int, add bool)
+//
+// c[i*ldc+j] (+)= Σ_p a[4p+i]·b0[p*ldb+j] and c[i*ldc+16+j] (+)= Σ_p
+// a[4p+i]·b1[p*ldb+j] for i < 4, j < 16, k ≥ 1 (+= if add). Z0…Z7
+// accumulate rows 0…3 (two 16-column halves each); Z8, Z9 hold row p of
+// b0 and b1; each FMA broadcasts a[4p+i] from memory ({1to16}), a load, not
+// a shuffle.
+TEXT ·gemm4AsmAVX512(SB), NOSPLIT, $0-57
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b0+16(FP), DI
+	MOVQ b1+24(FP), R10
+	MOVQ ldb+32(FP), DX
+	SHLQ $2, DX
+	MOVQ c+40(FP), R8
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	MOVB add+56(FP), AX
+	TESTB AL, AL
+	JNZ  load
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	JMP  loop
+
+load:
+	MOVQ    R8, R11
+	VMOVUPS (R11), Z0
+	VMOVUPS 64(R11), Z1
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z2
+	VMOVUPS 64(R11), Z3
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z4
+	VMOVUPS 64(R11), Z5
+	ADDQ    R9, R11
+	VMOVUPS (R11), Z6
+	VMOVUPS 64(R11), Z7
+
+loop:
+	VMOVUPS          (DI), Z8
+	VMOVUPS          (R10), Z9
+	VFMADD231PS.BCST (SI), Z8, Z0
+	VFMADD231PS.BCST (SI), Z9, Z1
+	VFMADD231PS.BCST 4(SI), Z8, Z2
+	VFMADD231PS.BCST 4(SI), Z9, Z3
+	VFMADD231PS.BCST 8(SI), Z8, Z4
+	VFMADD231PS.BCST 8(SI), Z9, Z5
+	VFMADD231PS.BCST 12(SI), Z8, Z6
+	VFMADD231PS.BCST 12(SI), Z9, Z7
+	ADDQ             $16, SI
+	ADDQ             DX, DI
+	ADDQ             DX, R10
+	DECQ             CX
+	JNZ              loop
+
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z2, (R8)
+	VMOVUPS Z3, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z4, (R8)
+	VMOVUPS Z5, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z6, (R8)
+	VMOVUPS Z7, 64(R8)
+	VZEROUPPER
+	RET
+
+// func dconvAsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)
+//
+// c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 3,
+// j < 64, cin ≥ 1, ntaps ≥ 1. Z0…Z11 accumulate rows 0…2 (four 16-column
+// quarters each); Z12…Z15 hold the 64 inputs of one tap and channel.
+TEXT ·dconvAsmAVX512(SB), NOSPLIT, $0-64
+	MOVQ a+8(FP), SI
+	MOVQ p+16(FP), R12
+	MOVQ ps+24(FP), DX
+	SHLQ $2, DX
+	MOVQ toff+32(FP), R10
+	MOVQ ntaps+40(FP), R11
+	MOVQ c+48(FP), R8
+	MOVQ ldc+56(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+tap:
+	MOVLQSX (R10), DI
+	LEAQ    (R12)(DI*4), DI
+	MOVQ    cin+0(FP), CX
+
+channel:
+	VMOVUPS          (DI), Z12
+	VMOVUPS          64(DI), Z13
+	VMOVUPS          128(DI), Z14
+	VMOVUPS          192(DI), Z15
+	VFMADD231PS.BCST (SI), Z12, Z0
+	VFMADD231PS.BCST (SI), Z13, Z1
+	VFMADD231PS.BCST (SI), Z14, Z2
+	VFMADD231PS.BCST (SI), Z15, Z3
+	VFMADD231PS.BCST 4(SI), Z12, Z4
+	VFMADD231PS.BCST 4(SI), Z13, Z5
+	VFMADD231PS.BCST 4(SI), Z14, Z6
+	VFMADD231PS.BCST 4(SI), Z15, Z7
+	VFMADD231PS.BCST 8(SI), Z12, Z8
+	VFMADD231PS.BCST 8(SI), Z13, Z9
+	VFMADD231PS.BCST 8(SI), Z14, Z10
+	VFMADD231PS.BCST 8(SI), Z15, Z11
+	ADDQ             $16, SI
+	ADDQ             DX, DI
+	DECQ             CX
+	JNZ              channel
+	ADDQ             $4, R10
+	DECQ             R11
+	JNZ              tap
+
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z4, (R8)
+	VMOVUPS Z5, 64(R8)
+	VMOVUPS Z6, 128(R8)
+	VMOVUPS Z7, 192(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z8, (R8)
+	VMOVUPS Z9, 64(R8)
+	VMOVUPS Z10, 128(R8)
+	VMOVUPS Z11, 192(R8)
+	VZEROUPPER
+	RET
+
+// func dot4AsmAVX512(n int, a *float32, lda int, b *float32, ldb int, c *float32)
+//
+// c[4i+j] += Σ_t a[i*lda+t]·b[j*ldb+t] for i, j < 4, t < n (n a positive
+// multiple of 16): the 4×4 dot products of four rows of a and four rows of
+// b. Z0…Z15 accumulate lane-wise (Z(4i+j) for c[4i+j]), Z16…Z19 hold a's
+// rows, Z20…Z23 b's; the 16 accumulators are then summed across their lanes
+// into one vector, lane k = Σ of Zk: within each 128-bit block by unpacks
+// (groups of four accumulators), then across the blocks by 128-bit shuffles.
+TEXT ·dot4AsmAVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	SHRQ $4, CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), AX
+	SHLQ $2, AX
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), BX
+	SHLQ $2, BX
+	MOVQ c+40(FP), R8
+	LEAQ (SI)(AX*2), R9  // a row 2
+	LEAQ (DI)(BX*2), R10 // b row 2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+loop:
+	VMOVUPS     (DI), Z20
+	VMOVUPS     (DI)(BX*1), Z21
+	VMOVUPS     (R10), Z22
+	VMOVUPS     (R10)(BX*1), Z23
+	VMOVUPS     (SI), Z16
+	VMOVUPS     (SI)(AX*1), Z17
+	VMOVUPS     (R9), Z18
+	VMOVUPS     (R9)(AX*1), Z19
+	VFMADD231PS Z20, Z16, Z0
+	VFMADD231PS Z21, Z16, Z1
+	VFMADD231PS Z22, Z16, Z2
+	VFMADD231PS Z23, Z16, Z3
+	VFMADD231PS Z20, Z17, Z4
+	VFMADD231PS Z21, Z17, Z5
+	VFMADD231PS Z22, Z17, Z6
+	VFMADD231PS Z23, Z17, Z7
+	VFMADD231PS Z20, Z18, Z8
+	VFMADD231PS Z21, Z18, Z9
+	VFMADD231PS Z22, Z18, Z10
+	VFMADD231PS Z23, Z18, Z11
+	VFMADD231PS Z20, Z19, Z12
+	VFMADD231PS Z21, Z19, Z13
+	VFMADD231PS Z22, Z19, Z14
+	VFMADD231PS Z23, Z19, Z15
+	ADDQ        $64, SI
+	ADDQ        $64, R9
+	ADDQ        $64, DI
+	ADDQ        $64, R10
+	DECQ        CX
+	JNZ         loop
+
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VADDPS    Z17, Z16, Z16
+	VUNPCKLPS Z3, Z2, Z17
+	VUNPCKHPS Z3, Z2, Z18
+	VADDPS    Z18, Z17, Z17
+	VUNPCKLPD Z17, Z16, Z18
+	VUNPCKHPD Z17, Z16, Z19
+	VADDPS    Z19, Z18, Z24
+	VUNPCKLPS Z5, Z4, Z16
+	VUNPCKHPS Z5, Z4, Z17
+	VADDPS    Z17, Z16, Z16
+	VUNPCKLPS Z7, Z6, Z17
+	VUNPCKHPS Z7, Z6, Z18
+	VADDPS    Z18, Z17, Z17
+	VUNPCKLPD Z17, Z16, Z18
+	VUNPCKHPD Z17, Z16, Z19
+	VADDPS    Z19, Z18, Z25
+	VUNPCKLPS Z9, Z8, Z16
+	VUNPCKHPS Z9, Z8, Z17
+	VADDPS    Z17, Z16, Z16
+	VUNPCKLPS Z11, Z10, Z17
+	VUNPCKHPS Z11, Z10, Z18
+	VADDPS    Z18, Z17, Z17
+	VUNPCKLPD Z17, Z16, Z18
+	VUNPCKHPD Z17, Z16, Z19
+	VADDPS    Z19, Z18, Z26
+	VUNPCKLPS Z13, Z12, Z16
+	VUNPCKHPS Z13, Z12, Z17
+	VADDPS    Z17, Z16, Z16
+	VUNPCKLPS Z15, Z14, Z17
+	VUNPCKHPS Z15, Z14, Z18
+	VADDPS    Z18, Z17, Z17
+	VUNPCKLPD Z17, Z16, Z18
+	VUNPCKHPD Z17, Z16, Z19
+	VADDPS    Z19, Z18, Z27
+	VSHUFF32X4 $0x44, Z25, Z24, Z16
+	VSHUFF32X4 $0xEE, Z25, Z24, Z17
+	VADDPS     Z17, Z16, Z16
+	VSHUFF32X4 $0x44, Z27, Z26, Z17
+	VSHUFF32X4 $0xEE, Z27, Z26, Z18
+	VADDPS     Z18, Z17, Z17
+	VSHUFF32X4 $0x88, Z17, Z16, Z18
+	VSHUFF32X4 $0xDD, Z17, Z16, Z19
+	VADDPS     Z19, Z18, Z18
+	VADDPS     (R8), Z18, Z18
+	VMOVUPS    Z18, (R8)
+	VZEROUPPER
+	RET
