@@ -362,12 +362,18 @@ func (c *Conv) choosePath(n, ho, wo int) int {
 //   - stride 1, at most 4 filters reading many channels (16→3,
 //     also gathered to 16 channels by method 1), where Winograd's input
 //     transform (∝ cin) is not shared by enough filters; at 32→6 and 64→12
-//     Winograd still wins.
+//     Winograd still wins;
+//   - stride 1, at most 4 input channels (the 3→16 stem, method 2's 3→16):
+//     Winograd's output transform per filter is then the whole cost
+//     (stem 12.4k vs 24.0k ns/image, p_3to16 14.5k vs 17.2k).
 func directWorthIt(rows, cin, k, stride int) bool {
-	if stride == 2 {
-		return (k > 1 && rows <= 12 || k == 1 && cin <= 16) && kern().dconv != nil // measured with dconvAVX512 only
+	if kern().dconv == nil { // measured with dconvAVX512 only
+		return stride == 1 && rows <= 4 && cin >= 4*rows
 	}
-	return rows <= 4 && cin >= 4*rows
+	if stride == 2 {
+		return k > 1 && rows <= 12 || k == 1 && cin <= 16
+	}
+	return rows <= 4 && cin >= 4*rows || cin <= 4
 }
 
 // ReferenceConv is the naive direct convolution (float64 accumulation) used by tests everywhere:
