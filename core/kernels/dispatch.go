@@ -15,6 +15,12 @@ type kernelSet struct {
 	// (i < 4, j < 32, p < k), overwriting c.
 	gemm4 func(k int, a, b []float32, ldb int, c []float32, ldc int)
 
+	// gemm8, when not nil, computes the 8×32 tile of two packed 4-row blocks
+	// a0 and a1 (each [k][4]): c[i*ldc+j] = Σ_p a0[p*4+i]·b[p*ldb+j] and
+	// c[(4+i)*ldc+j] = Σ_p a1[p*4+i]·b[p*ldb+j] (i < 4, j < 32, p < k ≥ 1),
+	// overwriting c: gemm4 twice, reading b once.
+	gemm8 func(k int, a0, a1, b []float32, ldb int, c []float32, ldc int)
+
 	// gemm1 computes the 1×32 tile c[j] = Σ_p a[p]·b[p*ldb+j], overwriting c.
 	gemm1 func(k int, a, b []float32, ldb int, c []float32)
 

@@ -77,6 +77,89 @@ loop:
 	VZEROUPPER
 	RET
 
+// func gemm8AsmAVX512(k int, a0, a1, b *float32, ldb int, c *float32, ldc int)
+//
+// c[i*ldc+j] = Σ_p a0[4p+i]·b[p*ldb+j] and c[(4+i)*ldc+j] = Σ_p
+// a1[4p+i]·b[p*ldb+j] for i < 4, j < 32, k ≥ 1. Z0…Z7 accumulate rows 0…3
+// (from a0), Z8…Z15 rows 4…7 (from a1); Z16, Z17 hold row p of b.
+TEXT ·gemm8AsmAVX512(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a0+8(FP), SI
+	MOVQ a1+16(FP), BX
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), DX
+	SHLQ $2, DX
+	MOVQ c+40(FP), R8
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+loop8:
+	VMOVUPS          (DI), Z16
+	VMOVUPS          64(DI), Z17
+	VFMADD231PS.BCST (SI), Z16, Z0
+	VFMADD231PS.BCST (SI), Z17, Z1
+	VFMADD231PS.BCST 4(SI), Z16, Z2
+	VFMADD231PS.BCST 4(SI), Z17, Z3
+	VFMADD231PS.BCST 8(SI), Z16, Z4
+	VFMADD231PS.BCST 8(SI), Z17, Z5
+	VFMADD231PS.BCST 12(SI), Z16, Z6
+	VFMADD231PS.BCST 12(SI), Z17, Z7
+	VFMADD231PS.BCST (BX), Z16, Z8
+	VFMADD231PS.BCST (BX), Z17, Z9
+	VFMADD231PS.BCST 4(BX), Z16, Z10
+	VFMADD231PS.BCST 4(BX), Z17, Z11
+	VFMADD231PS.BCST 8(BX), Z16, Z12
+	VFMADD231PS.BCST 8(BX), Z17, Z13
+	VFMADD231PS.BCST 12(BX), Z16, Z14
+	VFMADD231PS.BCST 12(BX), Z17, Z15
+	ADDQ             $16, SI
+	ADDQ             $16, BX
+	ADDQ             DX, DI
+	DECQ             CX
+	JNZ              loop8
+
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z2, (R8)
+	VMOVUPS Z3, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z4, (R8)
+	VMOVUPS Z5, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z6, (R8)
+	VMOVUPS Z7, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z8, (R8)
+	VMOVUPS Z9, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z10, (R8)
+	VMOVUPS Z11, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z12, (R8)
+	VMOVUPS Z13, 64(R8)
+	ADDQ    R9, R8
+	VMOVUPS Z14, (R8)
+	VMOVUPS Z15, 64(R8)
+	VZEROUPPER
+	RET
+
 // func dconvAsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)
 //
 // c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 3,

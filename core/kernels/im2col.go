@@ -5,7 +5,7 @@ func roundUp(x, m int) int { return (x + m - 1) / m * m }
 // im2colScratch returns the float32 and int32 scratch sizes of im2colForward.
 func (c *Conv) im2colScratch(h, w int) (nf, ni int) {
 	ho, wo := c.OutSize(h, w)
-	nf = c.kdim*im2colStride(ho*wo) + 4*nr
+	nf = c.kdim*im2colStride(ho*wo) + 8*nr
 	if c.stride == 2 {
 		nf += c.cin * 4 * ((h + 1) / 2) * wo // phase planes
 	}
@@ -22,8 +22,8 @@ func im2colStride(hw int) int { return roundUp(hw, nr) + 16 }
 //	Z (rows × ho·wo) = A (rows × cin·k·k) · B (cin·k·k × ho·wo),
 //
 // where B is the im2col matrix of the image (B[(c,ky,kx)][(oy,ox)] =
-// in[c][oy·s−pad+ky][ox·s−pad+kx], zero outside the image). Each 4×32 tile of
-// Z is computed by the micro-kernel into L1 scratch and immediately stored
+// in[c][oy·s−pad+ky][ox·s−pad+kx], zero outside the image). Each 4×32 (or
+// 8×32, with gemm8) tile of Z is computed by the micro-kernel into L1 scratch and immediately stored
 // through the epilogue.
 func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []float32) {
 	K := kern()
@@ -31,8 +31,9 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 	hw := ho * wo
 	np := im2colStride(hw)
 	bmat := scratch[:c.kdim*np]
-	tile := scratch[c.kdim*np : c.kdim*np+4*nr]
-	phases := scratch[c.kdim*np+4*nr:]
+	tile := scratch[c.kdim*np : c.kdim*np+8*nr]
+	phases := scratch[c.kdim*np+8*nr:]
+	rows4 := roundUp(c.rows, 4)
 	kd := c.kdim
 	for img := 0; img < n; img++ {
 		in := src[img*c.cin*h*w : (img+1)*c.cin*h*w]
@@ -44,9 +45,14 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 		}
 		for j0 := 0; j0 < hw; j0 += nr {
 			cnt := min(nr, hw-j0)
-			for r := 0; r < c.rows; r += 4 {
-				K.gemm4(kd, c.a[r*kd:(r+4)*kd], b[j0:], ldb, tile, nr)
-				for i := 0; i < min(4, c.rows-r); i++ {
+			for r, bh := 0, 0; r < c.rows; r += bh {
+				if bh = 4; K.gemm8 != nil && r+8 <= rows4 {
+					bh = 8
+					K.gemm8(kd, c.a[r*kd:(r+4)*kd], c.a[(r+4)*kd:(r+8)*kd], b[j0:], ldb, tile, nr)
+				} else {
+					K.gemm4(kd, c.a[r*kd:(r+4)*kd], b[j0:], ldb, tile, nr)
+				}
+				for i := 0; i < min(bh, c.rows-r); i++ {
 					e.store(K, dst, tile[i*nr:i*nr+cnt], r+i, img, j0, hw)
 				}
 			}

@@ -27,6 +27,7 @@ func init() {
 var avx512Kernels = kernelSet{
 	name:        "avx512",
 	gemm4:       gemm4AVX512,
+	gemm8:       gemm8AVX512,
 	gemm1:       gemm1AVX512,
 	gemmAcc:     gemmAccAVX512,
 	winoGatherY: winoGatherYAVX512,
@@ -69,6 +70,21 @@ func gemm4AVX512(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	}
 	gemm4AsmAVX512(k, &a[0], &b[0], &b[16], ldb, &c[0], ldc, false)
 }
+
+// gemm8AVX512 is gemm4AVX512 for two 4-row blocks at once (16 accumulators):
+// each 16-wide load of b feeds 8 FMAs instead of 4, which halves the reads of
+// the Winograd products' V, the kernel's operand that comes from L2.
+func gemm8AVX512(k int, a0, a1, b []float32, ldb int, c []float32, ldc int) {
+	if k <= 0 || len(a0) < 4*k || len(a1) < 4*k || len(b) < (k-1)*ldb+32 || len(c) < 7*ldc+32 {
+		panic("kernels: gemm8 operands too short")
+	}
+	gemm8AsmAVX512(k, &a0[0], &a1[0], &b[0], ldb, &c[0], ldc)
+}
+
+// gemm8AsmAVX512 is gemm8AVX512 without the checks (gemm4_avx512_amd64.s).
+//
+//go:noescape
+func gemm8AsmAVX512(k int, a0, a1, b *float32, ldb int, c *float32, ldc int)
 
 // gemm4AsmAVX512 is gemm4AVX512 and gemmAccAVX512 without the checks (k ≥ 1,
 // gemm4_avx512_amd64.s): the two 16-column halves of the tile come from b0

@@ -125,8 +125,8 @@ type winoPlan struct {
 // L1 set.
 const xiSkew = 16
 
-// zlocStride is the ξ stride of the L1-resident 4×32 product blocks.
-const zlocStride = 4*nr + xiSkew
+// zlocStride is the ξ stride of the L1-resident product blocks (up to 8×32).
+const zlocStride = 8*nr + xiSkew
 
 // winoChunkBytes is the target size of a chunk's working set (fits in L2).
 const winoChunkBytes = 1 << 20
@@ -205,21 +205,31 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, act *InputAct, e
 			}
 		}
 
-		// For each block of 32 tiles and 4 rows: the 36 products
+		// For each block of 32 tiles and 4 or 8 rows: the 36 products
 		// Z_ξ = U_ξ·V_ξ into L1 scratch, then the output transform and the
 		// epilogue, scattered to NCHW.
 		*sa = scatterArgs{dst: dst, res: e.res, wo: p.wo, relu: e.relu}
 		for j0 := 0; j0 < tc; j0 += nr {
-			for r0 := 0; r0 < rows; r0 += 4 {
-				mr := min(4, rows-r0)
+			// Blocks of 8 rows where the kernel set has gemm8 and 8 rows are
+			// packed (one read of V for 8 rows), else of 4.
+			for r0, bh := 0, 0; r0 < rows; r0 += bh {
+				bh = 4
+				if K.gemm8 != nil && r0+8 <= rows4 {
+					bh = 8
+				}
+				mr := min(bh, rows-r0)
 				if e.start[r0+mr] == e.start[r0] {
 					continue // no output channel reads these rows
 				}
 				for xi := 0; xi < 36; xi++ {
 					u := c.u[xi*rows4*cin : (xi+1)*rows4*cin]
 					v := vbuf[xi*vs+j0 : xi*vs+cin*tp]
-					z := zloc[xi*zlocStride : xi*zlocStride+4*nr]
-					K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
+					z := zloc[xi*zlocStride : xi*zlocStride+bh*nr]
+					if bh == 8 {
+						K.gemm8(cin, u[r0*cin:(r0+4)*cin], u[(r0+4)*cin:(r0+8)*cin], v, tp, z, nr)
+					} else {
+						K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
+					}
 				}
 				for i := 0; i < mr; i++ {
 					cos := e.inv[e.start[r0+i]:e.start[r0+i+1]]
