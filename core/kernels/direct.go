@@ -131,7 +131,7 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 // of each output channel as one call over its whole plane (z's columns
 // ox ≥ wo are skipped), so a filter gathered into many channels (method 1)
 // costs one pass per channel, not one call per row segment.
-func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []float32, is []int32) {
+func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *epi, scratch []float32, is []int32) {
 	K := kern()
 	g := c.geom(h, w, is[:c.k*c.k])
 	hw := g.ho * g.wo
@@ -151,8 +151,8 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, e *epi, scratch []
 				py, px := ph/s, ph%s
 				d := pl[off+g.my*g.pw+g.mx:]
 				if s == 1 {
-					K.copyRows(d, g.pw, in, h, w)
-				} else {
+					act.copyRows(K, d, g.pw, in, h, w, ci)
+				} else { // act is nil: ForwardAct mapped the input
 					// The rest of the image as source: slack for vector reads.
 					K.decimate2(d, g.pw, src[(img*cin+ci)*h*w+py*w+px:], 2*w, g.hp[py], g.wp[px])
 				}

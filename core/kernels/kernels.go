@@ -278,8 +278,8 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 }
 
 // ForwardAct is Forward of the input mapped by act (nil: Forward): dst = conv(x') with the
-// epilogue, x' = act(src). The Winograd path maps each input row as it copies it into its padded
-// planes; the other paths map the images into scratch first.
+// epilogue, x' = act(src). The Winograd path and the stride-1 direct path map each input row as
+// they copy it into their padded planes; the other paths map the images into scratch first.
 func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Epilogue, ws *Workspace) {
 	if n <= 0 {
 		return
@@ -302,7 +302,7 @@ func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Ep
 	path := c.choosePath(n, ho, wo)
 	if act != nil {
 		act.check(c.cin)
-		if path != pathWinograd {
+		if path == pathIm2col || path == pathDirect && c.stride != 1 {
 			src, act = act.apply(kern(), ws.actBuf(n*c.cin*h*w), src, n, c.cin, h, w), nil
 		}
 	}
@@ -322,7 +322,7 @@ func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Ep
 	case pathWinograd:
 		c.winogradForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:], &ws.sa)
 	case pathDirect:
-		c.directForward(dst, src, n, h, w, &e, fs[nf:], is[ni:])
+		c.directForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:])
 	default:
 		c.im2colForward(dst, src, n, h, w, &e, fs[nf:])
 	}
