@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Go trainer vs PyTorch CPU training on the same work: variant B, batch 128, the same THREADS (2),
-# the first IMAGES (2560) real CIFAR-10 training images, no augmentation, SGD with momentum, one
-# untimed warm-up step, timed alternately in one run; prints both medians (seconds per
-# 50,000-image epoch at the measured rate, and process CPU seconds per step) and the ratio.
-#   usage: scripts/train_compare.sh [ROUNDS]
+# the first IMAGES (1280) real CIFAR-10 training images, no augmentation, SGD with momentum, one
+# untimed warm-up step, timed alternately in one run; prints each round's two rates (seconds per
+# 50,000-image epoch at the measured rate, and process CPU seconds per step) and their ratio, then
+# the median of the rounds' ratios (the figure to quote: each round times both sides back to back,
+# a few seconds apart, so it pairs them under the same machine speed, which drifts on a shared VM)
+# and the ratio of the two medians.
+#   usage: scripts/train_compare.sh [ROUNDS]   (default 9)
 # Go side: BenchmarkTrainImages (core/train), built with GOEXPERIMENT=simd. PyTorch side:
 # scripts/torch_reference.py train-bench.
-# Environment: SHARED_DIR (default ../shared), CIFAR10_DIR, THREADS (2), IMAGES (2560),
+# Environment: SHARED_DIR (default ../shared), CIFAR10_DIR, THREADS (2), IMAGES (1280),
 # PYTHON (/usr/bin/python3), OMP_WAIT_POLICY (unset: PyTorch's own default, its OpenMP threads spin
 # while they wait; PASSIVE makes them sleep, which is slower on idle cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-3}
+rounds=${1:-9}
 shared=${SHARED_DIR:-$(cd .. && pwd)/shared}
 data=${CIFAR10_DIR:-$shared/data/cifar-10-batches-bin}
 threads=${THREADS:-2}
-images=${IMAGES:-2560}
+images=${IMAGES:-1280}
 py=${PYTHON:-/usr/bin/python3}
 # PyTorch runs with its default OpenMP settings unless OMP_WAIT_POLICY is set. Its spinning threads
 # made its steps ~7× slower in CPU time when other jobs held the cores, so on a loaded machine
@@ -45,4 +48,4 @@ gcm=$(median "${go_c[@]}"); tcm=$(median "${torch_c[@]}"); rm=$(median "${ratios
 # The VM's speed drifts within a run, so the median of the rounds' own ratios (each round times both
 # sides back to back) is printed next to the ratio of the medians.
 awk -v g="$gm" -v t="$tm" -v gc="$gcm" -v tc="$tcm" -v r="$rm" -v th="$threads" -v n="$images" 'BEGIN {
-  printf "median over rounds, %d threads, batch 128, %d images: go %.1f s/epoch (%.3f cpu-s/step), pytorch %.1f s/epoch (%.3f cpu-s/step), ratio go/pytorch = %.3f (cpu %.3f), median of the rounds'"'"' ratios %.3f\n", th, n, g, gc, t, tc, g/t, gc/tc, r}'
+  printf "go/pytorch, %d threads, batch 128, %d images: median of the rounds'"'"' ratios %.3f; medians: go %.1f s/epoch (%.3f cpu-s/step), pytorch %.1f s/epoch (%.3f cpu-s/step), their ratio %.3f (cpu %.3f)\n", th, n, r, g, gc, t, tc, g/t, gc/tc}'
