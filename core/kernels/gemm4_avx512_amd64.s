@@ -2,6 +2,22 @@
 
 #include "textflag.h"
 
+// ZERO4 clears four registers.
+#define ZERO4(a, b, c, d) VPXORD a, a, a; VPXORD b, b, b; VPXORD c, c, c; VPXORD d, d, d
+
+// FMA2 accumulates the broadcast float at off(a) times x and y into cx and cy.
+#define FMA2(off, a, x, y, cx, cy) VFMADD231PS.BCST off(a), x, cx; VFMADD231PS.BCST off(a), y, cy
+
+// ROWS4 is FMA2 for the four packed rows at a (4 floats per depth step).
+#define ROWS4(a, x, y, c0, c1, c2, c3, c4, c5, c6, c7) \
+	FMA2(0, a, x, y, c0, c1); FMA2(4, a, x, y, c2, c3); FMA2(8, a, x, y, c4, c5); FMA2(12, a, x, y, c6, c7)
+
+// STORE2 stores a 32-float row (x, y) at R8 and moves R8 on by the row pitch R9.
+#define STORE2(x, y) VMOVUPS x, (R8); VMOVUPS y, 64(R8); ADDQ R9, R8
+
+// STORE4 stores a 64-float row at R8 and moves R8 on by R9.
+#define STORE4(a, b, c, d) VMOVUPS a, (R8); VMOVUPS b, 64(R8); VMOVUPS c, 128(R8); VMOVUPS d, 192(R8); ADDQ R9, R8
+
 // func gemm4AsmAVX512(k int, a, b0, b1 *float32, ldb int, c *float32, ldc int, add bool)
 //
 // c[i*ldc+j] (+)= Σ_p a[4p+i]·b0[p*ldb+j] and c[i*ldc+16+j] (+)= Σ_p
@@ -22,14 +38,8 @@ TEXT ·gemm4AsmAVX512(SB), NOSPLIT, $0-57
 	MOVB add+56(FP), AX
 	TESTB AL, AL
 	JNZ  load
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
 	JMP  loop
 
 load:
@@ -47,33 +57,19 @@ load:
 	VMOVUPS 64(R11), Z7
 
 loop:
-	VMOVUPS          (DI), Z8
-	VMOVUPS          (R10), Z9
-	VFMADD231PS.BCST (SI), Z8, Z0
-	VFMADD231PS.BCST (SI), Z9, Z1
-	VFMADD231PS.BCST 4(SI), Z8, Z2
-	VFMADD231PS.BCST 4(SI), Z9, Z3
-	VFMADD231PS.BCST 8(SI), Z8, Z4
-	VFMADD231PS.BCST 8(SI), Z9, Z5
-	VFMADD231PS.BCST 12(SI), Z8, Z6
-	VFMADD231PS.BCST 12(SI), Z9, Z7
-	ADDQ             $16, SI
-	ADDQ             DX, DI
-	ADDQ             DX, R10
-	DECQ             CX
-	JNZ              loop
+	VMOVUPS (DI), Z8
+	VMOVUPS (R10), Z9
+	ROWS4(SI, Z8, Z9, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
+	ADDQ    $16, SI
+	ADDQ    DX, DI
+	ADDQ    DX, R10
+	DECQ    CX
+	JNZ     loop
 
-	VMOVUPS Z0, (R8)
-	VMOVUPS Z1, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z2, (R8)
-	VMOVUPS Z3, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z4, (R8)
-	VMOVUPS Z5, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z6, (R8)
-	VMOVUPS Z7, 64(R8)
+	STORE2(Z0, Z1)
+	STORE2(Z2, Z3)
+	STORE2(Z4, Z5)
+	STORE2(Z6, Z7)
 	VZEROUPPER
 	RET
 
@@ -92,71 +88,30 @@ TEXT ·gemm8AsmAVX512(SB), NOSPLIT, $0-56
 	MOVQ c+40(FP), R8
 	MOVQ ldc+48(FP), R9
 	SHLQ $2, R9
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
 
 loop8:
-	VMOVUPS          (DI), Z16
-	VMOVUPS          64(DI), Z17
-	VFMADD231PS.BCST (SI), Z16, Z0
-	VFMADD231PS.BCST (SI), Z17, Z1
-	VFMADD231PS.BCST 4(SI), Z16, Z2
-	VFMADD231PS.BCST 4(SI), Z17, Z3
-	VFMADD231PS.BCST 8(SI), Z16, Z4
-	VFMADD231PS.BCST 8(SI), Z17, Z5
-	VFMADD231PS.BCST 12(SI), Z16, Z6
-	VFMADD231PS.BCST 12(SI), Z17, Z7
-	VFMADD231PS.BCST (BX), Z16, Z8
-	VFMADD231PS.BCST (BX), Z17, Z9
-	VFMADD231PS.BCST 4(BX), Z16, Z10
-	VFMADD231PS.BCST 4(BX), Z17, Z11
-	VFMADD231PS.BCST 8(BX), Z16, Z12
-	VFMADD231PS.BCST 8(BX), Z17, Z13
-	VFMADD231PS.BCST 12(BX), Z16, Z14
-	VFMADD231PS.BCST 12(BX), Z17, Z15
-	ADDQ             $16, SI
-	ADDQ             $16, BX
-	ADDQ             DX, DI
-	DECQ             CX
-	JNZ              loop8
+	VMOVUPS (DI), Z16
+	VMOVUPS 64(DI), Z17
+	ROWS4(SI, Z16, Z17, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
+	ROWS4(BX, Z16, Z17, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ADDQ    $16, SI
+	ADDQ    $16, BX
+	ADDQ    DX, DI
+	DECQ    CX
+	JNZ     loop8
 
-	VMOVUPS Z0, (R8)
-	VMOVUPS Z1, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z2, (R8)
-	VMOVUPS Z3, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z4, (R8)
-	VMOVUPS Z5, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z6, (R8)
-	VMOVUPS Z7, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z8, (R8)
-	VMOVUPS Z9, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z10, (R8)
-	VMOVUPS Z11, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z12, (R8)
-	VMOVUPS Z13, 64(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z14, (R8)
-	VMOVUPS Z15, 64(R8)
+	STORE2(Z0, Z1)
+	STORE2(Z2, Z3)
+	STORE2(Z4, Z5)
+	STORE2(Z6, Z7)
+	STORE2(Z8, Z9)
+	STORE2(Z10, Z11)
+	STORE2(Z12, Z13)
+	STORE2(Z14, Z15)
 	VZEROUPPER
 	RET
 
@@ -175,18 +130,9 @@ TEXT ·dconvAsmAVX512(SB), NOSPLIT, $0-64
 	MOVQ c+48(FP), R8
 	MOVQ ldc+56(FP), R9
 	SHLQ $2, R9
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
 
 tap:
 	MOVLQSX (R10), DI
@@ -221,20 +167,9 @@ channel:
 	DECQ             R11
 	JNZ              tap
 
-	VMOVUPS Z0, (R8)
-	VMOVUPS Z1, 64(R8)
-	VMOVUPS Z2, 128(R8)
-	VMOVUPS Z3, 192(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z4, (R8)
-	VMOVUPS Z5, 64(R8)
-	VMOVUPS Z6, 128(R8)
-	VMOVUPS Z7, 192(R8)
-	ADDQ    R9, R8
-	VMOVUPS Z8, (R8)
-	VMOVUPS Z9, 64(R8)
-	VMOVUPS Z10, 128(R8)
-	VMOVUPS Z11, 192(R8)
+	STORE4(Z0, Z1, Z2, Z3)
+	STORE4(Z4, Z5, Z6, Z7)
+	STORE4(Z8, Z9, Z10, Z11)
 	VZEROUPPER
 	RET
 
@@ -258,22 +193,10 @@ TEXT ·dot4AsmAVX512(SB), NOSPLIT, $0-48
 	MOVQ c+40(FP), R8
 	LEAQ (SI)(AX*2), R9  // a row 2
 	LEAQ (DI)(BX*2), R10 // b row 2
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
 
 loop:
 	VMOVUPS     (DI), Z20
