@@ -22,9 +22,9 @@ func im2colStride(hw int) int { return roundUp(hw, nr) + 16 }
 //	Z (rows × ho·wo) = A (rows × cin·k·k) · B (cin·k·k × ho·wo),
 //
 // where B is the im2col matrix of the image (B[(c,ky,kx)][(oy,ox)] =
-// in[c][oy·s−pad+ky][ox·s−pad+kx], zero outside the image). Each 4×32 (or
-// 8×32, with gemm8) tile of Z is computed by the micro-kernel into L1 scratch and immediately stored
-// through the epilogue.
+// in[c][oy·s−pad+ky][ox·s−pad+kx], zero outside the image). Each 4×32 tile
+// of Z (8×32 with gemm8) is computed by the micro-kernel into L1 scratch and
+// immediately stored through the epilogue.
 func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []float32) {
 	K := kern()
 	ho, wo := c.OutSize(h, w)
