@@ -93,10 +93,10 @@ func (c *Conv) directScratch(h, w int) (nf, ni int) {
 // pitch positions covering the output, rounded up to whole dconv blocks.
 func (g *directGeom) zp() int { return roundUp(g.qn, dconvCols) }
 
-// directBlockRows is the number of filters per direct-path block: 3, so
-// that the micro-kernel keeps its 12 accumulators in registers (with 4 rows
-// the register allocator spilled 4 of 16, and blocks of 6 and 12 filters
-// were split 4+2 and 4+4+4).
+// directBlockRows is the number of filters per direct-path block: 3, which
+// splits the pruned convs' 3, 6 and 12 filters evenly (blocks of 4 split 6
+// and 12 as 4+2 and 4+4+4; chosen when dconv was archsimd code, whose
+// 4-filter tile also spilled 4 of its 16 accumulators).
 const directBlockRows = 3
 
 // directBlocks returns the number of direct-path blocks for rows filters.
@@ -166,7 +166,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 				continue // no output channel reads these rows
 			}
 			for q0 := 0; q0 < g.qn; q0 += dconvCols {
-				K.directConv(mr, cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
+				K.directConv(cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
 			}
 		}
 		for r := 0; r < c.rows; r++ {
@@ -185,7 +185,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 
 // dconvGemmAcc is dconv built from gemmAcc calls (kernel sets without a
 // dedicated dconv): per tap, two accumulating 4×32 GEMMs of depth cin.
-func dconvGemmAcc(K *kernelSet, mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+func dconvGemmAcc(K *kernelSet, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	for i := range 4 {
 		clear(c[i*ldc : i*ldc+dconvCols])
 	}

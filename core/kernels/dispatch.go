@@ -78,10 +78,10 @@ type kernelSet struct {
 	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
 
 	// dconv, when non-nil, is the direct path's micro-kernel: for the
-	// mr ≤ directBlockRows filters of the packed block a ([tap][cin][4])
-	// and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j]
-	// (rows mr ≤ i < 4 of c may be written too); nil means dconvGemmAcc.
-	dconv func(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
+	// directBlockRows filters of the packed block a ([tap][cin][4]) and 64
+	// outputs, c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j]
+	// (row 3 of c may be written too); nil means dconvGemmAcc.
+	dconv func(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
 
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
@@ -113,12 +113,31 @@ func (K *kernelSet) gatherIn(p []float32, base []int32, pw, kind int, g, v []flo
 }
 
 // directConv runs the direct path's micro-kernel (see dconv).
-func (K *kernelSet) directConv(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+func (K *kernelSet) directConv(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	if K.dconv != nil {
-		K.dconv(mr, cin, a, p, ps, toff, c, ldc)
+		K.dconv(cin, a, p, ps, toff, c, ldc)
 		return
 	}
-	dconvGemmAcc(K, mr, cin, a, p, ps, toff, c, ldc)
+	dconvGemmAcc(K, cin, a, p, ps, toff, c, ldc)
+}
+
+// blockRows returns the rows of the next GEMM row block when left packed rows remain: 8 where the
+// kernel set has gemm8 (one read of B for 8 rows), else 4.
+func (K *kernelSet) blockRows(left int) int {
+	if K.gemm8 != nil && left >= 8 {
+		return 8
+	}
+	return 4
+}
+
+// gemmBlock computes the bh-row tile (bh from blockRows) of the packed rows at a ([k][4] per 4
+// rows) times b into c (row pitch ldc), with gemm8 or gemm4.
+func (K *kernelSet) gemmBlock(k int, a []float32, bh int, b []float32, ldb int, c []float32, ldc int) {
+	if bh == 8 {
+		K.gemm8(k, a[:4*k], a[4*k:8*k], b, ldb, c, ldc)
+		return
+	}
+	K.gemm4(k, a[:4*k], b, ldb, c, ldc)
 }
 
 // affineRowsOf runs K.affineRows, or K.affine row by row (see affineRows).

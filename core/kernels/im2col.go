@@ -46,12 +46,8 @@ func (c *Conv) im2colForward(dst, src []float32, n, h, w int, e *epi, scratch []
 		for j0 := 0; j0 < hw; j0 += nr {
 			cnt := min(nr, hw-j0)
 			for r, bh := 0, 0; r < c.rows; r += bh {
-				if bh = 4; K.gemm8 != nil && r+8 <= rows4 {
-					bh = 8
-					K.gemm8(kd, c.a[r*kd:(r+4)*kd], c.a[(r+4)*kd:(r+8)*kd], b[j0:], ldb, tile, nr)
-				} else {
-					K.gemm4(kd, c.a[r*kd:(r+4)*kd], b[j0:], ldb, tile, nr)
-				}
+				bh = K.blockRows(rows4 - r)
+				K.gemmBlock(kd, c.a[r*kd:], bh, b[j0:], ldb, tile, nr)
 				for i := 0; i < min(bh, c.rows-r); i++ {
 					e.store(K, dst, tile[i*nr:i*nr+cnt], r+i, img, j0, hw)
 				}

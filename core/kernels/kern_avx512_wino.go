@@ -227,22 +227,19 @@ func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, co
 	archsimd.ClearAVXUpperBits()
 }
 
-// dconvAVX512 is the direct path's micro-kernel for mr ≤ 3 filters (the
-// direct path's blocks, directBlockRows): for the packed block a
-// ([tap][cin][4], the fourth row unused) and 64 outputs it computes
+// dconvAVX512 is the direct path's micro-kernel for a block of 3 filters
+// (directBlockRows): for the packed block a ([tap][cin][4], the fourth row
+// unused) and 64 outputs it computes
 // c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 3, with
 // the 3×64 accumulators in registers over all taps and channels, in
 // assembly for the reasons given at gemm4AVX512.
-func dconvAVX512(mr, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+func dconvAVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	maxOff := 0
 	for _, o := range toff {
 		if o < 0 {
 			panic("kernels: dconv: negative tap offset")
 		}
 		maxOff = max(maxOff, int(o))
-	}
-	if mr > 3 {
-		panic("kernels: dconv: more than 3 filters")
 	}
 	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < 2*ldc+dconvCols {
 		panic("kernels: dconv operands too short")

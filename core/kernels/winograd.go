@@ -210,13 +210,8 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, act *InputAct, e
 		// epilogue, scattered to NCHW.
 		*sa = scatterArgs{dst: dst, res: e.res, wo: p.wo, relu: e.relu}
 		for j0 := 0; j0 < tc; j0 += nr {
-			// Blocks of 8 rows where the kernel set has gemm8 and 8 rows are
-			// packed (one read of V for 8 rows), else of 4.
 			for r0, bh := 0, 0; r0 < rows; r0 += bh {
-				bh = 4
-				if K.gemm8 != nil && r0+8 <= rows4 {
-					bh = 8
-				}
+				bh = K.blockRows(rows4 - r0)
 				mr := min(bh, rows-r0)
 				if e.start[r0+mr] == e.start[r0] {
 					continue // no output channel reads these rows
@@ -224,12 +219,7 @@ func (c *Conv) winogradForward(dst, src []float32, n, h, w int, act *InputAct, e
 				for xi := 0; xi < 36; xi++ {
 					u := c.u[xi*rows4*cin : (xi+1)*rows4*cin]
 					v := vbuf[xi*vs+j0 : xi*vs+cin*tp]
-					z := zloc[xi*zlocStride : xi*zlocStride+bh*nr]
-					if bh == 8 {
-						K.gemm8(cin, u[r0*cin:(r0+4)*cin], u[(r0+4)*cin:(r0+8)*cin], v, tp, z, nr)
-					} else {
-						K.gemm4(cin, u[r0*cin:(r0+4)*cin], v, tp, z, nr)
-					}
+					K.gemmBlock(cin, u[r0*cin:], bh, v, tp, zloc[xi*zlocStride:], nr)
 				}
 				for i := 0; i < mr; i++ {
 					cos := e.inv[e.start[r0+i]:e.start[r0+i+1]]
