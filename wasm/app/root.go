@@ -430,7 +430,7 @@ func (c *Root) CopyLink() {
 }
 
 // CLI is the command that reproduces the run.
-func (c *Root) CLI() string { return "bin/" + c.S.CLI() + " --weights " + c.weightsArg() }
+func (c *Root) CLI() string { return c.S.CLI(c.weightsArg()) }
 
 func (c *Root) weightsArg() string {
 	if c.WeightsName == "" {

@@ -289,29 +289,42 @@ func (s *State) RunKey() string {
 	return t.Hash()
 }
 
-// CLI returns the resnetprune command that reproduces the state's run.
-func (s *State) CLI() string {
+// CLI returns the command line that reproduces the state's run with the weights file weights
+// (the binary as `make build` writes it), every argument quoted for a POSIX shell (ShellJoin):
+// the weights name comes from a link or an uploaded file's name, and pasting the line must run
+// resnetprune and nothing else.
+func (s *State) CLI(weights string) string {
+	args := append([]string{"bin/resnetprune", "prune"}, s.CLIArgs()...)
+	return ShellJoin(append(args, "--weights", weights)...)
+}
+
+// CLIArgs are resnetprune prune's flags for the state's run, one argument per element.
+func (s *State) CLIArgs() []string {
 	sp := s.Spec()
 	v := sp.Variant
-	args := []string{"resnetprune prune", "--method " + strconv.Itoa(s.Method),
-		"--ratio " + strconv.FormatFloat(s.Ratio, 'g', -1, 64), "--seed " + strconv.FormatUint(s.Seed, 10), "--variant " + map[bool]string{true: "study", false: "fixed"}[s.Study] + tokens(s)}
+	variant := "fixed"
+	if s.Study {
+		variant = "study"
+	}
+	args := []string{"--method", strconv.Itoa(s.Method), "--ratio", strconv.FormatFloat(s.Ratio, 'g', -1, 64),
+		"--seed", strconv.FormatUint(s.Seed, 10), "--variant", variant + tokens(s)}
 	if v.PCA > 0 {
-		args = append(args, "--pca "+strconv.Itoa(v.PCA))
+		args = append(args, "--pca", strconv.Itoa(v.PCA))
 	}
 	if v.Kernels {
 		args = append(args, "--kernels")
 	}
 	if s.Rep != "centroid" {
-		args = append(args, "--rep "+s.Rep)
+		args = append(args, "--rep", s.Rep)
 	}
 	if v.Recal > 0 {
-		args = append(args, "--recal "+strconv.Itoa(v.Recal))
+		args = append(args, "--recal", strconv.Itoa(v.Recal))
 	}
 	if v.Merge {
 		args = append(args, "--merge")
 	}
 	if v.Refit > 0 {
-		args = append(args, "--refit "+strconv.Itoa(v.Refit))
+		args = append(args, "--refit", strconv.Itoa(v.Refit))
 	}
 	if v.Comp {
 		args = append(args, "--comp")
@@ -323,10 +336,9 @@ func (s *State) CLI() string {
 		args = append(args, "--fc")
 	}
 	if s.Offset > 0 {
-		args = append(args, "--offset "+strconv.Itoa(s.Offset))
+		args = append(args, "--offset", strconv.Itoa(s.Offset))
 	}
-	args = append(args, "--limit "+strconv.Itoa(s.Limit))
-	return strings.Join(args, " ")
+	return append(args, "--limit", strconv.Itoa(s.Limit))
 }
 
 // Field constructors: each binds a key to one State field through an accessor.
