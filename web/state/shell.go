@@ -4,8 +4,12 @@ import "strings"
 
 // ShellQuote returns arg as one word for a POSIX shell (sh, bash, zsh, dash): unchanged when it
 // consists only of characters no shell treats specially, else in single quotes, inside which
-// nothing is special, with each ' written as '\” (close the quotes, a quoted ', reopen). A newline
-// inside single quotes is part of the word. The empty string is ”.
+// nothing is special; a single quote inside is written as close-quote, backslash-quote,
+// reopen-quote:
+//
+//	it's  ->  'it'\''s'
+//
+// A newline inside single quotes is part of the word. The empty string becomes a pair of quotes.
 func ShellQuote(arg string) string {
 	if arg == "" {
 		return "''"
