@@ -1,6 +1,10 @@
 // Package download fetches the official CIFAR-10 binary archive, checks its MD5 checksum and
-// installs its batch files. It is apart from package cifar so that programs that only read the
-// files (the browser's WebAssembly) do not carry an HTTP client.
+// installs its batch files, and finds the data set for the programs run from the repository root
+// (Resolve: `make site`, `make serve`). It is apart from package cifar so that programs that only
+// read the files (the browser's WebAssembly) do not carry an HTTP client.
+//
+// $CIFAR10_URL and $CIFAR10_MD5 override the archive's address and checksum (a mirror, or the
+// small archive of an offline test).
 package download
 
 import (
@@ -13,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -31,9 +36,13 @@ const (
 	// ArchiveDir is the folder the archive unpacks to, and that CIFAR10 creates in its
 	// destination.
 	ArchiveDir = "cifar-10-batches-bin"
+	// EnvURL names the environment variable that overrides ArchiveURL.
+	EnvURL = "CIFAR10_URL"
+	// EnvMD5 names the environment variable that overrides ArchiveMD5.
+	EnvMD5 = "CIFAR10_MD5"
 )
 
-// Overridable in tests, so that they never reach the real server.
+// The defaults of Source, overridable in tests, so that they never reach the real server.
 var (
 	downloadURL = ArchiveURL
 	downloadMD5 = ArchiveMD5
@@ -56,7 +65,59 @@ var archiveFiles = map[string]bool{
 	"readme.html":      false,
 }
 
-// CIFAR10 fetches the official CIFAR-10 binary archive (ArchiveURL) and installs its batch
+// Source returns the archive's address and MD5 checksum: $CIFAR10_URL and $CIFAR10_MD5 where set,
+// else ArchiveURL and ArchiveMD5. A URL that is not http(s) or a checksum that is not 32 hex
+// digits is an error.
+func Source() (archiveURL, md5sum string, err error) {
+	archiveURL, md5sum = downloadURL, downloadMD5
+	if v := os.Getenv(EnvURL); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", "", fmt.Errorf("cifar: $%s=%q is not an http(s) URL", EnvURL, v)
+		}
+		archiveURL = v
+	}
+	if v := os.Getenv(EnvMD5); v != "" {
+		if b, err := hex.DecodeString(v); err != nil || len(b) != md5.Size {
+			return "", "", fmt.Errorf("cifar: $%s=%q is not an MD5 checksum (32 hex digits)", EnvMD5, v)
+		}
+		md5sum = v
+	}
+	return archiveURL, md5sum, nil
+}
+
+// Resolve finds the CIFAR-10 folder for a program run from the repository root, downloading the
+// data set when there is none: $CIFAR10_DIR if set (an error if it lacks the files); else
+// sharedDir/data/cifar-10-batches-bin if it holds them (sharedDir may be ""); else
+// dataDir/cifar-10-batches-bin if it does; else CIFAR10 downloads the archive (Source) into
+// dataDir. Progress lines (which folder, the download's progress) go to progress, which may be
+// nil.
+func Resolve(ctx context.Context, sharedDir, dataDir string, progress io.Writer) (string, error) {
+	if progress == nil {
+		progress = io.Discard
+	}
+	if os.Getenv(cifar.EnvDir) != "" {
+		return cifar.Dir("")
+	}
+	var candidates []string
+	if sharedDir != "" {
+		candidates = append(candidates, filepath.Join(sharedDir, "data", ArchiveDir))
+	}
+	local := filepath.Join(dataDir, ArchiveDir)
+	for _, dir := range append(candidates, local) {
+		if d, err := cifar.Dir(dir); err == nil {
+			fmt.Fprintf(progress, "cifar: using %s\n", d)
+			return d, nil
+		}
+	}
+	fmt.Fprintf(progress, "cifar: no CIFAR-10 folder (%s unset; none in %s): downloading it\n", cifar.EnvDir, strings.Join(append(candidates, local), ", "))
+	if err := CIFAR10(ctx, dataDir, progress); err != nil {
+		return "", err
+	}
+	return cifar.Dir(local)
+}
+
+// CIFAR10 fetches the CIFAR-10 binary archive (Source: ArchiveURL unless overridden) and installs its batch
 // files into destDir/cifar-10-batches-bin. The archive is streamed to a temporary file in
 // destDir while its MD5 is computed; on a checksum mismatch the temporary file is deleted and
 // nothing is installed. Only the expected file names are extracted: a member with an absolute
@@ -107,29 +168,33 @@ func CIFAR10(ctx context.Context, destDir string, progress io.Writer) error {
 	return nil
 }
 
-// fetch downloads downloadURL into w, checking its MD5 against downloadMD5.
+// fetch downloads the archive (Source) into w, checking its MD5 checksum.
 func fetch(ctx context.Context, w io.Writer, progress io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, downloadURL, nil)
+	src, sum, err := Source()
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return fmt.Errorf("cifar: download: %w", err)
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("cifar: download %s: %w", downloadURL, err)
+		return fmt.Errorf("cifar: download %s: %w", src, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("cifar: download %s: HTTP status %s", downloadURL, resp.Status)
+		return fmt.Errorf("cifar: download %s: HTTP status %s", src, resp.Status)
 	}
 	h := md5.New()
-	pw := &progressWriter{out: progress, total: resp.ContentLength, name: path.Base(downloadURL)}
+	pw := &progressWriter{out: progress, total: resp.ContentLength, name: path.Base(src)}
 	n, err := io.Copy(io.MultiWriter(w, h, pw), resp.Body)
 	pw.finish()
 	if err != nil {
-		return fmt.Errorf("cifar: download %s: after %d bytes: %w", downloadURL, n, err)
+		return fmt.Errorf("cifar: download %s: after %d bytes: %w", src, n, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, downloadMD5) {
-		return fmt.Errorf("cifar: download %s: MD5 checksum mismatch: got %s, want %s (%d bytes); refusing the archive", downloadURL, got, downloadMD5, n)
+	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, sum) {
+		return fmt.Errorf("cifar: download %s: MD5 checksum mismatch: got %s, want %s (%d bytes); refusing the archive", src, got, sum, n)
 	}
 	return nil
 }

@@ -112,6 +112,8 @@ func serve(t *testing.T, status int, body []byte, sum string, hits *atomic.Int32
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server at %s, want 127.0.0.1", srv.URL)
 	}
+	t.Setenv(EnvURL, "") // the package defaults below, not the caller's overrides
+	t.Setenv(EnvMD5, "")
 	oldURL, oldMD5, oldClient := downloadURL, downloadMD5, httpClient
 	downloadURL, downloadMD5, httpClient = srv.URL+"/~kriz/cifar-10-binary.tar.gz", sum, srv.Client()
 	t.Cleanup(func() { downloadURL, downloadMD5, httpClient = oldURL, oldMD5, oldClient })
@@ -341,4 +343,86 @@ func records(n int, label byte) []byte {
 		}
 	}
 	return b
+}
+
+func TestSource(t *testing.T) {
+	t.Setenv(EnvURL, "")
+	t.Setenv(EnvMD5, "")
+	u, sum, err := Source()
+	if err != nil || u != ArchiveURL || sum != ArchiveMD5 {
+		t.Fatalf("defaults: %q %q %v, want the official archive", u, sum, err)
+	}
+	t.Setenv(EnvURL, "http://127.0.0.1:1/mirror/c.tar.gz")
+	t.Setenv(EnvMD5, "0123456789abcdef0123456789ABCDEF")
+	if u, sum, err := Source(); err != nil || u != "http://127.0.0.1:1/mirror/c.tar.gz" || sum != "0123456789abcdef0123456789ABCDEF" {
+		t.Fatalf("overrides: %q %q %v", u, sum, err)
+	}
+	for _, bad := range [][2]string{{"ftp://host/x", ""}, {"/local/file.tar.gz", ""}, {"http://", ""}, {"", "0123"}, {"", "zz23456789abcdef0123456789abcdef"}} {
+		t.Setenv(EnvURL, bad[0])
+		t.Setenv(EnvMD5, bad[1])
+		if _, _, err := Source(); err == nil {
+			t.Errorf("Source with %s=%q %s=%q: no error", EnvURL, bad[0], EnvMD5, bad[1])
+		}
+	}
+}
+
+// TestResolve checks the order Resolve looks in, and that it downloads from $CIFAR10_URL (checked
+// against $CIFAR10_MD5) when no folder holds the data.
+func TestResolve(t *testing.T) {
+	archive := targz(t, fakeMembers(fakeFiles()))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write(archive)
+	}))
+	t.Cleanup(srv.Close)
+	tmp := t.TempDir()
+	shared, data := filepath.Join(tmp, "shared"), filepath.Join(tmp, "data")
+	t.Setenv(cifar.EnvDir, "")
+	t.Setenv(EnvURL, srv.URL+"/c.tar.gz")
+	t.Setenv(EnvMD5, md5hex(archive))
+	ctx := context.Background()
+
+	// Nothing anywhere: download into data.
+	var log strings.Builder
+	dir, err := Resolve(ctx, shared, data, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(data, ArchiveDir); dir != want || hits.Load() != 1 {
+		t.Fatalf("Resolve = %s after %d downloads, want %s after 1", dir, hits.Load(), want)
+	}
+	if !strings.Contains(log.String(), "downloading") {
+		t.Errorf("no progress line in %q", log.String())
+	}
+	// data/ now holds it: no second download.
+	if dir, err := Resolve(ctx, shared, data, nil); err != nil || dir != filepath.Join(data, ArchiveDir) || hits.Load() != 1 {
+		t.Fatalf("second Resolve = %s, %v after %d downloads", dir, err, hits.Load())
+	}
+	// The shared folder comes before data/.
+	sharedData := filepath.Join(shared, "data", ArchiveDir)
+	if err := os.MkdirAll(sharedData, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sharedData, "test_batch.bin"), records(2, 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir, err := Resolve(ctx, shared, data, nil); err != nil || dir != sharedData {
+		t.Fatalf("Resolve = %s, %v, want the shared folder %s", dir, err, sharedData)
+	}
+	// $CIFAR10_DIR comes first, and a wrong one is an error, not a fall-back.
+	t.Setenv(cifar.EnvDir, filepath.Join(data, ArchiveDir))
+	if dir, err := Resolve(ctx, shared, data, nil); err != nil || dir != filepath.Join(data, ArchiveDir) {
+		t.Fatalf("Resolve with $%s = %s, %v", cifar.EnvDir, dir, err)
+	}
+	t.Setenv(cifar.EnvDir, filepath.Join(tmp, "missing"))
+	if _, err := Resolve(ctx, shared, data, nil); err == nil || !strings.Contains(err.Error(), cifar.EnvDir) {
+		t.Fatalf("Resolve with a missing $%s: %v", cifar.EnvDir, err)
+	}
+	// A wrong checksum installs nothing.
+	t.Setenv(cifar.EnvDir, "")
+	t.Setenv(EnvMD5, "00000000000000000000000000000000")
+	if _, err := Resolve(ctx, "", filepath.Join(tmp, "other"), nil); err == nil || !strings.Contains(err.Error(), "MD5 checksum mismatch") {
+		t.Fatalf("Resolve with a wrong $%s: %v", EnvMD5, err)
+	}
 }
