@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 )
 
@@ -48,6 +49,7 @@ func main() {
 	}
 	for _, c := range commands {
 		if c.name == os.Args[1] {
+			catchSignals()
 			err := c.run(os.Args[2:])
 			if errors.Is(err, flag.ErrHelp) {
 				os.Exit(0)
@@ -78,7 +80,8 @@ func newFlags(name, usageLine string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args and rejects leftover positional arguments.
+// parse parses args and rejects leftover positional arguments and, in every floating-point flag
+// given, NaN and infinities.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,5 +89,13 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags go as --name value)", fs.Arg(0))
 	}
-	return nil
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok && err == nil {
+			if v, ok := g.Get().(float64); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				err = fmt.Errorf("--%s %v: want a finite number", f.Name, v)
+			}
+		}
+	})
+	return err
 }
