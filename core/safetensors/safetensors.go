@@ -14,7 +14,8 @@
 // nearest, and those beyond float32's range become infinities). It treats its input as
 // untrusted: it never panics, it caps the header length at MaxHeaderSize and checks it against the
 // input actually present before trusting it, and it requires the tensors' byte ranges to be in range,
-// non-overlapping and to cover the whole buffer, as the reference implementation does. Write always
+// non-overlapping and to cover the whole buffer, as the reference implementation does; ReadFile
+// and Read take at most MaxFileSize bytes, and ReadFile regular files only. Write always
 // produces F32 tensors, sorted by name, with the header padded so that the buffer starts on an 8-byte
 // boundary; its output for a given File is therefore deterministic.
 package safetensors
@@ -40,6 +41,11 @@ import (
 // MaxHeaderSize is the largest JSON header, in bytes, that Read accepts (100 MiB, as the reference
 // implementation).
 const MaxHeaderSize = 100 << 20
+
+// MaxFileSize is the largest file, in bytes, that ReadFile and Read accept (256 MiB: a ResNet20's
+// weights take 1.1 MB, a training checkpoint with its momentum twice that). ReadBytes takes input
+// of any size, already in memory.
+const MaxFileSize = 256 << 20
 
 // metadataKey is the reserved header entry that holds the free-form string metadata.
 const metadataKey = "__metadata__"
@@ -125,9 +131,10 @@ type rawEntry struct {
 	DataOffsets *[]uint64 `json:"data_offsets"`
 }
 
-// ReadFile reads the safetensors file at path.
+// ReadFile reads the safetensors file at path. It refuses anything but a regular file (a device
+// such as /dev/zero, a named pipe, a directory) and files over MaxFileSize, before reading them.
 func ReadFile(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadFileBytes(path)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +145,51 @@ func ReadFile(path string) (*File, error) {
 	return f, nil
 }
 
+// ReadFileBytes returns the content of the regular file at path, like os.ReadFile, but refuses
+// other kinds of files and files over MaxFileSize, and never reads more than MaxFileSize+1 bytes
+// (should the file grow meanwhile). Loaders of other weight formats use it for the same bounds.
+func ReadFileBytes(path string) ([]byte, error) {
+	// Checked before opening, which would block on a named pipe, and again on the open file.
+	check := func(fi os.FileInfo) error {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: not a regular file (%v): weights are read from regular files only", path, fi.Mode().Type())
+		}
+		if fi.Size() > MaxFileSize {
+			return fmt.Errorf("%s: %d bytes, over the limit of %d for a weight file", path, fi.Size(), MaxFileSize)
+		}
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(fi); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := check(fi); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s: grew over the limit of %d bytes for a weight file while it was read", path, MaxFileSize)
+	}
+	return b, nil
+}
+
 // Read reads a safetensors file from r, up to its end. The input must end exactly where the byte
-// buffer does. Memory grows with the data actually read, never with sizes the header claims.
+// buffer does, and be at most MaxFileSize bytes long. Memory grows with the data actually read,
+// never with sizes the header claims.
 func Read(r io.Reader) (*File, error) {
 	var lenBuf [8]byte
 	if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
@@ -160,8 +210,8 @@ func Read(r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bufLen > math.MaxInt64-1 {
-		return nil, fmt.Errorf("safetensors: byte buffer length %d is too large", bufLen)
+	if bufLen > MaxFileSize-8-n {
+		return nil, fmt.Errorf("safetensors: the tensors need %d bytes, over the limit of %d bytes for a whole file", bufLen, MaxFileSize)
 	}
 	// Read one byte more than needed to detect trailing data.
 	buf, err := readUpTo(r, int64(bufLen)+1)
@@ -496,7 +546,16 @@ func Write(w io.Writer, f *File) error {
 
 // WriteFile writes f to path atomically: it writes a temporary file in the same directory, syncs it
 // and renames it over path, so that path holds either its old content or the complete new file.
+// It refuses to replace anything but a regular file (a symbolic link, a device, a named pipe), and
+// an existing file keeps its permission bits (a new one gets 0644).
 func WriteFile(path string, f *File) (err error) {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Lstat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("safetensors: %s is not a regular file (%v): refusing to replace it", path, fi.Mode().Type())
+		}
+		mode = fi.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -510,7 +569,7 @@ func WriteFile(path string, f *File) (err error) {
 	if err = Write(tmp, f); err != nil {
 		return err
 	}
-	if err = tmp.Chmod(0o644); err != nil {
+	if err = tmp.Chmod(mode); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

@@ -3,11 +3,14 @@ package safetensors
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/iotest"
 
@@ -178,7 +181,7 @@ func TestReadInvalid(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   []byte
-		want string // A substring of the error.
+		want string // A substring of the error; "ReadBytes's|Read's" where they differ.
 	}{
 		{"empty input", nil, "too short"},
 		{"short length", []byte{1, 2, 3}, "too short"},
@@ -211,22 +214,26 @@ func TestReadInvalid(t *testing.T) {
 		{"shape too large", build(`{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}`, f32(1, 2)), "needs more than the 8 bytes"},
 		{"gap", build(`{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, f32(1, 2)), `tensor "w": data begins at 4, leaving a gap after offset 0`},
 		{"overlap", build(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, f32(1, 2)), `overlaps tensor "a"`},
-		{"huge offsets", build(`{"w":{"dtype":"F32","shape":[1000000000000],"data_offsets":[0,4000000000000]}}`, f32(1)), "truncated byte buffer"},
+		{"huge offsets", build(`{"w":{"dtype":"F32","shape":[1000000000000],"data_offsets":[0,4000000000000]}}`, f32(1)), "truncated byte buffer|over the limit"},
 		{"truncated buffer", build(one, f32(1)[:3]), "truncated byte buffer: the tensors need 4 bytes but only 3"},
 		{"trailing data", build(one, f32(1, 2)), "trailing data"},
 		{"metadata not object", build(`{"__metadata__":[]}`, nil), "__metadata__ must be an object"},
 		{"metadata not string", build(`{"__metadata__":{"k":1}}`, nil), `__metadata__["k"] is not a string`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			want, readWant, ok := strings.Cut(tc.want, "|")
+			if !ok {
+				readWant = want
+			}
 			_, err := ReadBytes(tc.in)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("ReadBytes: error %v, want one containing %q", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("ReadBytes: error %v, want one containing %q", err, want)
 			}
 			_, err = Read(bytes.NewReader(tc.in))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(err.Error(), readWant) {
 				// Read reports a too-short input as a failed read of the length.
 				if !(len(tc.in) < 8 && err != nil) {
-					t.Errorf("Read: error %v, want one containing %q", err, tc.want)
+					t.Errorf("Read: error %v, want one containing %q", err, readWant)
 				}
 			}
 		})
@@ -318,6 +325,82 @@ func TestWriteFile(t *testing.T) {
 	}
 	if _, err := ReadFile(filepath.Join(dir, "missing")); err == nil {
 		t.Error("ReadFile of a missing file succeeded")
+	}
+}
+
+// TestFileLimits checks that ReadFile refuses non-regular files and files over MaxFileSize before
+// reading them, and that Read refuses a header whose tensors need more than MaxFileSize.
+func TestFileLimits(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.safetensors")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.safetensors")
+	if err := os.WriteFile(big, build(`{}`, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxFileSize+1); err != nil { // Sparse: takes no space.
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{"/dev/zero", "not a regular file"},
+		{fifo, "not a regular file"}, // Refused before opening, which would block without a writer.
+		{dir, "not a regular file"},
+		{big, "over the limit"},
+	} {
+		_, err := ReadFile(tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadFile(%s): error %v, want one containing %q", tc.path, err, tc.want)
+		}
+	}
+	huge := fmt.Sprintf(`{"w":{"dtype":"F32","shape":[%d],"data_offsets":[0,%d]}}`, MaxFileSize/4, MaxFileSize)
+	if _, err := Read(io.MultiReader(bytes.NewReader(build(huge, nil)), zeros{})); err == nil || !strings.Contains(err.Error(), "over the limit") {
+		t.Errorf("Read of a header claiming %d bytes of tensors: error %v, want one containing %q", MaxFileSize, err, "over the limit")
+	}
+}
+
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestWriteFileTargets checks that WriteFile replaces only regular files and keeps their mode.
+func TestWriteFileTargets(t *testing.T) {
+	dir := t.TempDir()
+	f := sample()
+	kept := filepath.Join(dir, "kept.safetensors")
+	if err := os.WriteFile(kept, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(kept, f); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(kept); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after WriteFile over a 0600 file: %v (%v), want 0600", fi.Mode(), err)
+	}
+	link := filepath.Join(dir, "link.safetensors")
+	if err := os.Symlink(kept, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.safetensors")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, fifo, dir} {
+		before, _ := os.Lstat(p)
+		if err := WriteFile(p, f); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("WriteFile(%s): error %v, want a refusal", p, err)
+		}
+		if after, err := os.Lstat(p); err != nil || after.Mode() != before.Mode() {
+			t.Errorf("%s changed from %v to %v (%v)", p, before.Mode(), after.Mode(), err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("directory holds %d entries, want 3: no temporary file left behind", len(entries))
 	}
 }
 
