@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
 )
 
@@ -36,25 +40,54 @@ type Options struct {
 	Sweep     string // sweep.json to ship instead of assets/sweep.json (tests)
 	NPM       string // node_modules holding @tensorflow/tfjs* (default out/npm/node_modules)
 	Test      int    // test images in the pack (default 1000)
+	TestFirst int    // test images in the first part of the pack, testParts[0] (default 200)
 	Train     int    // train images in the pack (default 512)
+	BaseURL   string // the site's public address (https://user.github.io/repo/), "" when unknown
 	SkipGz    bool   // no precompressed copies
 	Log       io.Writer
 }
 
 // Manifest is dist/manifest.json: what the loader (web/static/boot.js) downloads.
 type Manifest struct {
-	Weights string         `json:"weights"` // "" when the site ships no weights
-	Test    Pack           `json:"test"`
-	Train   Pack           `json:"train"`
-	Sweep   string         `json:"sweep"` // "assets/sweep.json" when the repository has one
-	Sizes   map[string]int `json:"sizes"` // bytes of every file, uncompressed
-	Go      string         `json:"go"`
+	Weights   string         `json:"weights"`   // "" when the site ships no weights
+	BaseURL   string         `json:"baseURL"`   // the site's public address, ending in "/"; "" when unknown
+	Test      Pack           `json:"test"`      // all the test images of the pack in one file
+	TestParts []Pack         `json:"testParts"` // the same images in parts, the first one small
+	Train     Pack           `json:"train"`
+	Baseline  *Baseline      `json:"baseline,omitempty"` // nil when the site ships no weights
+	Sweep     string         `json:"sweep"`              // "assets/sweep.json" when the repository has one
+	Sizes     map[string]int `json:"sizes"`              // bytes of every file, uncompressed
+	Go        string         `json:"go"`
 }
 
 // Pack is one file of the sample pack.
 type Pack struct {
 	File  string `json:"file"`
 	Count int    `json:"count"`
+}
+
+// Baseline is the original network's accuracy on the pack's test images with the shipped weights,
+// computed natively by Build (core/resnet, core/eval) so that the page can show it at once.
+type Baseline struct {
+	Correct int    `json:"correct"`
+	Total   int    `json:"total"`
+	Weights string `json:"weights"`
+}
+
+// NormalizeBaseURL checks a public address for the site (an absolute http or https URL without
+// query or fragment) and returns it ending in "/", which the site's relative links need.
+func NormalizeBaseURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("base URL %q: want an absolute http(s) address without query or fragment, like https://user.github.io/repo/", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), nil
 }
 
 // marker identifies a folder Build made, the only kind it empties.
@@ -78,13 +111,26 @@ func Build(o Options) (*Manifest, error) {
 	if o.Train == 0 {
 		o.Train = 512
 	}
+	if o.TestFirst == 0 {
+		o.TestFirst = 200
+	}
+	if o.Test < 1 || o.Train < 1 || o.TestFirst < 1 {
+		return nil, fmt.Errorf("site: want at least one image in each pack (test %d, first part %d, train %d)", o.Test, o.TestFirst, o.Train)
+	}
+	base, err := NormalizeBaseURL(o.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if o.CIFAR == "" {
+		return nil, errors.New("no CIFAR-10 folder: set CIFAR10_DIR (or run make data)")
+	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
 	if err := prepareOut(o.Out); err != nil {
 		return nil, err
 	}
-	m := &Manifest{Sizes: map[string]int{}, Go: runtime.Version()}
+	m := &Manifest{BaseURL: base, Sizes: map[string]int{}, Go: runtime.Version()}
 	// The wasm programs.
 	for _, p := range Programs {
 		fmt.Fprintf(o.Log, "site: go build %s → %s\n", p.Pkg, p.Out)
@@ -158,8 +204,9 @@ func Build(o Options) (*Manifest, error) {
 			w = filepath.Join(o.Root, demo.DefaultWeights)
 		}
 	}
+	var net *resnet.Net
 	if w != "" {
-		if _, err := demo.LoadNetFile(w); err != nil {
+		if net, err = demo.LoadNetFile(w); err != nil {
 			return nil, fmt.Errorf("weights %s: %w", w, err)
 		}
 		copies[w] = demo.DefaultWeights
@@ -173,26 +220,46 @@ func Build(o Options) (*Manifest, error) {
 			return nil, err
 		}
 	}
-	// The sample pack.
-	if o.CIFAR == "" {
-		return nil, errors.New("no CIFAR-10 folder: set CIFAR10_DIR (or run make data)")
+	// The sample pack: the test images whole and in two parts, the train images.
+	test, err := demo.ReadRecords(filepath.Join(o.CIFAR, "test_batch.bin"), o.Test)
+	if err != nil {
+		return nil, err
+	}
+	train, err := demo.ReadRecords(filepath.Join(o.CIFAR, "data_batch_1.bin"), o.Train)
+	if err != nil {
+		return nil, err
 	}
 	m.Test = Pack{File: "data/test.bin", Count: o.Test}
 	m.Train = Pack{File: "data/train.bin", Count: o.Train}
-	for _, p := range []struct {
-		src string
-		n   int
-		dst string
-	}{{"test_batch.bin", o.Test, m.Test.File}, {"data_batch_1.bin", o.Train, m.Train.File}} {
-		b, err := demo.ReadRecords(filepath.Join(o.CIFAR, p.src), p.n)
-		if err != nil {
-			return nil, err
+	files := map[string][]byte{m.Test.File: test, m.Train.File: train}
+	// testParts: the first TestFirst images, then the rest (if any).
+	for k, first := 0, 0; first < o.Test; k++ {
+		n := o.Test - first
+		if k == 0 {
+			n = min(n, o.TestFirst)
 		}
-		if err := writeFile(filepath.Join(o.Out, p.dst), b); err != nil {
+		p := Pack{File: fmt.Sprintf("data/test-%d.bin", k), Count: n}
+		m.TestParts = append(m.TestParts, p)
+		files[p.File] = test[first*cifar.RecordSize : (first+n)*cifar.RecordSize]
+		first += n
+	}
+	for name, b := range files {
+		if err := writeFile(filepath.Join(o.Out, name), b); err != nil {
 			return nil, err
 		}
 	}
-	fmt.Fprintf(o.Log, "site: sample pack %d test + %d train images from %s\n", o.Test, o.Train, o.CIFAR)
+	fmt.Fprintf(o.Log, "site: sample pack %d test (first part %d) + %d train images from %s\n",
+		o.Test, m.TestParts[0].Count, o.Train, o.CIFAR)
+	// The original network's accuracy on exactly those images.
+	if net != nil {
+		b, err := baseline(net, test)
+		if err != nil {
+			return nil, err
+		}
+		b.Weights = m.Weights
+		m.Baseline = b
+		fmt.Fprintf(o.Log, "site: baseline %d / %d correct with %s\n", b.Correct, b.Total, w)
+	}
 	// Sizes, then the manifest, then the compressed copies.
 	err = filepath.WalkDir(o.Out, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".br") || d.Name() == marker {
@@ -240,6 +307,72 @@ func Build(o Options) (*Manifest, error) {
 		}
 	}
 	return m, nil
+}
+
+// MaxCritical is the budget, in gzip-compressed bytes, of the files the page needs before the
+// filters and the K-Means view are interactive (Critical).
+const MaxCritical = 3_000_000
+
+// Critical lists the files, relative to the site, that the page downloads before the filters and
+// the K-Means view are interactive: the page shell and loader, Go's wasm_exec.js, the page's and
+// the workers' programs, the manifest, the weights and the first part of the test pack. The
+// calibration pack, the rest of the test pack, the ebiten animation and the comparison page come
+// later. This is the one list the budget test and sitegen's report use.
+func Critical(m *Manifest) []string {
+	names := []string{"index.html", "style.css", "favicon.svg", "wasm_exec.js", "boot.js", "worker.js",
+		"manifest.json", "app.wasm", "worker.wasm"}
+	if m.Weights != "" {
+		names = append(names, m.Weights)
+	}
+	if len(m.TestParts) > 0 {
+		names = append(names, m.TestParts[0].File)
+	}
+	return names
+}
+
+// FileSize is one file's size in bytes, as stored and gzip-compressed.
+type FileSize struct {
+	Name      string
+	Bytes, Gz int
+}
+
+// Sizes returns the size and gzip-compressed size (at the level of Build's .gz copies, which
+// cmd/serve sends) of each named file of the site in dir, and the sum of the compressed sizes.
+func Sizes(dir string, names []string) ([]FileSize, int, error) {
+	var out []FileSize
+	total := 0
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
+		if err != nil {
+			return nil, 0, err
+		}
+		var c countWriter
+		zw, _ := gzip.NewWriterLevel(&c, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		out = append(out, FileSize{Name: n, Bytes: len(b), Gz: int(c)})
+		total += int(c)
+	}
+	return out, total, nil
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int
+
+func (c *countWriter) Write(b []byte) (int, error) { *c += countWriter(len(b)); return len(b), nil }
+
+// baseline evaluates net natively on the raw test records.
+func baseline(net *resnet.Net, records []byte) (*Baseline, error) {
+	set, err := cifar.ParseBytes(records, "test_batch.bin")
+	if err != nil {
+		return nil, err
+	}
+	e, err := resnet.Compile(net)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	r := eval.Run(e, set, 0, nil)
+	return &Baseline{Correct: r.Correct, Total: r.Images}, nil
 }
 
 // prepareOut empties out if Build made it (or creates it); it refuses other non-empty folders.
