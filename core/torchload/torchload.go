@@ -28,10 +28,10 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"os"
 	"path"
 	"strings"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/core/tensor"
 )
 
@@ -92,9 +92,10 @@ func Load(path string) (map[string]*tensor.Tensor, error) {
 }
 
 // LoadCheckpoint reads the PyTorch checkpoint at path, like Load, and also tells its format and
-// what it skipped.
+// what it skipped. Like safetensors.ReadFile, it reads regular files only, of at most
+// safetensors.MaxFileSize bytes.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	b, err := os.ReadFile(path)
+	b, err := safetensors.ReadFileBytes(path)
 	if err != nil {
 		return nil, fmt.Errorf("torchload: %w", err)
 	}
@@ -114,11 +115,15 @@ func LoadBytes(b []byte) (map[string]*tensor.Tensor, error) {
 	return c.Tensors, nil
 }
 
-// LoadReader reads a PyTorch checkpoint from r, up to its end, like Load.
+// LoadReader reads a PyTorch checkpoint from r, up to its end, like Load; the input may hold at
+// most safetensors.MaxFileSize bytes.
 func LoadReader(r io.Reader) (map[string]*tensor.Tensor, error) {
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(io.LimitReader(r, safetensors.MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("torchload: %w", err)
+	}
+	if len(b) > safetensors.MaxFileSize {
+		return nil, fmt.Errorf("torchload: input over the limit of %d bytes for a checkpoint", safetensors.MaxFileSize)
 	}
 	return LoadBytes(b)
 }

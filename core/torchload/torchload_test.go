@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/core/tensor"
 )
 
@@ -257,6 +259,15 @@ func TestLoadVariants(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join("testdata", "missing.pt")); err == nil {
 		t.Error("Load of a missing file succeeded")
+	}
+	// Devices, directories and endless input are refused, not read until memory runs out.
+	for _, p := range []string{"/dev/zero", "testdata"} {
+		if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Load(%s): error %v, want a refusal of a non-regular file", p, err)
+		}
+	}
+	if _, err := LoadReader(io.LimitReader(endless{}, safetensors.MaxFileSize+2)); err == nil || !strings.Contains(err.Error(), "over the limit") {
+		t.Errorf("LoadReader of %d bytes: error %v, want one over the limit", safetensors.MaxFileSize+2, err)
 	}
 	if _, err := LoadReader(errReader{}); err == nil {
 		t.Error("LoadReader of a failing reader succeeded")
@@ -712,4 +723,14 @@ func TestOutputBudget(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "more than the limit") {
 		t.Errorf("error %v, want one about the output limit", err)
 	}
+}
+
+// endless reads as an endless stream of 'x' bytes.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
 }
