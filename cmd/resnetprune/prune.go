@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,71 +18,31 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
-// variantFlags are the flags that describe a prune.Variant.
+// variantFlags are a command's --variant and step flags (variant.Register).
 type variantFlags struct {
-	variant string
-	pca     int
-	kernels bool
-	rep     string
-	recal   int
-	merge   bool
-	refit   int
-	comp    bool
-	relu    bool
-	fc      bool
+	fs    *flag.FlagSet
+	flags *variant.Flags
 }
 
-func (f *variantFlags) register(fs interface {
-	StringVar(*string, string, string, string)
-	IntVar(*int, string, int, string)
-	BoolVar(*bool, string, bool, string)
-}) {
-	fs.StringVar(&f.variant, "variant", "fixed", "study (faithful, with its two defects) or fixed; or a compact name such as fixed+bn+merge+refit")
-	fs.IntVar(&f.pca, "pca", 0, "cluster in the space of the first D principal components (0 = off)")
-	fs.BoolVar(&f.kernels, "kernels", false, "method 1: cluster individual k×k kernels instead of whole filters (no speed-up)")
-	fs.StringVar(&f.rep, "rep", "", "what replaces a cluster: centroid, norm (largest-norm member) or closest (member nearest the centroid)")
-	fs.IntVar(&f.recal, "recal", 0, "recompute every BN's statistics from the first N train images (0 = off)")
-	fs.BoolVar(&f.merge, "merge", false, "method 2: fold removed channels' conv2 inputs into their representative's")
-	fs.IntVar(&f.refit, "refit", 0, "least-squares refit of every block's conv2 on the first N train images (0 = off)")
-	fs.BoolVar(&f.comp, "comp", false, "refit: make each block's output (conv2 + shortcut) match the original's, cancelling the prefix's error")
-	fs.BoolVar(&f.relu, "relu", false, "comp: re-solve the refit so that outputs both networks' final ReLU zeroes count as exact")
-	fs.BoolVar(&f.fc, "fc", false, "refit: also refit the linear layer to the original network's logits")
+// register adds --variant and the step flags to fs.
+func (f *variantFlags) register(fs *flag.FlagSet) {
+	f.fs, f.flags = fs, variant.Register(fs)
 }
 
-// resolve combines --variant with the other flags; a count given by --recal/--refit wins over a
-// "bn"/"refit" step's default.
+// resolve returns the variant the flags describe for the method of the command's --method flag
+// (without --variant: variant.Best of that method).
 func (f *variantFlags) resolve() (prune.Variant, error) {
-	v, err := prune.ParseVariant(f.variant, 0)
-	if err != nil {
-		return v, err
-	}
-	if f.pca < 0 || f.recal < 0 || f.refit < 0 {
-		return v, fmt.Errorf("--pca, --recal and --refit must not be negative")
-	}
-	if f.pca > 0 {
-		v.PCA = f.pca
-	}
-	v.Kernels = v.Kernels || f.kernels
-	if f.rep != "" {
-		r, err := prune.ParseRep(f.rep)
-		if err != nil {
-			return v, err
+	var m variant.Method
+	if mf := f.fs.Lookup("method"); mf != nil && mf.Value.String() != "" {
+		var err error
+		if m, err = variant.ParseMethod(mf.Value.String()); err != nil {
+			return prune.Variant{}, err
 		}
-		v.Rep = r
 	}
-	if f.recal > 0 {
-		v.Recal = f.recal
-	}
-	v.Merge = v.Merge || f.merge
-	if f.refit > 0 {
-		v.Refit = f.refit
-	}
-	v.Comp = v.Comp || f.comp
-	v.ReLU = v.ReLU || f.relu
-	v.FC = v.FC || f.fc
-	return v, nil
+	return f.flags.Variant(m, 0)
 }
 
 // pruned is one pruned network and what happened while building it.

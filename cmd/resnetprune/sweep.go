@@ -22,6 +22,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/train"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // DefaultSweepVariants shows each repair step's gain in turn.
@@ -111,7 +112,7 @@ func runSweep(args []string) error {
 	methods := fs.String("methods", "1,2", "comma-separated methods")
 	ratios := fs.String("ratios", "0.1:0.9:0.1", "start:stop:step (stop included) or a comma-separated list")
 	variants := fs.String("variants", DefaultSweepVariants, "comma-separated variant names (see prune --variant)")
-	calib := fs.Int("calib", prune.DefaultCalib, "train images for the bn and refit steps that give no count")
+	calib := fs.Int("calib", variant.DefaultCalib, "train images for the bn and refit steps that give no count")
 	seed := fs.Uint64("seed", 1, "K-Means seed")
 	ninit := fs.Int("ninit", prune.NInit, "K-Means restarts per layer")
 	repeat := fs.Int("repeat", 3, "timed evaluations of each model, alternating with the unpruned one; medians are reported")
@@ -166,7 +167,7 @@ func runSweep(args []string) error {
 	var vs []prune.Variant
 	calibN := 0
 	for _, s := range strings.Split(*variants, ",") {
-		v, err := prune.ParseVariant(s, *calib)
+		v, err := variant.Parse(s, *calib)
 		if err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func runSweep(args []string) error {
 			return err
 		}
 		if *ftVariant != "" {
-			if ftV, err = prune.ParseVariant(*ftVariant, *calib); err != nil {
+			if ftV, err = variant.Parse(*ftVariant, *calib); err != nil {
 				return err
 			}
 		}
@@ -537,7 +538,7 @@ func replotSweep(file, dir string) error {
 		}
 		if !seen[r.Variant] {
 			seen[r.Variant] = true
-			v, err := prune.ParseVariant(r.Variant, rep.Calib)
+			v, err := variant.Parse(r.Variant, rep.Calib)
 			if err != nil {
 				return err
 			}

@@ -80,11 +80,6 @@ type ClusterOptions struct {
 	Threads        int     // layers clustered concurrently (0 = GOMAXPROCS); results do not depend on it
 }
 
-// PlanKey returns a string that is equal for two Specs exactly when Cluster gives them the same Plan.
-func (s *Spec) PlanKey() string {
-	return fmt.Sprintf("m%d r%v s%d pca%d k%v", s.Method, s.Ratio, s.Seed, s.Variant.PCA, s.Variant.Kernels)
-}
-
 // target is one convolution that a method clusters.
 type target struct {
 	conv  *resnet.ConvBN
