@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -75,7 +76,6 @@ func TestMIMEAndHeaders(t *testing.T) {
 		{"/app.wasm", "application/wasm"},
 		{"/style.css", "text/css; charset=utf-8"},
 		{"/sub/", "text/html; charset=utf-8"},
-		{"/sub", "text/html; charset=utf-8"},
 	} {
 		rec := get(h, c.path, nil)
 		if rec.Code != 200 {
@@ -205,6 +205,131 @@ func TestAccepts(t *testing.T) {
 	} {
 		if got := accepts(c.h, c.tok); got != c.want {
 			t.Errorf("accepts(%q, %q) = %v", c.h, c.tok, got)
+		}
+	}
+}
+
+// servedSite is site's folder served by New with o.
+func servedSite(t *testing.T, o Options) http.Handler {
+	t.Helper()
+	dir, _ := site(t)
+	h, err := New(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestFolderRedirect(t *testing.T) {
+	_, h := site(t)
+	rec := get(h, "/sub", nil)
+	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/sub/" {
+		t.Errorf("/sub: %d to %q, want 301 to /sub/", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := get(h, "/empty", nil); rec.Code != 404 {
+		t.Errorf("/empty (a folder without index.html): %d, want 404", rec.Code)
+	}
+}
+
+func TestPrefix(t *testing.T) {
+	h := servedSite(t, Options{Prefix: "a/sub/path"})
+	for _, c := range []struct {
+		path     string
+		code     int
+		location string
+		body     string
+	}{
+		{"/a/sub/path/", 200, "", "<!doctype html><title>demo</title>"},
+		{"/a/sub/path/index.html", 200, "", "<!doctype html><title>demo</title>"},
+		{"/a/sub/path/sub/", 200, "", "sub index"},
+		{"/a/sub/path", 301, "/a/sub/path/", ""},
+		{"/a/sub/path/sub", 301, "/a/sub/path/sub/", ""},
+		{"/", 404, "", ""},
+		{"/index.html", 404, "", ""},
+		{"/a/sub/pathx/index.html", 404, "", ""},
+		{"/a/sub/index.html", 404, "", ""},
+		{"/a/sub/path/../../../secret.txt", 400, "", ""},
+		{"/a/sub/path/nothing.js", 404, "", ""},
+	} {
+		rec := get(h, c.path, nil)
+		if rec.Code != c.code || rec.Header().Get("Location") != c.location || (c.body != "" && rec.Body.String() != c.body) {
+			t.Errorf("%s: %d to %q, body %q; want %d to %q, body %q", c.path, rec.Code, rec.Header().Get("Location"), rec.Body.String(), c.code, c.location, c.body)
+		}
+	}
+	if rec := get(h, "/a/sub/path/app.wasm", nil); rec.Header().Get("Content-Type") != "application/wasm" || rec.Header().Get("Content-Security-Policy") != CSP {
+		t.Errorf("app.wasm under the prefix: %v", rec.Header())
+	}
+	for _, bad := range []string{"/a/../b", "a//b", "a/./b", "a%2fb", "a\\b", "a?b", "a#b"} {
+		if _, err := New(t.TempDir(), Options{Prefix: bad}); err == nil {
+			t.Errorf("prefix %q accepted", bad)
+		}
+	}
+	for in, want := range map[string]string{"": "/", "/": "/", "x": "/x/", "/x/y/": "/x/y/", "//x//": "/x/"} {
+		if got, err := NormalizePrefix(in); err != nil || got != want {
+			t.Errorf("NormalizePrefix(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+func TestPlain(t *testing.T) {
+	h := servedSite(t, Options{Prefix: "/p/", Plain: true})
+	rec := get(h, "/p/app.wasm", map[string]string{"Accept-Encoding": "gzip"})
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	allowed := map[string]bool{"Content-Type": true, "Content-Encoding": true, "Vary": true, "Content-Length": true, "Last-Modified": true, "Accept-Ranges": true}
+	for k := range rec.Header() {
+		if !allowed[k] {
+			t.Errorf("plain mode sent %s: %q", k, rec.Header().Get(k))
+		}
+	}
+	if rec.Header().Get("Content-Type") != "application/wasm" || rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("plain mode: %v", rec.Header())
+	}
+}
+
+// TestMetaCSP checks that the site's pages declare the server's policy themselves (as much of it
+// as a <meta> can carry), before any script or stylesheet, for hosts that send no headers.
+func TestMetaCSP(t *testing.T) {
+	meta := MetaCSP()
+	if strings.Contains(meta, "frame-ancestors") || !strings.Contains(CSP, "frame-ancestors") || !strings.Contains(meta, "script-src 'self'") {
+		t.Fatalf("MetaCSP() = %q from CSP %q", meta, CSP)
+	}
+	tag := `<meta http-equiv="Content-Security-Policy" content="` + meta + `">`
+	for _, page := range []string{"../../index.html", "../static/compare.html"} {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(b)
+		i := strings.Index(html, tag)
+		if i < 0 {
+			t.Errorf("%s lacks %s", page, tag)
+			continue
+		}
+		for _, later := range []string{"<script", "<link"} {
+			if j := strings.Index(html, later); j >= 0 && j < i {
+				t.Errorf("%s: %s before the CSP <meta>", page, later)
+			}
+		}
+	}
+}
+
+// TestRelativeURLs checks that the site's pages and scripts address the site's files relatively
+// (no leading "/"), so that the site works from a sub-path.
+func TestRelativeURLs(t *testing.T) {
+	abs := regexp.MustCompile(`(?:href|src)\s*=\s*["']/|(?:fetch|Worker|instantiateStreaming|compileStreaming)\(\s*["'` + "`" + `]/`)
+	files, _ := filepath.Glob("../static/*")
+	for _, f := range append(files, "../../index.html") {
+		if !strings.HasSuffix(f, ".html") && !strings.HasSuffix(f, ".js") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := abs.Find(b); m != nil {
+			t.Errorf("%s: absolute URL %q", f, m)
 		}
 	}
 }
