@@ -1,13 +1,16 @@
 // Speed comparison: the demo's Go engine (worker.wasm, in Web Workers) against TensorFlow.js with
 // its WebAssembly backend, both running the same weights on the same test images in this browser.
-// ?images=N (default 200), ?threads=T (default: all cores; tf.js threads need cross-origin
-// isolation, which cmd/serve's COOP/COEP headers give). Results also go to window.rpCompare.
+// ?images=N (default 200), ?threads=T (default: all cores). TensorFlow.js's threads need
+// cross-origin isolation (cmd/serve's COOP/COEP headers); on a host without them (GitHub Pages)
+// both engines run one thread, so that they stay comparable. Results also go to window.rpCompare.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   const q = new URLSearchParams(location.search);
   const N = Math.max(16, Math.min(1000, +(q.get("images") || 200)));
-  const T = Math.max(1, Math.min(16, +(q.get("threads") || navigator.hardwareConcurrency || 2)));
+  const isolated = self.crossOriginIsolated === true;
+  const asked = Math.max(1, Math.min(16, +(q.get("threads") || navigator.hardwareConcurrency || 2)));
+  const T = isolated ? asked : 1;
   const BATCH = 16; // the Go engine's batch (resnet.Batch)
   const MEAN = [0.485, 0.456, 0.406], STD = [0.229, 0.224, 0.225];
 
@@ -194,14 +197,31 @@
     return { ms, msPerImage: ms / n, preds, threads: T };
   }
 
+  // testImages returns the first n raw test records, from as many of the pack's parts as needed.
+  async function testImages(manifest, n) {
+    const parts = manifest.testParts || [manifest.test];
+    const out = new Uint8Array(n * 3073);
+    let have = 0;
+    for (const p of parts) {
+      if (have >= n) break;
+      const b = new Uint8Array(await (await fetch(p.file)).arrayBuffer());
+      const take = Math.min(b.length, (n - have) * 3073);
+      out.set(b.subarray(0, take), have * 3073);
+      have += take / 3073;
+    }
+    if (have < n) throw new Error("the site's test pack has " + have + " images, fewer than " + n);
+    return out;
+  }
+
   async function main() {
     const manifest = await (await fetch("manifest.json")).json();
     const wurl = q.get("weights") || manifest.weights;
     if (!wurl) throw new Error("this site ships no weights (weights/resnet20.safetensors); pass ?weights=PATH");
     if (typeof tf === "undefined" || !tf.wasm) throw new Error("TensorFlow.js is not part of this build (make site needs npm for it)");
-    log("images: " + N + ", threads / workers: " + T + ", cross-origin isolated: " + self.crossOriginIsolated);
+    log("images: " + N + ", threads / workers: " + T + ", cross-origin isolated: " + isolated);
+    if (!isolated && asked > 1) log("this host sends no COOP/COEP headers, so TensorFlow.js cannot use threads: both engines run one thread");
     const weights = new Uint8Array(await (await fetch(wurl)).arrayBuffer());
-    const test = new Uint8Array(await (await fetch(manifest.test.file)).arrayBuffer()).slice(0, N * 3073);
+    const test = await testImages(manifest, N);
     const { x, labels } = inputs(test, N);
     log("running the Go engine…");
     const go = await runGo(weights, test, N);
@@ -213,7 +233,7 @@
     row(["Go (wasm, Web Workers)", String(go.threads), go.msPerImage.toFixed(3), (1000 / go.msPerImage).toFixed(0), acc(go.preds)]);
     row(["TensorFlow.js " + tf.version.tfjs + " (" + tfr.backend + ")", String(tfr.threads), tfr.msPerImage.toFixed(3), (1000 / tfr.msPerImage).toFixed(0), acc(tfr.preds)]);
     log("the two engines agree on " + agree + " of the predictions");
-    window.rpCompare = { images: N, threads: T, go: { msPerImage: go.msPerImage, accuracy: acc(go.preds), workers: go.threads },
+    window.rpCompare = { images: N, threads: T, isolated, go: { msPerImage: go.msPerImage, accuracy: acc(go.preds), workers: go.threads },
       tfjs: { msPerImage: tfr.msPerImage, accuracy: acc(tfr.preds), threads: tfr.threads, version: tf.version.tfjs }, agree };
   }
 
