@@ -9,19 +9,21 @@ import (
 	"time"
 
 	"github.com/vugu/vugu"
+	vjs "github.com/vugu/vugu/js"
 
+	"github.com/resnet20-pruning/resnet20-pruning/web/page"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
-	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
 )
 
-// browser is the host in the page: workers (web/static/boot.js starts them), the URL hash, the
-// clipboard, the animation iframe. Worker and window messages are queued and applied to the Root
-// by one goroutine under vugu's event lock, in arrival order.
+// browser is the page.Host in the page: workers (web/static/boot.js starts them), the URL hash,
+// the clipboard, the animation iframe. Worker and window messages are queued and applied to the
+// page by one goroutine under vugu's event lock, in arrival order.
 type browser struct {
-	root    *Root
+	page    *page.Page
 	env     vugu.EventEnv
 	workers []js.Value
 	rp      js.Value
+	baseURL string // manifest.baseURL: the published copy's address, for "Copy link"
 
 	queue chan func() redraw // each says when the page must be drawn again
 
@@ -32,8 +34,8 @@ type browser struct {
 	redrawSoon bool
 }
 
-func newBrowser(root *Root, env vugu.EventEnv) *browser {
-	b := &browser{root: root, env: env, rp: js.Global().Get("rp"), queue: make(chan func() redraw, 4096)}
+func newBrowser(env vugu.EventEnv) *browser {
+	b := &browser{env: env, rp: js.Global().Get("rp"), queue: make(chan func() redraw, 4096)}
 	go b.loop()
 	return b
 }
@@ -47,9 +49,10 @@ const (
 	redrawNow
 )
 
-// progressRedrawMs is the shortest time between two redraws for progress messages: each redraw
-// costs the page's thread tens of milliseconds, which a slider move must not wait behind.
-const progressRedrawMs = 250
+// progressRedrawMs is the shortest time between two redraws for progress messages. A progress
+// message redraws only the accuracy card (web/ui's Memo), but the evaluating workers send one
+// every 16 images each.
+const progressRedrawMs = 100
 
 // loop applies queued changes; progress redraws are limited to one per progressRedrawMs, and
 // changes that show nothing new are not drawn.
@@ -73,50 +76,56 @@ func (b *browser) loop() {
 	}
 }
 
-// start starts the workers and hands them the weights and the sample pack.
+// start hands the page what the loader fetched and connects it to the workers and the window.
 func (b *browser) start() {
 	data := js.Global().Get("rpData")
-	test := data.Get("test")
-	pack := make([]byte, test.Get("byteLength").Int())
-	js.CopyBytesToGo(pack, test)
-	b.root.testPack = pack
-	b.root.TestN = len(pack) / 3073
-	b.root.WeightsName = data.Get("weightsName").String()
-	if sw := data.Get("sweep"); sw.Type() == js.TypeString && sw.String() != "" {
-		if s, err := viz.ParseSweep([]byte(sw.String())); err == nil {
-			b.root.Sweep = s
-		} else {
-			b.root.SweepError = "assets/sweep.json: " + err.Error()
+	p := b.page
+	p.WeightsName = data.Get("weightsName").String()
+	man := data.Get("manifest")
+	if u := man.Get("baseURL"); u.Type() == js.TypeString {
+		b.baseURL = u.String()
+	}
+	if t := man.Get("train"); t.Type() == js.TypeObject && t.Get("count").Type() == js.TypeNumber {
+		p.TrainN = t.Get("count").Int()
+	}
+	if bl := man.Get("baseline"); bl.Type() == js.TypeObject {
+		var base page.Baseline
+		if json.Unmarshal([]byte(js.Global().Get("JSON").Call("stringify", bl).String()), &base) == nil {
+			p.Baseline = &base
 		}
 	}
+	if sw := data.Get("sweep"); sw.Type() == js.TypeString && sw.String() != "" {
+		p.SetSweep([]byte(sw.String()))
+	}
+	// The sample pack's test images arrive in parts (the first 200 first): each call gives the
+	// images so far.
+	b.rp.Call("onTestImages", js.FuncOf(func(this js.Value, args []js.Value) any {
+		pack := make([]byte, args[0].Get("byteLength").Int())
+		js.CopyBytesToGo(pack, args[0])
+		b.queue <- func() redraw { p.SetTestPack(pack); return redrawNow }
+		return nil
+	}))
 	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
-		w, d := args[0].Int(), args[1]
-		op := d.Get("op").String()
-		j := ""
-		if v := d.Get("json"); v.Type() == js.TypeString {
-			j = v.String()
-		}
-		var bin [][]byte
-		if v := d.Get("bin"); v.Truthy() {
-			for i := range v.Length() {
-				a := v.Index(i)
-				p := make([]byte, a.Get("byteLength").Int())
-				js.CopyBytesToGo(p, a)
-				bin = append(bin, p)
-			}
-		}
+		w := args[0].Int()
+		m, err := proto.Receive(args[1])
 		arrived := b.Now()
 		b.queue <- func() redraw {
-			if op == "layer" {
+			if err != nil {
+				p.Error = err.Error()
+				p.V.Notices++
+				return redrawNow
+			}
+			if m.Op == proto.OpLayer {
 				b.Note("layerQueueMs", b.Now()-arrived)
 			}
-			changed, err := b.root.OnMessage(w, op, j, bin)
+			changed, err := p.OnMessage(w, m)
 			switch {
 			case err != nil:
-				b.root.Error = err.Error()
+				p.Error = err.Error()
+				p.V.Notices++
 			case !changed:
 				return redrawNone
-			case op == proto.OpProgress:
+			case m.Op == proto.OpProgress:
 				return redrawLater
 			}
 			return redrawNow
@@ -126,7 +135,7 @@ func (b *browser) start() {
 	// The loader (boot.js) started the workers and sent them the weights and the sample pack
 	// (the view worker only the weights) while this program was starting.
 	if data.Get("earlyLayer").Truthy() {
-		b.root.LoaderAskedLayer()
+		p.LoaderAskedLayer()
 	}
 	ws := b.rp.Call("startWorkers", onMsg)
 	for i := range ws.Length() {
@@ -135,8 +144,8 @@ func (b *browser) start() {
 	js.Global().Call("addEventListener", "hashchange", js.FuncOf(func(this js.Value, args []js.Value) any {
 		h := js.Global().Get("location").Get("hash").String()
 		b.queue <- func() redraw {
-			if h != b.root.S.Hash() {
-				b.root.LoadHash(h)
+			if h != p.S.Hash() {
+				p.LoadHash(h)
 			}
 			return redrawNow
 		}
@@ -161,14 +170,14 @@ func (b *browser) start() {
 			if m.AnimReady != nil && *m.AnimReady {
 				b.mu.Lock()
 				b.animReady = true
-				p := b.lastAnim
+				last := b.lastAnim
 				b.mu.Unlock()
-				if p != "" {
-					b.PostAnim(p)
+				if last != "" {
+					b.PostAnim(last)
 				}
 			}
 			if s := m.AnimState; s != nil {
-				b.root.OnAnimState(s.Step, s.Steps, s.Playing)
+				p.OnAnimState(s.Step, s.Steps, s.Playing)
 			}
 			return redrawNow
 		}
@@ -178,11 +187,21 @@ func (b *browser) start() {
 
 func (b *browser) Workers() int { return len(b.workers) }
 
+func (b *browser) Post(w int, m proto.Message) {
+	if w >= 0 && w < len(b.workers) {
+		proto.Post(b.workers[w], m)
+	}
+}
+
 func (b *browser) Restart(w int) { b.rp.Call("restartWorker", w) }
 
+func (b *browser) NeedTrain() { b.rp.Call("needTrain") }
+
 var (
-	blobCtor = js.Global().Get("Blob")
-	urlAPI   = js.Global().Get("URL")
+	blobCtor   = js.Global().Get("Blob")
+	urlAPI     = js.Global().Get("URL")
+	objectCtor = js.Global().Get("Object")
+	u8Ctor     = js.Global().Get("Uint8Array")
 )
 
 func (b *browser) ImageURL(png []byte) string {
@@ -199,44 +218,19 @@ func (b *browser) RevokeURL(url string) {
 	}
 }
 
-var (
-	objectCtor = js.Global().Get("Object")
-	u8Ctor     = js.Global().Get("Uint8Array")
-)
-
-func (b *browser) Post(w int, op string, v any, bin [][]byte) {
-	if w < 0 || w >= len(b.workers) {
-		return
-	}
-	j, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
-	msg := objectCtor.New()
-	msg.Set("op", op)
-	msg.Set("json", string(j))
-	var transfer []any
-	if len(bin) > 0 {
-		arr := make([]any, len(bin))
-		for i, p := range bin {
-			a := u8Ctor.New(len(p))
-			js.CopyBytesToJS(a, p)
-			arr[i] = a
-			transfer = append(transfer, a.Get("buffer"))
-		}
-		msg.Set("bin", js.ValueOf(arr))
-	}
-	b.workers[w].Call("postMessage", msg, js.ValueOf(transfer))
-}
-
 func (b *browser) SetHash(h string) {
 	loc := js.Global().Get("location")
 	url := loc.Get("pathname").String() + loc.Get("search").String() + h
 	js.Global().Get("history").Call("replaceState", js.Null(), "", url)
 }
 
+// BaseURL is the link's address without the hash: the published copy's (manifest.baseURL) when
+// the site was built with one, else this page's, with its query (?weights=…).
 func (b *browser) BaseURL() string {
 	loc := js.Global().Get("location")
+	if b.baseURL != "" {
+		return b.baseURL + loc.Get("search").String()
+	}
 	return loc.Get("origin").String() + loc.Get("pathname").String() + loc.Get("search").String()
 }
 
@@ -251,26 +245,28 @@ func (b *browser) Copy(text string, done func(ok bool)) {
 	b.rp.Call("copy", text, f)
 }
 
-// ensureAnim puts the animation's iframe into its slot. vugu does not render it: vugu sets every
-// attribute again on each render, and setting an iframe's src reloads it. The slot has no children
-// in root.vugu, so vugu leaves its content alone.
+// ensureAnim puts the animation's iframe into its slot once the slot is first on screen: the
+// animation (anim.wasm, the largest download) is fetched only when someone can see it. vugu
+// does not render the iframe: the slot has no children in kmeans.vugu, so vugu leaves its content
+// alone.
 func (b *browser) ensureAnim() {
-	if !b.root.FirstRenderDone {
-		return // after the first view: the animation's 14 MB must not delay it
-	}
-	doc := js.Global().Get("document")
-	slot := doc.Call("getElementById", "anim-slot")
-	if !slot.Truthy() || slot.Get("firstChild").Truthy() {
-		return
-	}
-	f := doc.Call("createElement", "iframe")
-	f.Set("id", "anim")
-	f.Set("title", "K-Means iterations (animation)")
-	f.Set("src", "anim.html")
-	slot.Call("appendChild", f)
-	b.mu.Lock()
-	b.animReady = false
-	b.mu.Unlock()
+	b.rp.Call("whenVisible", "anim-slot", js.FuncOf(func(this js.Value, args []js.Value) any {
+		doc := js.Global().Get("document")
+		slot := doc.Call("getElementById", "anim-slot")
+		if !slot.Truthy() || slot.Get("firstChild").Truthy() {
+			return nil
+		}
+		f := doc.Call("createElement", "iframe")
+		f.Set("id", "anim")
+		f.Set("title", "K-Means iterations (animation)")
+		f.Set("src", "anim.html")
+		slot.Call("appendChild", f)
+		b.mu.Lock()
+		b.animReady = false
+		b.mu.Unlock()
+		b.Mark("animRequested")
+		return nil
+	}))
 }
 
 func (b *browser) PostAnim(msg string) {
@@ -292,7 +288,13 @@ func (b *browser) PostAnim(msg string) {
 
 func (b *browser) Now() float64 { return js.Global().Get("performance").Call("now").Float() }
 
-func (b *browser) DecodeImage(file jsValue, done func(pixels []byte, msg string)) {
+// DecodeImage resizes an uploaded picture (a File from the upload input) in the browser.
+func (b *browser) DecodeImage(file any, done func(pixels []byte, msg string)) {
+	v, ok := file.(vjs.Value)
+	if !ok {
+		done(nil, "not a file")
+		return
+	}
 	var f js.Func
 	f = js.FuncOf(func(this js.Value, args []js.Value) any {
 		var p []byte
@@ -305,7 +307,7 @@ func (b *browser) DecodeImage(file jsValue, done func(pixels []byte, msg string)
 		f.Release()
 		return nil
 	})
-	b.rp.Call("decodeImage", js.Value(file), f)
+	b.rp.Call("decodeImage", js.Value(v), f)
 }
 
 func (b *browser) FirstRender() { b.rp.Call("firstRender") }

@@ -1,14 +1,17 @@
 //go:build js && wasm
 
-// Command app is the demo page: a vugu component tree (root.vugu, generated into root_gen.go by
-// `make vugugen`) mounted on #app. Its state lives in the URL hash (package web/state); all
-// computation happens in Web Workers running wasm/worker.
+// Command app is the demo page's program: it mounts web/ui's components on #app, drives them with
+// web/page's controller and connects both to the browser (host_js.go: workers, URL hash,
+// clipboard, the animation iframe). All computation happens in Web Workers running wasm/worker.
 package main
 
 import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 	js "github.com/vugu/vugu/js"
+
+	"github.com/resnet20-pruning/resnet20-pruning/web/page"
+	"github.com/resnet20-pruning/resnet20-pruning/web/ui"
 )
 
 func main() {
@@ -17,22 +20,23 @@ func main() {
 		panic(err)
 	}
 	defer renderer.Release()
-	js.Global().Get("rp").Call("quietRenders")
 	env := renderer.EventEnv()
 	buildEnv, err := vugu.NewBuildEnv(env)
 	if err != nil {
 		panic(err)
 	}
-	root := &Root{Selected: -1}
-	renders := 0
-	b := newBrowser(root, env)
-	root.host = b
-	root.LoadHash(js.Global().Get("location").Get("hash").String())
+	b := newBrowser(env)
+	p := page.New(b, js.Global().Get("location").Get("hash").String())
+	app := ui.NewApp(p)
+	app.Decode = b.DecodeImage
+	b.page = p
 	b.start()
+	renders, firstRender, baselineShown := 0, false, false
 	for ok := true; ok; ok = renderer.EventWait() {
 		t0 := b.Now()
 		env.Lock()
-		res := buildEnv.RunBuild(root)
+		res := buildEnv.RunBuild(app)
+		haveFilters, haveOrig := len(p.Filters) > 0, p.OrigOnRange() != "…"
 		env.UnlockOnly()
 		t1 := b.Now()
 		if err := renderer.Render(res); err != nil {
@@ -43,10 +47,14 @@ func main() {
 		renders++
 		b.Note("renders", float64(renders))
 		// The loading screen goes once the filters are on screen.
-		if !root.FirstRenderDone && len(root.Filters) > 0 {
-			root.FirstRenderDone = true
+		if !firstRender && haveFilters {
+			firstRender = true
 			b.FirstRender()
+			b.ensureAnim()
 		}
-		b.ensureAnim()
+		if !baselineShown && haveOrig {
+			baselineShown = true
+			b.Mark("baselineShown")
+		}
 	}
 }

@@ -390,52 +390,13 @@ func parse(hash string) (state.State, error) {
 }
 
 func decode(v js.Value) (message, error) {
-	var m message
-	if v.Type() != js.TypeObject {
-		return m, fmt.Errorf("message is not an object")
+	m, err := proto.Receive(v)
+	if err != nil {
+		return message{}, err
 	}
-	m.op = v.Get("op").String()
-	if j := v.Get("json"); j.Type() == js.TypeString {
-		if err := json.Unmarshal([]byte(j.String()), &m.job); err != nil {
-			return m, fmt.Errorf("%s: %w", m.op, err)
-		}
-	}
-	if bin := v.Get("bin"); bin.Truthy() {
-		for i := range bin.Length() {
-			a := bin.Index(i)
-			b := make([]byte, a.Get("byteLength").Int())
-			js.CopyBytesToGo(b, a)
-			m.bin = append(m.bin, b)
-		}
-	}
-	return m, nil
+	out := message{op: m.Op, bin: m.Bin}
+	return out, m.Decode(&out.job)
 }
-
-var (
-	objectCtor = js.Global().Get("Object")
-	u8Ctor     = js.Global().Get("Uint8Array")
-)
 
 // post sends {op, json, bin} to the page, transferring the binary payloads.
-func post(op string, v any, bin [][]byte) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, _ = json.Marshal(proto.Error{Op: op, Msg: err.Error()})
-		op = proto.OpError
-	}
-	msg := objectCtor.New()
-	msg.Set("op", op)
-	msg.Set("json", string(b))
-	var transfer []any
-	if len(bin) > 0 {
-		arr := make([]any, len(bin))
-		for i, p := range bin {
-			a := u8Ctor.New(len(p))
-			js.CopyBytesToJS(a, p)
-			arr[i] = a
-			transfer = append(transfer, a.Get("buffer"))
-		}
-		msg.Set("bin", js.ValueOf(arr))
-	}
-	self.Call("postMessage", msg, js.ValueOf(transfer))
-}
+func post(op string, v any, bin [][]byte) { proto.Post(self, proto.Encode(op, v, bin)) }

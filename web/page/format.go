@@ -1,4 +1,4 @@
-package main
+package page
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // Small formatting helpers of root.vugu.
 
 // AppClass hides the explanatory texts' space when explain=false.
-func (c *Root) AppClass() string {
+func (c *Page) AppClass() string {
 	if !c.S.Explain {
 		return "app no-explain"
 	}
@@ -21,7 +21,7 @@ func (c *Root) AppClass() string {
 // SeedText is the seed input's value: what the user is typing (which may be empty or not yet a
 // number) until the setting changes some other way. vugu sets the property on every render, so it
 // must not overwrite the text being typed.
-func (c *Root) SeedText() string {
+func (c *Page) SeedText() string {
 	if c.seedTyped != "" {
 		if v, err := strconv.ParseUint(c.seedTyped, 10, 64); err != nil || v == c.S.Seed {
 			return c.seedTyped
@@ -31,7 +31,7 @@ func (c *Root) SeedText() string {
 }
 
 // DiagramViewBox is the SVG's viewBox.
-func (c *Root) DiagramViewBox() string {
+func (c *Page) DiagramViewBox() string {
 	if c.Diagram == nil {
 		return "0 0 10 10"
 	}
@@ -39,7 +39,7 @@ func (c *Root) DiagramViewBox() string {
 }
 
 // DiagramLabel describes the diagram for screen readers.
-func (c *Root) DiagramLabel() string {
+func (c *Page) DiagramLabel() string {
 	if c.Diagram == nil {
 		return ""
 	}
@@ -47,7 +47,7 @@ func (c *Root) DiagramLabel() string {
 }
 
 // Dash is a line's stroke-dasharray.
-func (c *Root) Dash(d bool) string {
+func (c *Page) Dash(d bool) string {
 	if d {
 		return "3 3"
 	}
@@ -55,7 +55,7 @@ func (c *Root) Dash(d bool) string {
 }
 
 // Bold is a text's font-weight.
-func (c *Root) Bold(b bool) string {
+func (c *Page) Bold(b bool) string {
 	if b {
 		return "bold"
 	}
@@ -63,7 +63,7 @@ func (c *Root) Bold(b bool) string {
 }
 
 // EvalFraction is the evaluation's progress, 0…1.
-func (c *Root) EvalFraction() string {
+func (c *Page) EvalFraction() string {
 	if c.Cur == nil || c.Cur.Count == 0 {
 		return "0"
 	}
@@ -71,7 +71,7 @@ func (c *Root) EvalFraction() string {
 }
 
 // RowClass marks the table's changed, selected and total rows.
-func (c *Root) RowClass(r TableRow) string {
+func (c *Page) RowClass(r TableRow) string {
 	cls := ""
 	if r.Changed {
 		cls += " changed"
@@ -86,12 +86,12 @@ func (c *Root) RowClass(r TableRow) string {
 }
 
 // SampleTitle is a sample's tooltip.
-func (c *Root) SampleTitle(s Sample) string {
+func (c *Page) SampleTitle(s Sample) string {
 	return fmt.Sprintf("test image %d, a %s: original says %s, pruned says %s", s.Index, s.Label, s.OrigPred, s.PrunPred)
 }
 
 // PredText shows both answers compactly.
-func (c *Root) PredText(s Sample) string {
+func (c *Page) PredText(s Sample) string {
 	if s.OrigPred == s.PrunPred {
 		return s.PrunPred
 	}
@@ -99,7 +99,7 @@ func (c *Root) PredText(s Sample) string {
 }
 
 // CountText is "correct/evaluated" of the pruned network.
-func (c *Root) CountText() string {
+func (c *Page) CountText() string {
 	if c.Cur == nil {
 		return ""
 	}
@@ -107,12 +107,12 @@ func (c *Root) CountText() string {
 }
 
 // FinishedText is "true" once the pruned network's evaluation of the current settings is complete.
-func (c *Root) FinishedText() string {
+func (c *Page) FinishedText() string {
 	return strconv.FormatBool(c.Cur != nil && c.Cur.Finished && c.Cur.Gen == c.gen)
 }
 
 // TogglePlay plays or pauses the animation.
-func (c *Root) TogglePlay() {
+func (c *Page) TogglePlay() {
 	if c.animPlaying {
 		c.AnimCmd("pause")
 	} else {
@@ -121,7 +121,7 @@ func (c *Root) TogglePlay() {
 }
 
 // PlayLabel is the play/pause button's label.
-func (c *Root) PlayLabel() string {
+func (c *Page) PlayLabel() string {
 	if c.animPlaying {
 		return "❚❚ pause"
 	}
@@ -129,7 +129,7 @@ func (c *Root) PlayLabel() string {
 }
 
 // GridClass sizes the heatmaps: smaller tiles for the 64-filter layers.
-func (c *Root) GridClass(base string) string {
+func (c *Page) GridClass(base string) string {
 	if c.View != nil && c.View.Cout > 32 {
 		return base + " many"
 	}
@@ -138,7 +138,7 @@ func (c *Root) GridClass(base string) string {
 
 // Charts are accuracy, evaluation time and parameters vs the ratio from the CLI's sweep, with this
 // page's settings ringed and its own measurement marked.
-func (c *Root) Charts() []viz.Chart {
+func (c *Page) Charts() []viz.Chart {
 	if c.Sweep == nil || len(c.Sweep.Rows) == 0 {
 		return nil
 	}
@@ -163,7 +163,7 @@ func (c *Root) Charts() []viz.Chart {
 }
 
 // FinetuneCharts is the fine-tuning chart of the CLI's sweep, if it has curves (zero or one chart).
-func (c *Root) FinetuneCharts() []viz.Chart {
+func (c *Page) FinetuneCharts() []viz.Chart {
 	if c.Sweep == nil {
 		return nil
 	}
@@ -174,10 +174,10 @@ func (c *Root) FinetuneCharts() []viz.Chart {
 }
 
 // ViewBox is an SVG viewBox for w × h.
-func (c *Root) ViewBox(w, h float64) string { return fmt.Sprintf("0 0 %.0f %.0f", w, h) }
+func (c *Page) ViewBox(w, h float64) string { return fmt.Sprintf("0 0 %.0f %.0f", w, h) }
 
 // DotClass marks the live point.
-func (c *Root) DotClass(d viz.Dot) string {
+func (c *Page) DotClass(d viz.Dot) string {
 	if d.Live {
 		return "dot live"
 	}
@@ -185,7 +185,7 @@ func (c *Root) DotClass(d viz.Dot) string {
 }
 
 // ChartLegend is the legend shared by the charts.
-func (c *Root) ChartLegend() []viz.Legend {
+func (c *Page) ChartLegend() []viz.Legend {
 	ch := c.Charts()
 	if len(ch) == 0 {
 		return nil
@@ -194,7 +194,7 @@ func (c *Root) ChartLegend() []viz.Legend {
 }
 
 // SwatchStyle draws a legend entry's line.
-func (c *Root) SwatchStyle(l viz.Legend) string {
+func (c *Page) SwatchStyle(l viz.Legend) string {
 	style := "solid"
 	if l.Dash {
 		style = "dashed"
@@ -203,7 +203,7 @@ func (c *Root) SwatchStyle(l viz.Legend) string {
 }
 
 // NoSweepText explains a missing sweep.
-func (c *Root) NoSweepText() string {
+func (c *Page) NoSweepText() string {
 	if c.SweepError != "" {
 		return c.SweepError
 	}
@@ -211,9 +211,17 @@ func (c *Root) NoSweepText() string {
 }
 
 // EvalMs is the pruned network's evaluation time so far, from posting the jobs to the last batch.
-func (c *Root) EvalMs() string {
+func (c *Page) EvalMs() string {
 	if c.Cur == nil {
 		return ""
 	}
 	return strconv.FormatFloat(c.Cur.Elapsed, 'f', 0, 64)
+}
+
+// ViewName is the layer the filter grid shows (the one asked for until its view arrives).
+func (c *Page) ViewName() string {
+	if c.View != nil {
+		return c.View.Name
+	}
+	return c.S.Layer
 }

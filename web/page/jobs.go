@@ -1,31 +1,30 @@
-package main
+package page
 
 import (
-	"encoding/json"
 	"fmt"
-
-	vjs "github.com/vugu/vugu/js"
 
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
-// jsValue is a browser value as vugu's events give it (syscall/js in the browser, inert natively).
-type jsValue = vjs.Value
+// Transport carries the page's jobs to the workers and back (Web Workers in the browser, a fake
+// in the tests): worker w's replies come back through Page.OnMessage.
+type Transport interface {
+	Workers() int                // started workers: 0 is the view worker, 1 prunes, 2… evaluate
+	Post(w int, m proto.Message) // see proto.Encode
+	Restart(w int)               // terminates worker w and starts a fresh one (same module, same init)
+	NeedTrain()                  // the prune worker gets the calibration images before its next job
+}
 
-// host is what the page needs from the browser (host.go; a fake in the tests).
-type host interface {
-	Workers() int // started workers: 0 is the view worker, 1 prunes, 2… evaluate
-	Post(w int, op string, v any, bin [][]byte)
-	Restart(w int)              // terminates worker w and starts a fresh one (same module, same init)
+// Host is the rest of the browser the page needs (wasm/app; a fake in the tests).
+type Host interface {
+	Transport
 	ImageURL(png []byte) string // a short URL of a PNG for <img src> (a blob: URL in the browser)
 	RevokeURL(url string)       // frees an ImageURL
 	SetHash(h string)
-	BaseURL() string
+	BaseURL() string // the page's address without the hash (the manifest's baseURL when set)
 	Copy(text string, done func(ok bool))
 	PostAnim(msg string)
 	Now() float64
-	DecodeImage(file jsValue, done func(pixels []byte, msg string))
-	FirstRender()
 	Mark(name string) // records the time of a milestone in window.rpTimings
 	Note(name string, v float64)
 	After(ms int, f func()) // runs f later on the page's event loop (under the event lock)
@@ -37,7 +36,7 @@ type host interface {
 const viewWorker, pruneWorker = 0, 1
 
 // evalWorkers returns the indices of the evaluating workers.
-func (c *Root) evalWorkers() []int {
+func (c *Page) evalWorkers() []int {
 	var ws []int
 	for i := pruneWorker + 1; i < c.host.Workers(); i++ {
 		ws = append(ws, i)
@@ -49,23 +48,23 @@ func (c *Root) evalWorkers() []int {
 }
 
 // postPrune sends a job to the prune worker and remembers that it is busy with generation gen.
-func (c *Root) postPrune(op string, j proto.Job, bin [][]byte) {
+func (c *Page) postPrune(op string, j proto.Job, bin [][]byte) {
 	c.pruneBusy = j.Gen
-	c.host.Post(pruneWorker, op, j, bin)
+	c.host.Post(pruneWorker, proto.Encode(op, j, bin))
 }
 
 // LoaderAskedLayer records that the loader (boot.js) already asked the view worker for the
 // layer of the address's hash as job 1, before this program started.
-func (c *Root) LoaderAskedLayer() {
-	viewSeq = 1
+func (c *Page) LoaderAskedLayer() {
+	c.viewSeq = 1
 	c.layerPosted = c.S.RunKey() + "|" + c.S.Layer
 }
 
 // startRun cancels what the workers do for older settings and starts pruning with the new ones.
-func (c *Root) startRun() {
+func (c *Page) startRun() {
 	c.gen++
 	for _, w := range c.evalWorkers() {
-		c.host.Post(w, proto.OpCancel, proto.Job{Gen: c.gen}, nil)
+		c.host.Post(w, proto.Encode(proto.OpCancel, proto.Job{Gen: c.gen}, nil))
 	}
 	// A pruning cannot be interrupted: the worker doing one for older settings is replaced.
 	if c.pruneBusy != 0 {
@@ -74,9 +73,15 @@ func (c *Root) startRun() {
 	}
 	c.Cur, c.Timing, c.Diagram = nil, nil, nil
 	c.Table = c.Table[:0]
+	c.V.Acc++
+	c.V.Diagram++
+	c.V.Table++
 	c.refreshSamples()
 	// While a slider is dragged the layer view goes first; the whole network is pruned once the
 	// settings have rested for a moment.
+	if c.S.Recal > 0 || c.S.Refit > 0 {
+		c.host.NeedTrain()
+	}
 	gen, hash := c.gen, c.S.Hash()
 	c.host.After(runDelayMs, func() {
 		if gen == c.gen {
@@ -86,22 +91,29 @@ func (c *Root) startRun() {
 }
 
 // viewSeq numbers the view worker's layer jobs (a newer one makes older ones stale).
-var viewSeq int
 
 // requestLayer asks the view worker for the layer shown, unless it is already on its way.
-func (c *Root) requestLayer() {
+func (c *Page) requestLayer() {
 	key := c.S.RunKey() + "|" + c.S.Layer
 	if key == c.layerPosted {
 		return
 	}
 	c.layerPosted = key
-	viewSeq++
-	c.host.Post(viewWorker, proto.OpLayer, proto.Job{Gen: viewSeq, Hash: c.S.Hash(), Layer: c.S.Layer}, nil)
+	c.viewSeq++
+	c.host.Post(viewWorker, proto.Encode(proto.OpLayer, proto.Job{Gen: c.viewSeq, Hash: c.S.Hash(), Layer: c.S.Layer}, nil))
+}
+
+// clearError removes the last worker error (a newer answer arrived).
+func (c *Page) clearError() {
+	if c.Error != "" {
+		c.Error = ""
+		c.V.Notices++
+	}
 }
 
 // startEval splits images start…start+count-1 among the evaluating workers in contiguous,
 // batch-aligned chunks.
-func (c *Root) startEval(net string, start, count int, bin [][]byte) *EvalRun {
+func (c *Page) startEval(net string, start, count int, bin [][]byte) *EvalRun {
 	e := &EvalRun{Gen: c.gen, Net: net, Start: start, Count: count, Preds: make([]int, count), Logits: make([]float32, 10*count), Began: c.host.Now()}
 	for i := range e.Preds {
 		e.Preds[i] = -1
@@ -115,13 +127,13 @@ func (c *Root) startEval(net string, start, count int, bin [][]byte) *EvalRun {
 		if a >= b {
 			break
 		}
-		c.host.Post(w, proto.OpEval, proto.Job{Gen: c.gen, Net: net, Start: a, Count: b - a}, bin)
+		c.host.Post(w, proto.Encode(proto.OpEval, proto.Job{Gen: c.gen, Net: net, Start: a, Count: b - a}, bin))
 	}
 	return e
 }
 
 // classifyUpload sends the uploaded picture to the view worker.
-func (c *Root) classifyUpload() {
+func (c *Page) classifyUpload() {
 	if c.Upload == nil || c.Upload.pixels == nil {
 		return
 	}
@@ -129,28 +141,31 @@ func (c *Root) classifyUpload() {
 	if c.netBytes != nil {
 		bin = append(bin, c.netBytes)
 	}
-	c.host.Post(viewWorker, proto.OpClassify, proto.Job{}, bin)
+	c.host.Post(viewWorker, proto.Encode(proto.OpClassify, proto.Job{}, bin))
 }
 
 // OnMessage handles one message from worker w. It reports whether the page changed: a message
 // for settings that have changed since (a stale generation) changes nothing, and the host then
 // need not redraw.
-func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err error) {
-	switch op {
+func (c *Page) OnMessage(w int, m proto.Message) (changed bool, err error) {
+	bin := m.Bin
+	switch m.Op {
 	case proto.OpReady:
 		var r proto.Ready
-		if err := json.Unmarshal([]byte(js), &r); err != nil {
+		if err := m.Decode(&r); err != nil {
 			return false, err
 		}
 		c.host.Mark(fmt.Sprintf("worker%dReady", w))
 		c.host.Note(fmt.Sprintf("worker%dInitMs", w), r.Ms)
 		c.host.Note(fmt.Sprintf("worker%dBootMs", w), r.Boot)
 		c.Arch, c.Convs = r.Arch, r.Convs
+		c.V.Controls++
+		c.V.Acc++
 		if r.Test > 0 {
 			c.TestN = r.Test
 		}
-		if w == pruneWorker {
-			c.TrainN = r.Train
+		if w == pruneWorker && r.Train > 0 {
+			c.TrainN = r.Train // else the manifest's count: the images come when a repair needs them
 		}
 		if w == viewWorker && !c.Ready {
 			// The view worker can describe the layer before the others are ready.
@@ -166,19 +181,20 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 		}
 	case proto.OpError:
 		var e proto.Error
-		if err := json.Unmarshal([]byte(js), &e); err != nil {
+		if err := m.Decode(&e); err != nil {
 			return false, err
 		}
 		if w == pruneWorker && e.Gen == c.pruneBusy {
 			c.pruneBusy = 0
 		}
-		if e.Gen == 0 || e.Gen == c.gen || (w == viewWorker && e.Gen == viewSeq) {
+		if e.Gen == 0 || e.Gen == c.gen || (w == viewWorker && e.Gen == c.viewSeq) {
+			c.V.Notices++
 			c.Error = fmt.Sprintf("worker %d (%s): %s", w, e.Op, e.Msg)
 		}
 	case proto.OpLayer:
 		t0 := c.host.Now()
 		var l proto.Layer
-		if err := json.Unmarshal([]byte(js), &l); err != nil {
+		if err := m.Decode(&l); err != nil {
 			return false, err
 		}
 		defer func() { c.host.Note("layerPageMs", c.host.Now()-t0) }()
@@ -188,18 +204,18 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 		if err := l.View.SetPayload(bin); err != nil {
 			return false, err
 		}
-		if l.Gen == viewSeq {
+		if l.Gen == c.viewSeq {
 			if c.View == nil {
 				c.host.Mark("firstLayerView")
 			}
-			c.Error = ""
+			c.clearError()
 			c.LayerMs = l.Ms
 			c.host.Note("layerViewMs", l.Ms)
 			c.setView(l.View)
 		}
 	case proto.OpPrune:
 		var p proto.Pruned
-		if err := json.Unmarshal([]byte(js), &p); err != nil {
+		if err := m.Decode(&p); err != nil {
 			return false, err
 		}
 		if p.Gen == c.pruneBusy {
@@ -208,18 +224,20 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 		if p.Gen != c.gen || len(bin) == 0 {
 			return false, nil
 		}
-		c.Error = ""
+		c.clearError()
 		if c.Pruned == nil {
 			c.host.Mark("firstPruned")
 		}
 		c.Pruned, c.netBytes = &p, bin[0]
+		c.V.Acc++
+		c.V.Charts++
 		c.refreshDiagram()
 		c.refreshTable()
 		c.Cur = c.startEval("pruned", c.S.Offset, c.S.Limit, [][]byte{c.netBytes})
 		c.refreshSamples()
 	case proto.OpProgress, proto.OpEvalDone:
 		var p proto.Progress
-		if err := json.Unmarshal([]byte(js), &p); err != nil {
+		if err := m.Decode(&p); err != nil {
 			return false, err
 		}
 		e := c.Cur
@@ -244,9 +262,15 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 			}
 		}
 		e.Elapsed = c.host.Now() - e.Began
+		c.V.Acc++
 		if e.Done == e.Count && !e.Finished {
 			e.Finished = true
 			if e == c.Cur {
+				c.V.Charts++ // the live point
+				if !c.evalMarked {
+					c.evalMarked = true
+					c.host.Mark("evalDone")
+				}
 				c.postPrune(proto.OpTiming, proto.Job{Gen: c.gen}, [][]byte{c.netBytes})
 				if c.Orig == nil {
 					c.Orig = c.startEval("orig", 0, c.TestN, nil)
@@ -256,7 +280,7 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 		c.refreshSamples()
 	case proto.OpTiming:
 		var t proto.Timing
-		if err := json.Unmarshal([]byte(js), &t); err != nil {
+		if err := m.Decode(&t); err != nil {
 			return false, err
 		}
 		if t.Gen == c.pruneBusy {
@@ -268,14 +292,15 @@ func (c *Root) OnMessage(w int, op, js string, bin [][]byte) (changed bool, err 
 		}
 	case proto.OpClassify:
 		var r proto.Classified
-		if err := json.Unmarshal([]byte(js), &r); err != nil {
+		if err := m.Decode(&r); err != nil {
 			return false, err
 		}
+		c.V.Samples++
 		if c.Upload != nil {
 			c.Upload.Orig, c.Upload.Prune = top5(r.Orig), top5(r.Pruned)
 		}
 	default:
-		return false, fmt.Errorf("unknown message %q from worker %d", op, w)
+		return false, fmt.Errorf("unknown message %q from worker %d", m.Op, w)
 	}
 	return true, nil
 }

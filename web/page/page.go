@@ -1,4 +1,4 @@
-package main
+package page
 
 import (
 	"encoding/json"
@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/vugu/vugu"
 
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 	"github.com/resnet20-pruning/resnet20-pruning/web/state"
@@ -25,9 +23,9 @@ const runDelayMs = 250
 // SampleCount is the number of test images in the sample grid.
 const SampleCount = 24
 
-// Root is the page. Its fields are what root.vugu shows; the host (host.go) connects it to the
+// Page is the page. Its fields are what root.vugu shows; the host (host.go) connects it to the
 // browser: URL hash, workers, clipboard, the animation iframe.
-type Root struct {
+type Page struct {
 	S        state.State
 	Problems []string // what the URL hash had wrong (shown as a notice, as text)
 	Error    string   // the last worker error
@@ -54,6 +52,7 @@ type Root struct {
 	LayerMs     float64
 	heatmaps    map[string][]string // PNG data URLs of each layer's filters
 	layerPosted string
+	viewRatio   string // the ratio the view was computed for
 
 	// The pruned network and its evaluation.
 	Pruned      *proto.Pruned
@@ -73,8 +72,67 @@ type Root struct {
 	Sweep      *viz.Sweep // the CLI's sweep (assets/sweep.json), if the site has one
 	SweepError string
 
-	FirstRenderDone bool
-	host            host
+	Baseline *Baseline // the original network's accuracy that make site measured (manifest.json)
+	V        Versions  // what changed: each view is rebuilt only when its number moves
+
+	host       Host
+	evalMarked bool // the first finished evaluation is marked in rpTimings (evalDone)
+	viewSeq    int  // numbers the view worker's layer jobs (a newer one makes older ones stale)
+}
+
+// New returns the page of the settings in hash, talking to the browser through h.
+func New(h Host, hash string) *Page {
+	c := &Page{Selected: -1, host: h}
+	c.LoadHash(hash)
+	return c
+}
+
+// SetTestPack gives the page the sample pack's test images (raw CIFAR-10 records: labels and
+// thumbnails); it may grow as the pack's parts arrive.
+func (c *Page) SetTestPack(pack []byte) {
+	c.testPack = pack
+	c.TestN = max(c.TestN, len(pack)/3073)
+	c.refreshSamples()
+	c.V.Acc++
+	c.V.Controls++
+}
+
+// SetSweep installs the CLI's sweep (assets/sweep.json) for the charts, or the reason it is not usable.
+func (c *Page) SetSweep(data []byte) {
+	if s, err := viz.ParseSweep(data); err == nil {
+		c.Sweep = s
+	} else {
+		c.SweepError = "assets/sweep.json: " + err.Error()
+	}
+	c.V.Charts++
+}
+
+// Versions count the changes of each view's inputs. A view (web/ui) draws itself again only when
+// its number has moved since it was last drawn; everything that changes a view's inputs bumps it.
+type Versions struct {
+	Notices, Controls, Grid, KMeans, Diagram, Table, Acc, Charts, Samples int
+}
+
+// all bumps every view (a new hash can change anything, explain=false every text).
+func (v *Versions) all() {
+	v.Notices++
+	v.Controls++
+	v.Grid++
+	v.KMeans++
+	v.Diagram++
+	v.Table++
+	v.Acc++
+	v.Charts++
+	v.Samples++
+}
+
+// Baseline is the original network's accuracy on the first Total test images, computed natively
+// by make site for the shipped weights (manifest.json's "baseline"); shown from the first render
+// and confirmed by the workers' own evaluation.
+type Baseline struct {
+	Correct int    `json:"correct"`
+	Total   int    `json:"total"`
+	Weights string `json:"weights"`
 }
 
 // Cell is one heatmap of the filter grid or of the centroid row.
@@ -155,7 +213,7 @@ func wilson(k, n int) (lo, hi float64) {
 // ---- Settings and the URL hash ----
 
 // LoadHash reads the settings from the URL hash (on start and on hashchange).
-func (c *Root) LoadHash(h string) {
+func (c *Page) LoadHash(h string) {
 	st, probs := state.Parse(h)
 	c.Problems = c.Problems[:0]
 	for _, p := range probs {
@@ -163,14 +221,15 @@ func (c *Root) LoadHash(h string) {
 	}
 	c.S = st
 	c.seedTyped = ""
+	c.V.all()
 	c.checkLayer()
 	c.apply(false)
 }
 
 // checkLayer falls back to the default layer when the model has no layer of that name.
-func (c *Root) checkLayer() { c.checkLayerNames() }
+func (c *Page) checkLayer() { c.checkLayerNames() }
 
-func (c *Root) checkLayerNames() {
+func (c *Page) checkLayerNames() {
 	if len(c.Convs) == 0 {
 		return
 	}
@@ -183,15 +242,19 @@ func (c *Root) checkLayerNames() {
 	if len(c.Convs) > 1 {
 		def = c.Convs[1].Name // the first block's conv1, whatever the variant's names
 	}
+	c.V.Notices++
 	c.Problems = append(c.Problems, fmt.Sprintf("layer=%q: this model has no such layer; showing %s", c.S.Layer, def))
 	c.S.Layer = def
 }
 
 // apply writes the hash (unless it came from it) and starts what the change needs.
-func (c *Root) apply(writeHash bool) {
+func (c *Page) apply(writeHash bool) {
 	if writeHash && c.host != nil {
 		c.host.SetHash(c.S.Hash())
 	}
+	// The settings show in the controls (and the command line) and ring the charts' point.
+	c.V.Controls++
+	c.V.Charts++
 	if !c.Ready {
 		if c.viewReady {
 			c.requestLayer()
@@ -208,17 +271,17 @@ func (c *Root) apply(writeHash bool) {
 }
 
 // Hidden reports whether a control is hidden by NAME_hide=true.
-func (c *Root) Hidden(key string) bool { return c.S.Hide[key] }
+func (c *Page) Hidden(key string) bool { return c.S.Hide[key] }
 
 // Field returns a setting's label (from the one declaration in web/state).
-func (c *Root) Label(key string) string {
+func (c *Page) Label(key string) string {
 	f, _ := state.FieldByKey(key)
 	return f.Label
 }
 
 // Event handlers of the controls. Each changes one setting, then apply.
 
-func (c *Root) SetMethod(m int) {
+func (c *Page) SetMethod(m int) {
 	c.S.Method = m
 	if m == 2 {
 		c.S.Kernels = false
@@ -228,36 +291,41 @@ func (c *Root) SetMethod(m int) {
 	c.apply(true)
 }
 
-func (c *Root) OnRatio(e vugu.DOMEvent) {
-	if v, err := strconv.ParseFloat(e.PropString("target", "value"), 64); err == nil && v >= 0 && v <= state.MaxRatio {
+// SetRatio sets the compression ratio from the slider's text.
+func (c *Page) SetRatio(text string) {
+	if v, err := strconv.ParseFloat(text, 64); err == nil && v >= 0 && v <= state.MaxRatio {
 		c.S.Ratio = math.Round(v*100) / 100
 		c.apply(true)
 	}
 }
 
-func (c *Root) OnSeed(e vugu.DOMEvent) {
-	c.seedTyped = strings.TrimSpace(e.PropString("target", "value"))
+// SetSeed takes the seed field's text as it is typed.
+func (c *Page) SetSeed(text string) {
+	c.seedTyped = strings.TrimSpace(text)
+	c.V.Controls++
 	if v, err := strconv.ParseUint(c.seedTyped, 10, 64); err == nil && v != c.S.Seed {
 		c.S.Seed = v
 		c.apply(true)
 	}
 }
 
-func (c *Root) OnLimit(e vugu.DOMEvent) {
-	if v, err := strconv.Atoi(e.PropString("target", "value")); err == nil && v >= 1 && c.S.Offset+v <= state.TestImages {
+// SetLimit sets the number of evaluated images.
+func (c *Page) SetLimit(text string) {
+	if v, err := strconv.Atoi(text); err == nil && v >= 1 && c.S.Offset+v <= state.TestImages {
 		c.S.Limit = v
 		c.apply(true)
 	}
 }
 
-func (c *Root) OnLayer(e vugu.DOMEvent) {
-	c.S.Layer = e.PropString("target", "value")
+// SetLayer picks the layer shown.
+func (c *Page) SetLayer(name string) {
+	c.S.Layer = name
 	c.checkLayer()
 	c.apply(true)
 }
 
-func (c *Root) OnRep(e vugu.DOMEvent) {
-	v := e.PropString("target", "value")
+// SetRep picks method 2's representative.
+func (c *Page) SetRep(v string) {
 	if v == "centroid" || v == "norm" || v == "closest" {
 		c.S.Rep = v
 		c.apply(true)
@@ -265,7 +333,7 @@ func (c *Root) OnRep(e vugu.DOMEvent) {
 }
 
 // Toggle flips a boolean setting (the variant and repair toggles).
-func (c *Root) Toggle(key string) {
+func (c *Page) Toggle(key string) {
 	s := &c.S
 	calib := min(state.CalibImages, max(c.TrainN, 1))
 	switch key {
@@ -312,7 +380,7 @@ func (c *Root) Toggle(key string) {
 }
 
 // On reports a toggle's state.
-func (c *Root) On(key string) bool {
+func (c *Page) On(key string) bool {
 	s := &c.S
 	switch key {
 	case "variant":
@@ -344,7 +412,7 @@ func (c *Root) On(key string) bool {
 }
 
 // Disabled reports toggles that do not apply to the current method or settings.
-func (c *Root) Disabled(key string) bool {
+func (c *Page) Disabled(key string) bool {
 	switch key {
 	case "kernels":
 		return c.S.Method != 1
@@ -381,10 +449,10 @@ var Toggles = []struct{ Key, Help string }{
 }
 
 // RatioText is the slider's value for display.
-func (c *Root) RatioText() string { return strconv.FormatFloat(c.S.Ratio, 'f', 2, 64) }
+func (c *Page) RatioText() string { return strconv.FormatFloat(c.S.Ratio, 'f', 2, 64) }
 
 // LimitOptions are the choices of the number of evaluation images.
-func (c *Root) LimitOptions() []int {
+func (c *Page) LimitOptions() []int {
 	opts := []int{100, 200, 500, 1000}
 	have := false
 	for _, o := range opts {
@@ -404,7 +472,7 @@ func (c *Root) LimitOptions() []int {
 }
 
 // LayerTitle describes the layer shown.
-func (c *Root) LayerTitle(cv proto.ConvInfo) string {
+func (c *Page) LayerTitle(cv proto.ConvInfo) string {
 	switch cv.Role {
 	case "stem":
 		return "stem conv (" + cv.Name + ")"
@@ -415,12 +483,13 @@ func (c *Root) LayerTitle(cv proto.ConvInfo) string {
 }
 
 // CopyLink copies the page's URL (with the full hash) to the clipboard.
-func (c *Root) CopyLink() {
+func (c *Page) CopyLink() {
 	if c.host == nil {
 		return
 	}
 	link := c.host.BaseURL() + c.S.Hash()
 	c.host.Copy(link, func(ok bool) {
+		c.V.Controls++
 		if ok {
 			c.Copied = "Link copied."
 		} else {
@@ -430,9 +499,9 @@ func (c *Root) CopyLink() {
 }
 
 // CLI is the command that reproduces the run.
-func (c *Root) CLI() string { return c.S.CLI(c.weightsArg()) }
+func (c *Page) CLI() string { return c.S.CLI(c.weightsArg()) }
 
-func (c *Root) weightsArg() string {
+func (c *Page) weightsArg() string {
 	if c.WeightsName == "" {
 		return "W.safetensors"
 	}
@@ -447,7 +516,7 @@ func (c *Root) weightsArg() string {
 
 // imageURL returns a short URL of img for an <img src>: vugu sends every attribute again on each
 // render, so a data URL's kilobytes per image would cross from Go to JS every time.
-func (c *Root) imageURL(img image.Image) string {
+func (c *Page) imageURL(img image.Image) string {
 	if c.host == nil {
 		return viz.DataURL(img)
 	}
@@ -455,8 +524,10 @@ func (c *Root) imageURL(img image.Image) string {
 }
 
 // setView installs a layer view: heatmaps, centroid row, the animation.
-func (c *Root) setView(v *proto.LayerView) {
+func (c *Page) setView(v *proto.LayerView) {
 	c.View = v
+	c.viewRatio = c.RatioText()
+	c.V.Grid++
 	c.Filters = c.Filters[:0]
 	for _, cell := range c.Centroids {
 		if c.host != nil {
@@ -528,7 +599,7 @@ func (c *Root) setView(v *proto.LayerView) {
 }
 
 // sendAnim hands the view's K-Means history to the ebiten iframe.
-func (c *Root) sendAnim() {
+func (c *Page) sendAnim() {
 	v := c.View
 	if v == nil || c.host == nil {
 		return
@@ -567,15 +638,16 @@ func (c *Root) sendAnim() {
 }
 
 // AnimCmd sends play/pause/step/back to the animation.
-func (c *Root) AnimCmd(cmd string) {
+func (c *Page) AnimCmd(cmd string) {
 	if c.host != nil {
 		c.host.PostAnim(`{"cmd":"` + cmd + `"}`)
 	}
 }
 
 // OnAnimState records the animation's position (messages from the iframe).
-func (c *Root) OnAnimState(step, steps int, playing bool) {
+func (c *Page) OnAnimState(step, steps int, playing bool) {
 	c.animPlaying = playing
+	c.V.KMeans++
 	switch {
 	case steps == 0:
 		c.AnimState = ""
@@ -587,10 +659,10 @@ func (c *Root) OnAnimState(step, steps int, playing bool) {
 }
 
 // AnimPlaying reports whether the animation runs (for the play/pause button).
-func (c *Root) AnimPlaying() bool { return c.animPlaying }
+func (c *Page) AnimPlaying() bool { return c.animPlaying }
 
 // ViewNote explains what the filter grid shows.
-func (c *Root) ViewNote() string {
+func (c *Page) ViewNote() string {
 	v := c.View
 	if v == nil {
 		return ""
@@ -598,7 +670,7 @@ func (c *Root) ViewNote() string {
 	if v.Note != "" {
 		return v.Note
 	}
-	s := fmt.Sprintf("%d filters of %d×%d×%d clustered into k = int(%d × (1 − %s)) = %d clusters.", v.Cout, v.Cin, v.K, v.K, v.Cout, c.RatioText(), v.Clusters)
+	s := fmt.Sprintf("%d filters of %d×%d×%d clustered into k = int(%d × (1 − %s)) = %d clusters.", v.Cout, v.Cin, v.K, v.K, v.Cout, c.viewRatio, v.Clusters)
 	if v.Kernels {
 		s = fmt.Sprintf("%d kernels of %d×%d clustered into %d shared patterns.", v.N, v.K, v.K, v.Clusters)
 	}
@@ -609,7 +681,8 @@ func (c *Root) ViewNote() string {
 }
 
 // refreshDiagram draws the block of the layer shown.
-func (c *Root) refreshDiagram() {
+func (c *Page) refreshDiagram() {
+	c.V.Diagram++
 	c.Diagram = nil
 	if c.Pruned == nil || c.Pruned.Gen != c.gen {
 		return
@@ -623,7 +696,7 @@ func (c *Root) refreshDiagram() {
 }
 
 // blockIndex is the block of the layer shown (the first block for the stem).
-func (c *Root) blockIndex() int {
+func (c *Page) blockIndex() int {
 	for _, cv := range c.Convs {
 		if cv.Name == c.S.Layer {
 			return max(cv.Block, 0)
@@ -633,7 +706,7 @@ func (c *Root) blockIndex() int {
 }
 
 // DiagramBlock names the block the diagram shows.
-func (c *Root) DiagramBlock() string {
+func (c *Page) DiagramBlock() string {
 	b := c.blockIndex()
 	if c.Pruned != nil && b < len(c.Pruned.Blocks) {
 		return c.Pruned.Blocks[b].Block
@@ -642,7 +715,8 @@ func (c *Root) DiagramBlock() string {
 }
 
 // refreshTable builds the per-layer table from the accounting and the timings.
-func (c *Root) refreshTable() {
+func (c *Page) refreshTable() {
+	c.V.Table++
 	c.Table = c.Table[:0]
 	p := c.Pruned
 	if p == nil || p.Gen != c.gen {
@@ -718,7 +792,7 @@ func thousands(n int) string {
 // ---- Accuracy panel ----
 
 // AccText is the pruned network's accuracy with its interval, as it streams in.
-func (c *Root) AccText(e *EvalRun) string {
+func (c *Page) AccText(e *EvalRun) string {
 	if e == nil || e.Done == 0 {
 		return "…"
 	}
@@ -727,7 +801,7 @@ func (c *Root) AccText(e *EvalRun) string {
 }
 
 // AccShort is just the percentage.
-func (c *Root) AccShort(e *EvalRun) string {
+func (c *Page) AccShort(e *EvalRun) string {
 	if e == nil || e.Done == 0 {
 		return "…"
 	}
@@ -736,7 +810,7 @@ func (c *Root) AccShort(e *EvalRun) string {
 }
 
 // ProgressText counts the evaluated images.
-func (c *Root) ProgressText(e *EvalRun) string {
+func (c *Page) ProgressText(e *EvalRun) string {
 	if e == nil {
 		return ""
 	}
@@ -744,7 +818,7 @@ func (c *Root) ProgressText(e *EvalRun) string {
 }
 
 // SpeedText is the throughput.
-func (c *Root) SpeedText(e *EvalRun) string {
+func (c *Page) SpeedText(e *EvalRun) string {
 	if e == nil || e.Done == 0 {
 		return "…"
 	}
@@ -752,36 +826,65 @@ func (c *Root) SpeedText(e *EvalRun) string {
 }
 
 // Speedup compares the pruned network's throughput with the original's (same page, same workers).
-func (c *Root) Speedup() string {
+func (c *Page) Speedup() string {
 	if c.Cur == nil || c.Orig == nil || !c.Cur.Finished || !c.Orig.Finished || c.Orig.ImagesPerSecond() == 0 {
 		return ""
 	}
 	return fmt.Sprintf("%.2f×", c.Cur.ImagesPerSecond()/c.Orig.ImagesPerSecond())
 }
 
-// OrigOnRange is the original network's accuracy on the state's images (from the baseline run).
-func (c *Root) OrigOnRange() string {
-	if c.Orig == nil {
-		return "…"
+// OrigOnRange is the original network's accuracy on the state's images: from the workers'
+// evaluation once it covers them, before that from the manifest's baseline (make site's native
+// measurement of the shipped weights) when it is about the same images and weights.
+func (c *Page) OrigOnRange() string {
+	if k, n, ok := c.origLive(); ok {
+		return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
 	}
-	k, n := 0, 0
+	if b := c.baseline(); b != nil {
+		return fmt.Sprintf("%.1f%%", 100*float64(b.Correct)/float64(b.Total))
+	}
+	return "…"
+}
+
+// origLive counts the original network's correct answers on the state's images, once all are known.
+func (c *Page) origLive() (k, n int, ok bool) {
+	if c.Orig == nil {
+		return 0, 0, false
+	}
 	for i := c.S.Offset; i < c.S.Offset+c.S.Limit && i < len(c.Orig.Preds); i++ {
 		if c.Orig.Preds[i] < 0 {
-			return "…"
+			return 0, 0, false
 		}
 		n++
 		if c.Orig.Preds[i] == c.label(i) {
 			k++
 		}
 	}
-	if n == 0 {
-		return "…"
+	return k, n, n > 0
+}
+
+// baseline is the manifest's baseline when it applies to the state's images and the weights shown.
+func (c *Page) baseline() *Baseline {
+	b := c.Baseline
+	if b == nil || b.Total <= 0 || c.S.Offset != 0 || c.S.Limit != b.Total || b.Weights != c.WeightsName {
+		return nil
 	}
-	return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n))
+	return b
+}
+
+// BaselineCheck compares the manifest's baseline with the workers' own measurement: "" until both
+// are known or when they agree, else a sentence for the page.
+func (c *Page) BaselineCheck() string {
+	b := c.baseline()
+	k, n, ok := c.origLive()
+	if b == nil || !ok || n != b.Total || k == b.Correct {
+		return ""
+	}
+	return fmt.Sprintf("The original network scores %d/%d here, but make site measured %d/%d for these weights: this browser computes differently.", k, n, b.Correct, b.Total)
 }
 
 // TotalsText summarises params and MACs before and after.
-func (c *Root) TotalsText() string {
+func (c *Page) TotalsText() string {
 	p := c.Pruned
 	if p == nil || p.Gen != c.gen || len(p.Layers) == 0 || len(p.Orig) == 0 {
 		return ""
@@ -792,7 +895,7 @@ func (c *Root) TotalsText() string {
 }
 
 // Busy reports what is being computed.
-func (c *Root) Busy() string {
+func (c *Page) Busy() string {
 	switch {
 	case !c.Ready:
 		return "starting the workers…"
@@ -806,7 +909,7 @@ func (c *Root) Busy() string {
 
 // ---- Samples ----
 
-func (c *Root) label(i int) int {
+func (c *Page) label(i int) int {
 	o := i * 3073
 	if o < 0 || o >= len(c.testPack) {
 		return -1
@@ -814,7 +917,7 @@ func (c *Root) label(i int) int {
 	return int(c.testPack[o])
 }
 
-func (c *Root) pixels(i int) []byte {
+func (c *Page) pixels(i int) []byte {
 	o := i*3073 + 1
 	if o < 1 || o+3072 > len(c.testPack) {
 		return nil
@@ -822,8 +925,9 @@ func (c *Root) pixels(i int) []byte {
 	return c.testPack[o : o+3072]
 }
 
-// refreshSamples fills the sample grid from the current predictions.
-func (c *Root) refreshSamples() {
+// refreshSamples fills the sample grid from the current predictions; the samples view is drawn
+// again only when a tile changed (most progress messages are about other images).
+func (c *Page) refreshSamples() {
 	n := min(SampleCount, c.S.Limit)
 	if len(c.Samples) != n || (n > 0 && c.Samples[0].Index != c.S.Offset) {
 		for _, old := range c.Samples {
@@ -836,6 +940,7 @@ func (c *Root) refreshSamples() {
 			i := c.S.Offset + k
 			c.Samples[k] = Sample{Index: i, Src: c.imageURL(viz.Thumbnail(c.pixels(i))), Label: className(c.label(i))}
 		}
+		c.V.Samples++
 	}
 	for k := range c.Samples {
 		s := &c.Samples[k]
@@ -847,10 +952,14 @@ func (c *Root) refreshSamples() {
 		if c.Cur != nil && c.Cur.Gen == c.gen && i-c.Cur.Start >= 0 && i-c.Cur.Start < len(c.Cur.Preds) {
 			pp = c.Cur.Preds[i-c.Cur.Start]
 		}
+		before := *s
 		s.OrigPred, s.PrunPred = className(op), className(pp)
 		s.Pending = op < 0 || pp < 0
 		s.Disagree = !s.Pending && op != pp
 		s.Wrong = pp >= 0 && pp != c.label(i)
+		if *s != before {
+			c.V.Samples++
+		}
 	}
 }
 
@@ -862,7 +971,7 @@ func className(l int) string {
 }
 
 // SampleClass is a sample tile's CSS class.
-func (c *Root) SampleClass(s Sample) string {
+func (c *Page) SampleClass(s Sample) string {
 	cls := "sample"
 	if s.Disagree {
 		cls += " disagree"
@@ -874,7 +983,8 @@ func (c *Root) SampleClass(s Sample) string {
 }
 
 // Select shows a sample's top-5 for both networks.
-func (c *Root) Select(i int) {
+func (c *Page) Select(i int) {
+	c.V.Samples++
 	if c.Selected == i {
 		c.Selected = -1
 		return
@@ -883,7 +993,7 @@ func (c *Root) Select(i int) {
 }
 
 // Top5 returns the top-5 classes of the original ("orig") or pruned network for sample i.
-func (c *Root) Top5(net string, i int) []Guess {
+func (c *Page) Top5(net string, i int) []Guess {
 	var logits []float32
 	switch net {
 	case "orig":
@@ -926,25 +1036,18 @@ func top5(logits []float32) []Guess {
 }
 
 // SelectedLabel names the selected sample's true class.
-func (c *Root) SelectedLabel() string {
+func (c *Page) SelectedLabel() string {
 	return fmt.Sprintf("test image %d: %s", c.Selected, className(c.label(c.Selected)))
 }
 
-// OnUpload classifies the user's picture with both networks.
-func (c *Root) OnUpload(e vugu.DOMEvent) {
-	if c.host == nil {
+// Uploaded classifies the user's picture (3×32×32 planar RGB bytes, decoded by the browser) with
+// both networks, or shows why it could not be decoded (msg).
+func (c *Page) Uploaded(pixels []byte, msg string) {
+	c.V.Samples++
+	if msg != "" {
+		c.Upload = &Upload{Error: msg}
 		return
 	}
-	files := e.JSEventTarget().Get("files")
-	if !files.Truthy() || files.Length() == 0 {
-		return
-	}
-	c.host.DecodeImage(files.Index(0), func(pixels []byte, msg string) {
-		if msg != "" {
-			c.Upload = &Upload{Error: msg}
-			return
-		}
-		c.Upload = &Upload{Src: c.imageURL(viz.Thumbnail(pixels)), pixels: pixels}
-		c.classifyUpload()
-	})
+	c.Upload = &Upload{Src: c.imageURL(viz.Thumbnail(pixels)), pixels: pixels}
+	c.classifyUpload()
 }

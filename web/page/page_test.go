@@ -1,4 +1,4 @@
-package main
+package page
 
 import (
 	"encoding/base64"
@@ -19,6 +19,7 @@ type fakeHost struct {
 	now     float64
 	later   []func()
 	restart []int
+	train   int
 }
 
 type post struct {
@@ -29,27 +30,27 @@ type post struct {
 }
 
 func (h *fakeHost) Workers() int { return h.workers }
-func (h *fakeHost) Post(w int, op string, v any, bin [][]byte) {
-	b, _ := json.Marshal(v)
+func (h *fakeHost) Post(w int, m proto.Message) {
 	var j proto.Job
-	json.Unmarshal(b, &j)
-	h.posts = append(h.posts, post{w, op, j, len(bin)})
+	if err := m.Decode(&j); err != nil {
+		panic(err)
+	}
+	h.posts = append(h.posts, post{w, m.Op, j, len(m.Bin)})
 }
 func (h *fakeHost) ImageURL(png []byte) string {
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 }
-func (h *fakeHost) RevokeURL(string)                                 {}
-func (h *fakeHost) Restart(w int)                                    { h.restart = append(h.restart, w) }
-func (h *fakeHost) SetHash(s string)                                 { h.hash = s }
-func (h *fakeHost) BaseURL() string                                  { return "http://127.0.0.1:8080/" }
-func (h *fakeHost) Copy(text string, done func(bool))                { done(true) }
-func (h *fakeHost) PostAnim(msg string)                              { h.anims = append(h.anims, msg) }
-func (h *fakeHost) Now() float64                                     { h.now += 10; return h.now }
-func (h *fakeHost) DecodeImage(f jsValue, done func([]byte, string)) {}
-func (h *fakeHost) FirstRender()                                     {}
-func (h *fakeHost) Mark(string)                                      {}
-func (h *fakeHost) Note(string, float64)                             {}
-func (h *fakeHost) After(ms int, f func())                           { h.later = append(h.later, f) }
+func (h *fakeHost) RevokeURL(string)                  {}
+func (h *fakeHost) NeedTrain()                        { h.train++ }
+func (h *fakeHost) Restart(w int)                     { h.restart = append(h.restart, w) }
+func (h *fakeHost) SetHash(s string)                  { h.hash = s }
+func (h *fakeHost) BaseURL() string                   { return "http://127.0.0.1:8080/" }
+func (h *fakeHost) Copy(text string, done func(bool)) { done(true) }
+func (h *fakeHost) PostAnim(msg string)               { h.anims = append(h.anims, msg) }
+func (h *fakeHost) Now() float64                      { h.now += 10; return h.now }
+func (h *fakeHost) Mark(string)                       {}
+func (h *fakeHost) Note(string, float64)              {}
+func (h *fakeHost) After(ms int, f func())            { h.later = append(h.later, f) }
 func (h *fakeHost) ops(op string) (n int) {
 	for _, p := range h.posts {
 		if p.op == op {
@@ -57,14 +58,6 @@ func (h *fakeHost) ops(op string) (n int) {
 		}
 	}
 	return n
-}
-
-func msg(t *testing.T, v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // pack returns n fake CIFAR records whose labels are i%10.
@@ -76,18 +69,17 @@ func pack(n int) []byte {
 	return b
 }
 
-func newRoot(t *testing.T, hash string) (*Root, *fakeHost) {
+func newRoot(t *testing.T, hash string) (*Page, *fakeHost) {
 	h := &fakeHost{workers: 4}
-	viewSeq = 0
-	c := &Root{Selected: -1, host: h, testPack: pack(1000)}
-	c.LoadHash(hash)
+	c := New(h, hash)
+	c.SetTestPack(pack(1000))
 	convs := []proto.ConvInfo{{Name: "conv1", Role: "stem", Block: -1, Cin: 3, Cout: 16, K: 3}, {Name: "layer1.conv1", Index: 1, Role: "conv1", Cin: 16, Cout: 16, K: 3}}
 	for w := range 4 {
 		r := proto.Ready{Arch: "B", Convs: convs, Test: 1000, Train: 512}
 		if w == viewWorker {
 			r.Test, r.Train = 0, 0
 		}
-		if _, err := c.OnMessage(w, proto.OpReady, msg(t, r), nil); err != nil {
+		if _, err := c.OnMessage(w, proto.Encode(proto.OpReady, r, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -113,7 +105,7 @@ func TestRunFlow(t *testing.T) {
 	gen := c.gen
 	pr := proto.Pruned{Gen: gen, Blocks: []proto.BlockDiagram{{Block: "layer1", C: 4, Method: 2, Labels: []int{0, 1, 0, 1}, Removed: []bool{false, false, true, true}, Rep: []int{0, 1}, Clusters: 2}},
 		Layers: []proto.LayerRow{{Name: "layer1.conv1", Cout: 2}, {Name: "total", Params: 10}}, Orig: []proto.LayerRow{{Name: "layer1.conv1", Cout: 4}, {Name: "total", Params: 20}}}
-	if _, err := c.OnMessage(1, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+	if _, err := c.OnMessage(1, proto.Encode(proto.OpPrune, pr, [][]byte{[]byte("net")})); err != nil {
 		t.Fatal(err)
 	}
 	if c.Diagram == nil || c.Diagram.Removed != 2 {
@@ -134,7 +126,7 @@ func TestRunFlow(t *testing.T) {
 		for first := e.job.Start; first < e.job.Start+e.job.Count; first += 16 {
 			n := min(16, e.job.Start+e.job.Count-first)
 			p := proto.Progress{Gen: gen, Net: "pruned", First: first, Preds: make([]int, n), Logits: make([]float32, 10*n)}
-			if _, err := c.OnMessage(e.w, proto.OpProgress, msg(t, p), nil); err != nil {
+			if _, err := c.OnMessage(e.w, proto.Encode(proto.OpProgress, p, nil)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -152,7 +144,7 @@ func TestRunFlow(t *testing.T) {
 		t.Fatalf("gen %d, %d cancels, hash %s", c.gen, h.ops(proto.OpCancel), h.hash)
 	}
 	old := proto.Progress{Gen: gen, Net: "pruned", First: 0, Preds: []int{0}, Logits: make([]float32, 10)}
-	if changed, err := c.OnMessage(1, proto.OpProgress, msg(t, old), nil); changed || err != nil || c.Cur != nil {
+	if changed, err := c.OnMessage(1, proto.Encode(proto.OpProgress, old, nil)); changed || err != nil || c.Cur != nil {
 		t.Fatalf("stale progress: changed %v, err %v, current run %v", changed, err, c.Cur)
 	}
 }
@@ -186,7 +178,7 @@ func TestViewCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.OnMessage(viewWorker, proto.OpLayer, msg(t, proto.Layer{Gen: viewSeq, View: v}), bin); err != nil {
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpLayer, proto.Layer{Gen: c.viewSeq, View: v}, bin)); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.Filters) != 4 || len(c.Centroids) != 2 {
@@ -246,7 +238,7 @@ func TestStalePruningRestartsThePruneWorker(t *testing.T) {
 	}
 	h.later[len(h.later)-1]()
 	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
-	if _, err := c.OnMessage(pruneWorker, proto.OpPrune, msg(t, pr), [][]byte{[]byte("net")}); err != nil {
+	if _, err := c.OnMessage(pruneWorker, proto.Encode(proto.OpPrune, pr, [][]byte{[]byte("net")})); err != nil {
 		t.Fatal(err)
 	}
 	// Idle again: the next setting does not restart it.
@@ -259,15 +251,88 @@ func TestStalePruningRestartsThePruneWorker(t *testing.T) {
 
 func TestLoaderAskedLayer(t *testing.T) {
 	h := &fakeHost{workers: 4}
-	viewSeq = 0
-	c := &Root{Selected: -1, host: h, testPack: pack(10)}
-	c.LoadHash("#layer=layer1.conv1")
+	c := New(h, "#layer=layer1.conv1")
+	c.SetTestPack(pack(10))
 	c.LoaderAskedLayer()
 	r := proto.Ready{Arch: "B", Convs: []proto.ConvInfo{{Name: "conv1", Role: "stem"}, {Name: "layer1.conv1", Role: "conv1"}}}
-	if _, err := c.OnMessage(viewWorker, proto.OpReady, msg(t, r), nil); err != nil {
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpReady, r, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if h.ops(proto.OpLayer) != 0 {
 		t.Fatal("the page asked again for the layer the loader asked for")
+	}
+}
+
+// A progress message redraws the accuracy card only (and the sample tiles when it is about
+// them); a layer view redraws the filter grid only.
+func TestProgressTouchesOnlyTheAccuracyCard(t *testing.T) {
+	c, h := newRoot(t, "#method=2&ratio=0.5&seed=1&limit=200")
+	h.later[0]()
+	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
+	if _, err := c.OnMessage(pruneWorker, proto.Encode(proto.OpPrune, pr, [][]byte{[]byte("net")})); err != nil {
+		t.Fatal(err)
+	}
+	progress := func(first int) Versions {
+		before := c.V
+		p := proto.Progress{Gen: c.gen, Net: "pruned", First: first, Preds: make([]int, 16), Logits: make([]float32, 160)}
+		if _, err := c.OnMessage(2, proto.Encode(proto.OpProgress, p, nil)); err != nil {
+			t.Fatal(err)
+		}
+		return before
+	}
+	before := progress(112)
+	want := before
+	want.Acc = c.V.Acc
+	if c.V != want || c.V.Acc == before.Acc {
+		t.Fatalf("progress on images 112…127 changed %+v → %+v; want only Acc", before, c.V)
+	}
+	before = progress(0)
+	want = before
+	want.Acc, want.Samples = c.V.Acc, c.V.Samples
+	if c.V != want || c.V.Samples == before.Samples {
+		t.Fatalf("progress on images 0…15 changed %+v → %+v; want Acc and Samples", before, c.V)
+	}
+	before = c.V
+	v := &proto.LayerView{ConvInfo: proto.ConvInfo{Name: "layer1.conv1", Role: "conv1", Cin: 1, Cout: 2, K: 3}, W: make([]float32, 18), Clusters: 1, Labels: []int{0, 0}, Centroids: make([]float32, 9)}
+	bin, _ := v.Payload()
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpLayer, proto.Layer{Gen: c.viewSeq, View: v}, bin)); err != nil {
+		t.Fatal(err)
+	}
+	want = before
+	want.Grid = c.V.Grid
+	if c.V != want || c.V.Grid == before.Grid {
+		t.Fatalf("a layer view changed %+v → %+v; want only Grid", before, c.V)
+	}
+}
+
+// The manifest's baseline is shown before the workers measure the original network, then their
+// measurement; a disagreement is reported.
+func TestBaseline(t *testing.T) {
+	c, _ := newRoot(t, "#limit=1000")
+	c.WeightsName = "weights/resnet20.safetensors"
+	c.Baseline = &Baseline{Correct: 913, Total: 1000, Weights: "weights/resnet20.safetensors"}
+	if got := c.OrigOnRange(); got != "91.3%" {
+		t.Fatalf("before the live run: %q", got)
+	}
+	c.SetLimit("200")
+	if got := c.OrigOnRange(); got != "…" {
+		t.Fatalf("the baseline of 1000 images shown for 200: %q", got)
+	}
+	c.SetLimit("1000")
+	c.Orig = &EvalRun{Count: 1000, Preds: make([]int, 1000)} // every answer "airplane": 100 correct
+	if got := c.OrigOnRange(); got != "10.0%" {
+		t.Fatalf("live: %q", got)
+	}
+	if !strings.Contains(c.BaselineCheck(), "100/1000") {
+		t.Fatalf("mismatch not reported: %q", c.BaselineCheck())
+	}
+	c.Baseline.Correct = 100
+	if c.BaselineCheck() != "" {
+		t.Fatalf("agreement reported as %q", c.BaselineCheck())
+	}
+	c.Baseline.Weights = "other.safetensors"
+	c.Orig = nil
+	if got := c.OrigOnRange(); got != "…" {
+		t.Fatalf("another file's baseline shown: %q", got)
 	}
 }

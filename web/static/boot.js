@@ -1,6 +1,7 @@
 // Loader of the demo page: downloads the page's wasm (app.wasm), the workers' wasm
-// (worker.wasm, compiled once and handed to every worker), the weights and the sample pack with
-// one progress bar, then starts the Go program, which takes over #app. window.rp holds the few
+// (worker.wasm, compiled once and handed to every worker), the weights and the first 200 test
+// images with one progress bar, then starts the Go program, which takes over #app; the other test
+// images follow, the calibration images when a repair step needs them. window.rp holds the few
 // browser functions the Go side calls (workers, clipboard, image decoding); everything else,
 // including all computation, is Go.
 "use strict";
@@ -87,11 +88,16 @@
     status("Loading the manifest…", 0);
     const manifest = await (await fetch("manifest.json")).json();
     const wurl = weightsURL(manifest);
+    // What the first view needs: the page's and the workers' programs, the weights and the first
+    // part of the test images (the sample grid). The rest of the test images follow at once, the
+    // calibration images only when a repair step asks for them (rp.needTrain), the animation
+    // when it is first on screen.
+    parts = manifest.testParts && manifest.testParts.length ? manifest.testParts : [manifest.test];
+    trainFile = manifest.train && manifest.train.file;
     const files = [
       { key: "app", url: "app.wasm" },
       { key: "worker", url: "worker.wasm" },
-      { key: "test", url: manifest.test.file },
-      { key: "train", url: manifest.train.file },
+      { key: "test0", url: parts[0].file },
     ];
     if (wurl) files.push({ key: "weights", url: wurl });
     const sizes = manifest.sizes || {};
@@ -119,6 +125,24 @@
         bytes.weightsError = String(err);
       }
     }));
+    // The other parts of the test images, in order, after the first.
+    testPack = bytes.test0;
+    (async () => {
+      const rest = await Promise.all(parts.slice(1).map((p) => fetchBytes(p.file, () => {})));
+      const n = rest.reduce((a, b) => a + b.length, testPack.length);
+      const all = new Uint8Array(n);
+      all.set(testPack, 0);
+      let o = testPack.length;
+      for (const b of rest) {
+        all.set(b, o);
+        o += b.length;
+      }
+      testPack = all;
+      allTest = true;
+      window.rpTimings.testImages = performance.now();
+      for (const f of testWaiters.splice(0)) f();
+      if (onTest) onTest(testPack);
+    })().catch((err) => fail("The test images could not be loaded: " + err));
     if (manifest.sweep) {
       try {
         bytes.sweep = await (await fetch(manifest.sweep)).text();
@@ -135,7 +159,7 @@
       weightsName = w.name;
     }
     status("Compiling WebAssembly…", 1);
-    window.rpData = { manifest, weights: bytes.weights, weightsName, test: bytes.test, train: bytes.train, workerModule: await workerModule, sweep: bytes.sweep || "" };
+    window.rpData = { manifest, weights: bytes.weights, weightsName, workerModule: await workerModule, sweep: bytes.sweep || "" };
     // The workers start now, while the page's own program starts; the view worker is asked at
     // once for the layer of the address's hash (the page knows it as job 1). Their first
     // messages wait for the page.
@@ -150,14 +174,24 @@
   // workerCount is the view worker, the prune worker and one evaluating worker per core (at most 8).
   const workerCount = () => 2 + Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8);
 
-  let early = null; // {workers, queue, handler, start}
+  let early = null; // {workers, queue, handler, restart, needTrain}
+  let parts = [];
+  let testPack = null; // the test images so far (all of them once testWaiters ran)
+  const testWaiters = [];
+  let onTest = null;
+  let trainFile = "";
+  let train = null; // the calibration images, once a repair asked for them
+
+  // whenAllTest runs f once every part of the test images is in.
+  let allTest = false;
+  const whenAllTest = (f) => (allTest ? f() : testWaiters.push(f));
 
   // startAll starts the view worker (weights only: it must answer its first layer job quickly)
-  // and the prune worker (weights and the calibration images) at once, and the evaluating
-  // workers (weights and the test images), which are needed only after a pruning, once the view
-  // worker has answered (or after 2 s), so that they do not slow the first view down. The page
-  // gets a stable handle per worker: it queues messages until the worker starts and survives
-  // restartWorker.
+  // and the prune worker (weights; the calibration images are added when a repair needs them) at
+  // once, and the evaluating workers (weights and all test images), which are needed only after
+  // a pruning, once the view worker has answered (or after 2 s) and the test images are in, so
+  // that they do not slow the first view down. The page gets a stable handle per worker: it
+  // queues messages until the worker starts and survives restarts.
   function startAll(n) {
     const st = { workers: [], queue: [], handler: null };
     const deliver = (i, d) => (st.handler ? st.handler(i, d) : st.queue.push([i, d]));
@@ -168,8 +202,11 @@
     const startRest = () => {
       if (rest) return;
       rest = true;
-      for (let i = 2; i < n; i++) start(i);
+      whenAllTest(() => {
+        for (let i = 2; i < n; i++) start(i);
+      });
     };
+    const initBin = (i) => (i === 0 ? [d.weights] : i === 1 ? (train ? [d.weights, new Uint8Array(0), train] : [d.weights]) : [d.weights, testPack]);
     const start = (i) => {
       const w = new Worker("worker.js");
       w.onmessage = (e) => {
@@ -178,7 +215,7 @@
       };
       w.onerror = (e) => deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
       w.postMessage({ op: "module", module: d.workerModule });
-      w.postMessage({ op: "init", json: "{}", bin: i === 0 ? [d.weights] : i === 1 ? [d.weights, new Uint8Array(0), d.train] : [d.weights, d.test] });
+      w.postMessage({ op: "init", json: "{}", bin: initBin(i) });
       if (i === 0) w.postMessage({ op: "layer", json: JSON.stringify({ gen: 1, hash: location.hash }) });
       for (const [m, t] of waiting[i] || []) w.postMessage(m, t);
       waiting[i] = null;
@@ -193,6 +230,20 @@
       if (real[i]) real[i].terminate();
       start(i);
     };
+    // needTrain holds the prune worker's jobs while the calibration images download, then
+    // replaces the worker by one that has them.
+    let trainLoading = false;
+    st.needTrain = () => {
+      if (train || trainLoading || !trainFile) return;
+      trainLoading = true;
+      if (real[1]) real[1].terminate();
+      real[1] = null;
+      fetchBytes(trainFile, () => {}).then((b) => {
+        train = b;
+        window.rpTimings.trainImages = performance.now();
+        start(1);
+      }, (err) => deliver(1, { op: "error", json: JSON.stringify({ msg: "calibration images: " + err }) }));
+    };
     start(0);
     start(1);
     setTimeout(startRest, 2000);
@@ -200,32 +251,6 @@
   }
 
   window.rp = {
-    // quietRenders makes vugu's renders skip what is already in the page: vugu sends every
-    // attribute and text of the page again on each render, and setting one to the value it
-    // already has still costs the browser (style and layout invalidated, an <img> re-fetched):
-    // for slider moves that was about a third of the page's thread. Called once vugu has defined
-    // window.vuguRender; outside its calls the DOM behaves as usual.
-    quietRenders() {
-      const render = window.vuguRender;
-      const setAttr = Element.prototype.setAttribute;
-      const setAttrNS = Element.prototype.setAttributeNS;
-      const text = Object.getOwnPropertyDescriptor(Node.prototype, "textContent");
-      let quiet = false;
-      Element.prototype.setAttribute = function (name, value) {
-        if (!quiet || this.getAttribute(name) !== String(value)) setAttr.call(this, name, value);
-      };
-      Element.prototype.setAttributeNS = function (ns, name, value) {
-        if (!quiet || this.getAttributeNS(ns, name) !== String(value)) setAttrNS.call(this, ns, name, value);
-      };
-      Object.defineProperty(Node.prototype, "textContent", {
-        configurable: true, enumerable: text.enumerable, get: text.get,
-        set(value) { if (!quiet || this.nodeType === 1 || text.get.call(this) !== String(value)) text.set.call(this, value); },
-      });
-      window.vuguRender = function () {
-        quiet = true;
-        try { return render.apply(this, arguments); } finally { quiet = false; }
-      };
-    },
     // startWorkers hands the page the workers (started by the loader, already initialising);
     // onMessage(i, data) gets their messages, those that arrived before first.
     startWorkers(onMessage) {
@@ -239,12 +264,34 @@
     restartWorker(i) {
       early.restart(i);
     },
+    // needTrain makes sure the prune worker has the calibration images before its next job.
+    needTrain() {
+      early.needTrain();
+    },
+    // onTestImages(f) calls f with the test images so far, and again once all have arrived.
+    onTestImages(f) {
+      onTest = f;
+      f(testPack);
+    },
+    // whenVisible calls f once the element with that id is first on screen (at once without
+    // IntersectionObserver).
+    whenVisible(id, f) {
+      const el = $(id);
+      if (!el || typeof IntersectionObserver !== "function") {
+        f();
+        return;
+      }
+      const obs = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          obs.disconnect();
+          f();
+        }
+      });
+      obs.observe(el);
+    },
     // firstRender hides the loading screen (called by the Go side once the filters are drawn).
     firstRender() {
       if (!window.rpTimings.firstRender) window.rpTimings.firstRender = performance.now();
-      $("loading").hidden = true;
-    },
-    hideLoading() {
       $("loading").hidden = true;
     },
     copy(text, done) {
