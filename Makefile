@@ -6,9 +6,15 @@ SIMD := GOEXPERIMENT=simd
 GOROOT_DIR = $(shell go env GOROOT)
 WASM_EXEC = $(GOROOT_DIR)/lib/wasm/go_js_wasm_exec
 SHARED ?= $(abspath ../shared)
-CIFAR10_DIR ?= $(SHARED)/data/cifar-10-batches-bin
+# The CIFAR-10 folder, in the order `make site` looks (core/cifar/download.Resolve): $CIFAR10_DIR,
+# else ../shared's, else data/'s (make data); empty when there is none: make site / make serve then
+# download it, and the tests that need it skip (make test names them at the end).
+CIFAR10_DIR ?= $(patsubst %/test_batch.bin,%,$(firstword $(wildcard \
+	$(SHARED)/data/cifar-10-batches-bin/test_batch.bin $(CURDIR)/data/cifar-10-batches-bin/test_batch.bin)))
 export CIFAR10_DIR
 export SHARED_DIR := $(SHARED)
+# Tests skipped for want of data are listed here (internal/shared.Missing) for make test's last line.
+export RP_SKIPPED_FILE := $(CURDIR)/out/skipped-tests.txt
 
 .PHONY: build test vet fmt-check test-native test-portable test-race test-wasm data bench bench-compare train-compare bench-wasm fuzz clean
 
@@ -17,8 +23,22 @@ build:
 
 ## test: the README's test command: vet, gofmt, unit + data-backed tests natively (SIMD and
 ## portable kernels), the raw-pointer kernels under the race detector's pointer checks, and the
-## core packages compiled to wasm under Node.
-test: vet fmt-check test-native test-portable test-race test-wasm
+## core packages compiled to wasm under Node. Its last line names the tests skipped for want of
+## data (none in CI, where missing data fails them).
+test:
+	@mkdir -p out && rm -f $(RP_SKIPPED_FILE)
+	@$(MAKE) --no-print-directory vet fmt-check test-native test-portable test-race test-wasm
+	@$(SKIP_SUMMARY)
+
+# SKIP_SUMMARY prints one line: the tests that skipped for want of data (each once, with the
+# packages' folders), and how to run them.
+SKIP_SUMMARY = if [ -s $(RP_SKIPPED_FILE) ]; then sort -u $(RP_SKIPPED_FILE) | awk -F '\t' \
+	'{ split($$1, a, " "); n++; t = t (n > 1 ? ", " : "") a[1] "." a[2]; if ($$2 ~ /checkpoint/) ck = 1; else cf = 1 } \
+	END { printf "make test: %d data-backed test%s skipped without their data (%s); run %s with %s%s%s\n", \
+	n, (n > 1 ? "s" : ""), t, (n > 1 ? "them" : "it"), \
+	(cf ? "`make data` (CIFAR-10 into data/) or CIFAR10_DIR=DIR" : ""), (cf && ck ? ", and " : ""), \
+	(ck ? "SHARED_DIR=DIR holding weights/*.pth, *.th (the public PyTorch checkpoints)" : "") }'; \
+	else echo "make test: no test skipped for want of data"; fi
 
 vet:
 	$(SIMD) go vet ./...
