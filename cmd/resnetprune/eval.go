@@ -64,8 +64,8 @@ func (d *dataFlags) open() (*cifar.Set, error) {
 	if d.limit < 0 {
 		return nil, fmt.Errorf("--limit %d is negative", d.limit)
 	}
-	if d.limit > 0 {
-		end = min(end, d.offset+d.limit)
+	if d.limit > 0 && d.limit < end-d.offset { // Compared so, offset+limit cannot overflow.
+		end = d.offset + d.limit
 	}
 	return set.Slice(d.offset, end), nil
 }
@@ -123,9 +123,12 @@ func (r evalReport) print(asJSON bool) error {
 	return nil
 }
 
+// maxThreads bounds --threads: more goroutines than this only cost memory.
+const maxThreads = 1024
+
 func threadsOrDefault(t int) (int, error) {
-	if t < 0 {
-		return 0, fmt.Errorf("--threads %d is negative", t)
+	if t < 0 || t > maxThreads {
+		return 0, fmt.Errorf("--threads %d: want 0 (all cores) to %d", t, maxThreads)
 	}
 	if t == 0 {
 		return runtime.GOMAXPROCS(0), nil
@@ -164,6 +167,12 @@ func runEval(args []string) error {
 	return newEvalReport(n, r, &d, th).print(*asJSON)
 }
 
+// Bounds of bench's flags: 50,000 images take 586 MiB of input.
+const (
+	maxBenchImages = 50000
+	maxBenchRuns   = 1000
+)
+
 // benchReport is bench's output.
 type benchReport struct {
 	Arch         string    `json:"arch"`
@@ -195,8 +204,11 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *images < 1 || *runs < 1 {
-		return fmt.Errorf("--images and --runs must be ≥ 1")
+	if *images < 1 || *images > maxBenchImages {
+		return fmt.Errorf("--images %d: want 1 to %d (each takes %d KiB of input)", *images, maxBenchImages, cifar.ImageSize*4/1024)
+	}
+	if *runs < 1 || *runs > maxBenchRuns {
+		return fmt.Errorf("--runs %d: want 1 to %d", *runs, maxBenchRuns)
 	}
 	var n *resnet.Net
 	if *weights != "" {
@@ -251,11 +263,14 @@ func runImport(args []string) error {
 	if *from == "" || *out == "" {
 		return fmt.Errorf("both --from and --out are required")
 	}
+	if err := checkWeightsOutput(*out, *from); err != nil {
+		return err
+	}
 	n, err := loadNet(*from)
 	if err != nil {
 		return err
 	}
-	if err := n.Save(*out, map[string]string{"source": *from}); err != nil {
+	if err := saveNet(n, *out, map[string]string{"source": *from}, *from); err != nil {
 		return err
 	}
 	ct := n.Count()

@@ -125,6 +125,18 @@ func parseTrain(name string, args []string, finetune bool) (*trainOpts, error) {
 	if finetune && o.weights == "" && !o.resume {
 		return nil, fmt.Errorf("--weights is required")
 	}
+	ckpt, jsonl, csvPath := o.outputs()
+	for _, p := range []string{o.out, ckpt, jsonl, csvPath} {
+		if err := checkOutput(p, o.weights); err != nil {
+			return nil, err
+		}
+	}
+	if o.cfg.Epochs > maxEpochs {
+		return nil, fmt.Errorf("--epochs %d: at most %d", o.cfg.Epochs, maxEpochs)
+	}
+	if o.cfg.Batch > cifar.TrainLen {
+		return nil, fmt.Errorf("--batch %d: at most the %d training images", o.cfg.Batch, cifar.TrainLen)
+	}
 	if (o.method != "") != (o.ratio != 0) {
 		return nil, fmt.Errorf("--method and --ratio go together")
 	}
@@ -149,6 +161,26 @@ func parseTrain(name string, args []string, finetune bool) (*trainOpts, error) {
 		return nil, fmt.Errorf("--train-limit, --test-limit and --stop-after must be ≥ 0")
 	}
 	return o, o.cfg.Validate()
+}
+
+// maxEpochs bounds --epochs (and a resumed checkpoint's): far beyond any useful run, small enough
+// that step counts cannot overflow.
+const maxEpochs = 10000
+
+// checkResumed rejects a resumed checkpoint whose configuration or progress is out of range or
+// inconsistent (a damaged or edited file), before any epoch runs on it.
+func checkResumed(t *train.Trainer) error {
+	if t.Cfg.Epochs > maxEpochs || t.Cfg.Batch > cifar.TrainLen {
+		return fmt.Errorf("%s: %d epochs of batch %d out of range (at most %d epochs and batches of %d)",
+			train.MetaConfig, t.Cfg.Epochs, t.Cfg.Batch, maxEpochs, cifar.TrainLen)
+	}
+	if t.Epoch < 0 || t.Epoch > maxEpochs || t.Epoch != len(t.Log) {
+		return fmt.Errorf("%s %d: want the number of logged epochs, %d", train.MetaEpoch, t.Epoch, len(t.Log))
+	}
+	if want := t.Epoch * t.StepsPerEpoch(); t.Steps != want {
+		return fmt.Errorf("%s %d: %d epochs of %d steps make %d", train.MetaSteps, t.Steps, t.Epoch, t.StepsPerEpoch(), want)
+	}
+	return nil
 }
 
 // outputs returns the files written next to --out.
@@ -235,6 +267,7 @@ func (o *trainOpts) loadData() (trainSet, testSet *cifar.Set, err error) {
 // the initial weights of a fresh run and metadata describing them.
 func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start func() (*resnet.Net, map[string]string, error)) error {
 	ckptPath, jsonlPath, csvPath := o.outputs()
+	inputs := []string{o.weights}
 	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
 		return err
 	}
@@ -258,6 +291,9 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 				epochs = o.cfg.Epochs
 			}
 			if t, err = train.Resume(f, trainSet, threads, epochs); err != nil {
+				return fmt.Errorf("%s: %w", ckptPath, err)
+			}
+			if err := checkResumed(t); err != nil {
 				return fmt.Errorf("%s: %w", ckptPath, err)
 			}
 			if len(o.setFlags) > 0 {
@@ -300,6 +336,12 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		if path == "" {
 			path = meta["train.init"]
 		}
+		inputs = append(inputs, path)
+		for _, p := range []string{o.out, ckptPath, jsonlPath, csvPath} {
+			if err := checkOutput(p, path); err != nil {
+				return fmt.Errorf("distillation teacher: %w", err)
+			}
+		}
 		tn, err := loadNet(path)
 		if err != nil {
 			return fmt.Errorf("distillation teacher: %w", err)
@@ -309,7 +351,7 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		}
 	}
 	// The logs always hold exactly the checkpoint's epochs: rewrite them from it.
-	if err := writeLogs(jsonlPath, csvPath, t.Log); err != nil {
+	if err := writeLogs(jsonlPath, csvPath, t.Log, inputs); err != nil {
 		return err
 	}
 	ran := 0
@@ -332,17 +374,17 @@ func (o *trainOpts) run(trainSet, testSet *cifar.Set, stdout io.Writer, start fu
 		if err != nil {
 			return err
 		}
-		if err := safetensors.WriteFile(ckptPath, ck); err != nil {
+		if err := writeOutput(ckptPath, inputs, func(w io.Writer) error { return safetensors.Write(w, ck) }); err != nil {
 			return err
 		}
 		summary := map[string]string{"train.epoch": strconv.Itoa(t.Epoch), "train.config": ck.Metadata[train.MetaConfig]}
 		for k, v := range meta {
 			summary[k] = v
 		}
-		if err := net.Save(o.out, summary); err != nil {
+		if err := saveNet(net, o.out, summary, inputs...); err != nil {
 			return err
 		}
-		if err := appendLogs(jsonlPath, csvPath, st); err != nil {
+		if err := writeLogs(jsonlPath, csvPath, t.Log, inputs); err != nil {
 			return err
 		}
 		if !o.quiet {
@@ -391,8 +433,8 @@ func csvRow(s train.EpochStats) []string {
 	return []string{strconv.Itoa(s.Epoch), f(s.LR), f(s.Loss), f(s.Acc), f(s.TestAcc), f(s.Seconds), strconv.Itoa(s.Images), f(s.ImagesSec)}
 }
 
-// writeLogs rewrites both logs with the given epochs.
-func writeLogs(jsonlPath, csvPath string, log []train.EpochStats) error {
+// writeLogs rewrites both logs with the given epochs (through writeOutput, never onto inputs).
+func writeLogs(jsonlPath, csvPath string, log []train.EpochStats, inputs []string) error {
 	var j, c strings.Builder
 	w := csv.NewWriter(&c)
 	w.Write(csvHeader)
@@ -405,38 +447,10 @@ func writeLogs(jsonlPath, csvPath string, log []train.EpochStats) error {
 		w.Write(csvRow(s))
 	}
 	w.Flush()
-	if err := os.WriteFile(jsonlPath, []byte(j.String()), 0o644); err != nil {
+	if err := writeOutput(jsonlPath, inputs, func(w io.Writer) error { _, err := io.WriteString(w, j.String()); return err }); err != nil {
 		return err
 	}
-	return os.WriteFile(csvPath, []byte(c.String()), 0o644)
-}
-
-// appendLogs adds one epoch to both logs.
-func appendLogs(jsonlPath, csvPath string, s train.EpochStats) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	if err := appendFile(jsonlPath, append(b, '\n')); err != nil {
-		return err
-	}
-	var c strings.Builder
-	w := csv.NewWriter(&c)
-	w.Write(csvRow(s))
-	w.Flush()
-	return appendFile(csvPath, []byte(c.String()))
-}
-
-func appendFile(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeOutput(csvPath, inputs, func(w io.Writer) error { _, err := io.WriteString(w, c.String()); return err })
 }
 
 // trainBar draws "epoch 3/200 [=====>    ] 12800/50000  420 img/s  ETA 1m28s  loss 1.2345  acc 56.7%"

@@ -152,7 +152,7 @@ func ReadFileBytes(path string) ([]byte, error) {
 	// Checked before opening, which would block on a named pipe, and again on the open file.
 	check := func(fi os.FileInfo) error {
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s: not a regular file (%v): weights are read from regular files only", path, fi.Mode().Type())
+			return fmt.Errorf("%s: not a regular file: weights are read from regular files only", path)
 		}
 		if fi.Size() > MaxFileSize {
 			return fmt.Errorf("%s: %d bytes, over the limit of %d for a weight file", path, fi.Size(), MaxFileSize)
@@ -552,7 +552,7 @@ func WriteFile(path string, f *File) (err error) {
 	mode := os.FileMode(0o644)
 	if fi, err := os.Lstat(path); err == nil {
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("safetensors: %s is not a regular file (%v): refusing to replace it", path, fi.Mode().Type())
+			return fmt.Errorf("safetensors: %s is not a regular file: refusing to replace it", path)
 		}
 		mode = fi.Mode().Perm()
 	}
