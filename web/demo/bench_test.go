@@ -81,7 +81,10 @@ func BenchmarkEvaluate1000(b *testing.B) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						Evaluate(e, s.Test, i*per, min(n, (i+1)*per)-i*per, func(int, []int, []float32) bool { return true })
+						var ev Evaluator
+						for j := i * per; j < min(n, (i+1)*per); j += Batch {
+							ev.Batch(e, s.Test, j, min(Batch, min(n, (i+1)*per)-j))
+						}
 					}()
 				}
 				wg.Wait()

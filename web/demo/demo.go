@@ -1,20 +1,19 @@
 // Package demo is what the browser demo computes, in plain Go: it runs natively (tests, and the
 // browser test's reference numbers) and inside the Web Workers' wasm (wasm/worker), which only adds
-// the message glue. It prunes exactly as `resnetprune prune` does (prune.Cluster, prune.Apply,
-// repair.Calibration.Repair on the first train images) and evaluates on the sample pack's test
+// the message glue. It prunes exactly as `resnetprune prune` does (package pipeline: cluster,
+// apply, repair on the first train images, account) and evaluates on the sample pack's test
 // images, and it prepares what the views show: one layer's filters and clusters with the K-Means
 // iterations projected on two principal components, and each block's conv1 → bn1 → conv2 diagram.
 package demo
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
-	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
@@ -36,7 +35,7 @@ type Session struct {
 	Train *cifar.Set // the pack's calibration images (the first 512 of the train split), may be empty
 	Convs []ConvInfo
 
-	cal *repair.Calibration
+	pipe *pipeline.Pipeline // the pruning pipeline; its calibration images are the pack's train images
 
 	mu    sync.Mutex
 	cache map[viewKey]any // the views' PCA and K-Means results (view.go)
@@ -80,6 +79,8 @@ func NewSession(weights, test, train []byte) (*Session, error) {
 		}
 	}
 	s.Convs = Convs(n)
+	// Calibration from every pack image at once, so that runs with fewer reuse it.
+	s.pipe = &pipeline.Pipeline{Orig: n, Train: s.Train, Threads: 1, MinCalib: s.Train.Len()}
 	return s, nil
 }
 
@@ -111,58 +112,22 @@ func (s *Session) Conv(name string) (ConvInfo, bool) {
 	return ConvInfo{}, false
 }
 
-// Pruned is one pruning run's outcome.
+// Pruned is one pruning run's outcome: the pipeline's result, the original network's accounting
+// and the block diagrams.
 type Pruned struct {
-	Spec   prune.Spec
-	Plan   *prune.Plan
-	Net    *resnet.Net
-	Notes  []string
-	Layers []prune.Layer  // prune.Account of the pruned network (last row: totals)
-	Orig   []prune.Layer  // the same for the original network
-	Repair *repair.Stats  // nil without repairs
+	*pipeline.Result
+	Orig   []prune.Layer  // prune.Account of the original network
 	Blocks []BlockDiagram // one per residual block
 }
 
-// ErrCalib is returned when a repair asks for more calibration images than the pack has.
-var ErrCalib = errors.New("not enough calibration images in the sample pack")
-
-// Prune runs sp on the original network as the CLI does: cluster, apply, repair on the first
-// train images, account. ninit ≤ 0 means the study's 10 K-Means restarts.
+// Prune runs sp on the original network as the CLI does (pipeline.Pipeline.Run), repairing on
+// the pack's train images; a variant that needs more of them than the pack has fails with
+// pipeline.ErrCalib. ninit ≤ 0 means the study's 10 K-Means restarts.
 func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
-	plan, err := prune.Cluster(s.Orig, sp, prune.ClusterOptions{NInit: ninit})
+	s.pipe.NInit = ninit
+	r, err := s.pipe.Run(sp)
 	if err != nil {
 		return nil, err
 	}
-	net, notes, err := prune.Apply(s.Orig, plan, sp.Variant)
-	if err != nil {
-		return nil, err
-	}
-	p := &Pruned{Spec: sp, Plan: plan, Net: net, Notes: notes}
-	v := sp.Variant
-	if n := max(v.Recal, v.Refit); n > 0 {
-		if n > s.Train.Len() {
-			return nil, fmt.Errorf("%w: the variant needs %d, the pack has %d", ErrCalib, n, s.Train.Len())
-		}
-		if s.cal == nil || s.cal.Images() < n {
-			m := s.Train.Len()
-			x := make([]float32, m*cifar.ImageSize)
-			s.Train.Batch(x, 0, m)
-			if s.cal, err = repair.NewCalibration(s.Orig, x, m, 1); err != nil {
-				return nil, err
-			}
-		}
-		if p.Repair, err = s.cal.Repair(net, repair.ForPlan(v, plan)); err != nil {
-			return nil, err
-		}
-	}
-	p.Layers = prune.Account(net, plan)
-	p.Orig = prune.Account(s.Orig, nil)
-	p.Blocks = Diagrams(s.Orig, plan, net)
-	return p, nil
-}
-
-// RemovedChannels returns how many of block b's conv1 output channels (= bn1 entries = conv2 input
-// channels) the pruned network no longer has.
-func RemovedChannels(orig, pruned *resnet.Net, b int) int {
-	return orig.Blocks[b].Conv1.Cout - pruned.Blocks[b].Conv1.Cout
+	return &Pruned{Result: r, Orig: prune.Account(s.Orig, nil), Blocks: Diagrams(s.Orig, r.Plan, r.Net)}, nil
 }

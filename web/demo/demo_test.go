@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/web/testutil"
@@ -52,7 +54,7 @@ func TestPruneAndViews(t *testing.T) {
 		}
 		t.Logf("method %d: pruned in %v, %d notes", sp.Method, time.Since(start), len(p.Notes))
 		for b, d := range p.Blocks {
-			want := RemovedChannels(s.Orig, p.Net, b)
+			want := s.Orig.Blocks[b].Conv1.Cout - p.Net.Blocks[b].Conv1.Cout
 			if d.RemovedCount() != want {
 				t.Errorf("block %d: diagram removes %d, network %d", b, d.RemovedCount(), want)
 			}
@@ -90,16 +92,12 @@ func TestPruneAndViews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		Evaluate(e, s.Test, 0, 40, func(first int, preds []int, logits []float32) bool {
-			if first != n || len(logits) != len(preds)*resnet.Classes {
-				t.Fatalf("batch at %d (want %d)", first, n)
+		var ev Evaluator
+		for first := 0; first < 40; first += Batch {
+			preds, logits := ev.Batch(e, s.Test, first, min(Batch, 40-first))
+			if len(preds) != min(Batch, 40-first) || len(logits) != len(preds)*resnet.Classes {
+				t.Fatalf("batch at %d: %d predictions, %d logits", first, len(preds), len(logits))
 			}
-			n += len(preds)
-			return true
-		})
-		if n != 40 {
-			t.Fatalf("evaluated %d", n)
 		}
 	}
 }
@@ -133,13 +131,16 @@ func TestNetBytesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestWilson(t *testing.T) {
-	lo, hi := Wilson(88, 100)
-	if !(lo > 79 && lo < 81 && hi > 92 && hi < 94) {
-		t.Fatalf("Wilson(88,100) = %v, %v", lo, hi)
+// A variant that needs more calibration images than the pack has is refused as such.
+func TestPruneCalibration(t *testing.T) {
+	s := testSession(t, 16, 32)
+	_, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{Recal: 33}}, 1)
+	if !errors.Is(err, pipeline.ErrCalib) {
+		t.Fatalf("33 of 32 images: %v", err)
 	}
-	if lo, hi := Wilson(0, 0); lo != 0 || hi != 100 {
-		t.Fatal(lo, hi)
+	p, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{Recal: 8, Refit: 32}}, 1)
+	if err != nil || p.Repair == nil || p.Repair.Refit != 32 {
+		t.Fatalf("32 of 32 images: %v", err)
 	}
 }
 

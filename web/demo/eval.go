@@ -2,29 +2,14 @@ package demo
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
-// Batch is how many images Evaluate runs between two progress reports.
+// Batch is how many images an Evaluator runs at most at once (resnet.Batch).
 const Batch = resnet.Batch
-
-// Evaluate runs e on images start … start+count-1 of set in batches of Batch on the calling
-// goroutine, calling each after every batch with the batch's first index, its predictions and
-// logits; each returns false to stop (a cancelled run). It reports whether it ran to the end.
-func Evaluate(e *resnet.Engine, set *cifar.Set, start, count int, each func(first int, preds []int, logits []float32) bool) bool {
-	var ev Evaluator
-	for i := start; i < start+count; i += Batch {
-		preds, logits := ev.Batch(e, set, i, min(Batch, start+count-i))
-		if !each(i, preds, logits) {
-			return false
-		}
-	}
-	return true
-}
 
 // Evaluator evaluates batches of images, reusing its buffers from one batch (and job) to the next.
 type Evaluator struct {
@@ -64,36 +49,4 @@ func Classify(e *resnet.Engine, pixels []byte) ([]float32, error) {
 	var wk resnet.Worker
 	e.Forward(logits, x, 1, &wk)
 	return logits, nil
-}
-
-// Softmax returns the class probabilities of logits.
-func Softmax(logits []float32) []float64 {
-	m := math.Inf(-1)
-	for _, v := range logits {
-		m = math.Max(m, float64(v))
-	}
-	p := make([]float64, len(logits))
-	var s float64
-	for i, v := range logits {
-		p[i] = math.Exp(float64(v) - m)
-		s += p[i]
-	}
-	for i := range p {
-		p[i] /= s
-	}
-	return p
-}
-
-// Wilson returns the 95% Wilson score interval of a proportion k/n, in percent.
-func Wilson(k, n int) (lo, hi float64) {
-	if n == 0 {
-		return 0, 100
-	}
-	const z = 1.959963984540054
-	p := float64(k) / float64(n)
-	nn := float64(n)
-	den := 1 + z*z/nn
-	c := (p + z*z/(2*nn)) / den
-	h := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn)) / den
-	return 100 * math.Max(0, c-h), 100 * math.Min(1, c+h)
 }

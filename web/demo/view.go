@@ -94,7 +94,6 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 		return nil, err
 	}
 	basis2 := p2.basis
-	v.Explain2 = basis2.Explained
 	v.Points2 = pad2(p2.y, n, min(2, d, n))
 	if v.Unchanged {
 		if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
