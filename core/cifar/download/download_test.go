@@ -426,3 +426,14 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve with a wrong $%s: %v", EnvMD5, err)
 	}
 }
+
+// TestPagesWorkflowKey checks that the Pages workflow caches the data set under the archive's MD5.
+func TestPagesWorkflowKey(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", ".github", "workflows", "pages.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "key: cifar-10-binary-" + ArchiveMD5 + "\n"; !strings.Contains(string(b), want) {
+		t.Errorf("pages.yml lacks %q", want)
+	}
+}
