@@ -13,6 +13,7 @@ require (
 	github.com/vugu/vugu v0.4.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
+	google.golang.org/protobuf v1.36.12
 )
 
 require (

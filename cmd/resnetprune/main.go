@@ -33,6 +33,7 @@ var commands = []command{
 	{"finetune", "fine-tune (pruned) weights with the training loop, typically at a lower LR", runFinetune},
 	{"prune", "prune by K-Means filter clustering (method 1 sharing, 2 removal), repair, evaluate", runPrune},
 	{"sweep", "prune over methods × ratios × variants: CSV, JSON and plots", runSweep},
+	{"export", "write (pruned) weights for PyTorch (.safetensors) or ONNX Runtime (.onnx, BN folded)", runExport},
 }
 
 func usage() {
