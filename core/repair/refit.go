@@ -313,12 +313,18 @@ func (c *Calibration) normals(conv *resnet.ConvBN, t []float32, h, w int, tg *ta
 			sum.rows += o.rows
 		}
 	}
+	for i := range d * d { // accumulate fills the upper triangle
+		if r, c := i/d, i%d; c < r && sum.g != nil {
+			sum.g[i] = sum.g[c*d+r]
+		}
+	}
 	return sum
 }
 
 // accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
-// Rows are gathered in chunks of 256; each chunk's AᵀA and AᵀY are float32 GEMMs (kernels.Sgemm,
-// sums of 256 products) added into the float64 totals. AᵀA is skipped when nm.g is nil.
+// Rows are gathered in chunks of 256; each chunk's AᵀA (its upper triangle only) and AᵀY are float32
+// GEMMs (kernels.Sgemm, sums of 256 products) added into the float64 totals. AᵀA is skipped when
+// nm.g is nil; normals fills its lower triangle.
 //
 // With wt (d×cout, float32) the targets are ReLU-relaxed (see target.compensated) on the fly: each chunk's
 // predictions A·wt are one more GEMM, and a ReLU-zeroed entry whose prediction lies on its exact side
@@ -363,9 +369,17 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 			}
 		}
 		if gc != nil {
-			kernels.Sgemm(true, false, d, d, m, 1, a, d, a, d, 0, gc, d)
-			for i, v := range gc {
-				nm.g[i] += float64(v)
+			// Only the upper triangle, in panels of gramPanel rows: row panel i0 is the GEMM of
+			// columns i0… of A against columns i0…d-1 (half the products of the full AᵀA).
+			for i0 := 0; i0 < d; i0 += gramPanel {
+				bi := min(gramPanel, d-i0)
+				kernels.Sgemm(true, false, bi, d-i0, m, 1, a[i0:], d, a[i0:], d, 0, gc[i0*d+i0:], d)
+				for i := i0; i < i0+bi; i++ {
+					g, v := nm.g[i*d+i:(i+1)*d], gc[i*d+i:(i+1)*d]
+					for j := range g {
+						g[j] += float64(v[j])
+					}
+				}
 			}
 		}
 		kernels.Sgemm(true, false, d, cout, m, 1, a, d, yc, cout, 0, rc, cout)
@@ -383,21 +397,8 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 		for _, q := range tg.pos[img] {
 			oy, ox := int(q)/ow*stride, int(q)%ow*stride
 			dst := a[m*d : (m+1)*d]
-			j := 0
-			for ci := range cin {
-				for ky := range k {
-					iy := oy - pad + ky
-					for kx := range k {
-						ix := ox - pad + kx
-						var v float32
-						if iy >= 0 && iy < h && ix >= 0 && ix < w {
-							v = src[(ci*h+iy)*w+ix]
-						}
-						dst[j] = v
-						j++
-					}
-				}
-			}
+			patch(dst[:cin*k*k], src, cin, h, w, k, oy-pad, ox-pad)
+			j := cin * k * k
 			if ex := tg.ex; ex != nil {
 				xs := ex.x[img*ex.c*ex.h*ex.w:]
 				iy, ix := int(q)/ow*ex.stride, int(q)%ow*ex.stride
@@ -418,6 +419,40 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 		}
 	}
 	flush()
+}
+
+// gramPanel is the row panel of the upper-triangular AᵀA products in accumulate.
+const gramPanel = 64
+
+// patch writes the k×k patch of the cin maps src (h×w each) whose top-left corner is (y0, x0) into
+// dst (cin·k·k, [cin][ky][kx]), zero outside the maps.
+func patch(dst, src []float32, cin, h, w, k, y0, x0 int) {
+	if y0 >= 0 && x0 >= 0 && y0+k <= h && x0+k <= w { // inside: k runs of k values per channel
+		j := 0
+		for ci := range cin {
+			for ky := range k {
+				o := (ci*h+y0+ky)*w + x0
+				copy(dst[j:j+k], src[o:o+k])
+				j += k
+			}
+		}
+		return
+	}
+	j := 0
+	for ci := range cin {
+		for ky := range k {
+			iy := y0 + ky
+			for kx := range k {
+				ix := x0 + kx
+				var v float32
+				if iy >= 0 && iy < h && ix >= 0 && ix < w {
+					v = src[(ci*h+iy)*w+ix]
+				}
+				dst[j] = v
+				j++
+			}
+		}
+	}
 }
 
 // refit solves conv2's least squares (see the top of this file) for the hidden activation t of the

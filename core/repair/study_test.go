@@ -1,0 +1,167 @@
+package repair
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
+)
+
+// Data-backed checks and timings of the repair on the study's checkpoint. They need the checkpoint
+// imported as safetensors ($REPAIR_WEIGHTS, default out/study.safetensors at the repository root:
+// `resnetprune import --from ../shared/weights/study-resnet20-model.pth --out out/study.safetensors`)
+// and CIFAR-10 ($CIFAR10_DIR, default ../shared/data/cifar-10-batches-bin next to the repository);
+// without them they skip.
+
+// studyData is the study checkpoint, the first calibration train images and the first 1,000 test
+// images.
+type studyData struct {
+	net  *resnet.Net
+	x    []float32 // calibration images, normalised
+	n    int
+	test *cifar.Set
+}
+
+func loadStudy(tb testing.TB, calib int) *studyData {
+	tb.Helper()
+	w := os.Getenv("REPAIR_WEIGHTS")
+	if w == "" {
+		w = filepath.Join("..", "..", "out", "study.safetensors")
+	}
+	if _, err := os.Stat(w); err != nil {
+		tb.Skip("no study checkpoint (set REPAIR_WEIGHTS):", err)
+	}
+	dir := os.Getenv("CIFAR10_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "data", "cifar-10-batches-bin")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skip("no CIFAR-10 (set CIFAR10_DIR):", err)
+	}
+	net, _, err := resnet.Load(w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	train, err := cifar.Open(dir, cifar.Train)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	test, err := cifar.Open(dir, cifar.Test)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := make([]float32, calib*cifar.ImageSize)
+	train.Batch(x, 0, calib)
+	return &studyData{net: net, x: x, n: calib, test: test.Slice(0, 1000)}
+}
+
+// plan clusters the study network for method m at ratio r (seed 1) with variant name.
+func (d *studyData) plan(tb testing.TB, m prune.Method, r float64, name string, calib int) (*prune.Plan, prune.Variant) {
+	tb.Helper()
+	v, err := variant.Parse(name, calib)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	spec := prune.Spec{Method: m, Ratio: r, Seed: 1, Variant: v}
+	plan, err := prune.Cluster(d.net, spec, prune.ClusterOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return plan, v
+}
+
+// repairOnce applies v to plan and repairs it with cal; it returns the network and the repair's
+// wall time.
+func repairOnce(tb testing.TB, d *studyData, cal *Calibration, plan *prune.Plan, v prune.Variant) (*resnet.Net, time.Duration) {
+	tb.Helper()
+	net, _, err := prune.Apply(d.net, plan, v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := cal.Repair(net, ForPlan(v, plan)); err != nil {
+		tb.Fatal(err)
+	}
+	return net, time.Since(start)
+}
+
+func (d *studyData) accuracy(tb testing.TB, net *resnet.Net) float64 {
+	tb.Helper()
+	e, err := resnet.Compile(net)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return eval.Run(e, d.test, 2, nil).Accuracy()
+}
+
+// TestStudyRepair times the best method-2 pipeline's repair at r = 0.5 on 2,048 calibration images
+// (a fresh Calibration, so the original network's forward passes are counted) and checks its accuracy
+// on the first 1,000 test images. $REPAIR_RUNS sets how many repairs are timed (default 1).
+func TestStudyRepair(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	const calib = 2048
+	d := loadStudy(t, calib)
+	plan, v := d.plan(t, prune.Removal, 0.5, variant.Best(prune.Removal).Name(), calib)
+	runs := 1
+	if s := os.Getenv("REPAIR_RUNS"); s != "" {
+		runs, _ = strconv.Atoi(s)
+	}
+	var net *resnet.Net
+	for range runs {
+		cal, err := NewCalibration(d.net, d.x, d.n, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var el time.Duration
+		net, el = repairOnce(t, d, cal, plan, v)
+		t.Logf("repair %s r=0.5 on %d images: %.2f s", v.Name(), calib, el.Seconds())
+	}
+	acc := d.accuracy(t, net)
+	t.Logf("accuracy on the first 1,000 test images: %.1f%%", acc)
+	if acc < 82 {
+		t.Fatalf("accuracy %.1f%% < 82%%", acc)
+	}
+}
+
+// TestStudyCalibCurve reports accuracy against the number of calibration images ($REPAIR_CURVE=1;
+// method $REPAIR_METHOD, default 2; ratios 0.5 and 0.8; variant $REPAIR_VARIANT, default Best).
+func TestStudyCalibCurve(t *testing.T) {
+	if os.Getenv("REPAIR_CURVE") == "" {
+		t.Skip("set REPAIR_CURVE=1")
+	}
+	m := prune.Removal
+	if os.Getenv("REPAIR_METHOD") == "1" {
+		m = prune.Sharing
+	}
+	name := os.Getenv("REPAIR_VARIANT")
+	if name == "" {
+		name = variant.Best(m).Name()
+	}
+	sizes := []int{512, 1024, 2048, 4096}
+	d := loadStudy(t, sizes[len(sizes)-1])
+	cal, err := NewCalibration(d.net, d.x, d.n, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []float64{0.5, 0.8} {
+		plan, _ := d.plan(t, m, r, name, sizes[0])
+		for _, n := range sizes {
+			v, err := variant.Parse(name, n) // the same clustering: only the counts differ
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, el := repairOnce(t, d, cal, plan, v)
+			fmt.Printf("method %d r=%.1f %s calib %d: %.1f%% (repair %.2f s)\n", m, r, name, n, d.accuracy(t, net), el.Seconds())
+		}
+	}
+}
