@@ -37,6 +37,13 @@ func TestParseTrain(t *testing.T) {
 		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "1"}, true, "ratio"},
 		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "0.5", "--variant", "bogus"}, true, "bogus"},
 		{[]string{"--out", "w.safetensors", "--weights", "p.safetensors", "--method", "1", "--ratio", "0.5", "--ninit", "0"}, true, "ninit"},
+		{[]string{"--out", "w.safetensors", "--lr", "NaN"}, false, "--lr"},
+		{[]string{"--out", "w.safetensors", "--warmup", "Inf"}, false, "--warmup"},
+		{[]string{"--out", "w.safetensors", "--batch", "9223372036854775807"}, false, "--batch"},
+		{[]string{"--out", "w.safetensors", "--epochs", "10001"}, false, "--epochs"},
+		{[]string{"--out", "w.safetensors", "--epochs", "10000", "--batch", "50000"}, false, ""},
+		{[]string{"--out", "w.safetensors", "--weights", "./w.safetensors"}, true, "is the input"},
+		{[]string{"--out", "w.safetensors", "--weights", "w.ckpt.safetensors"}, true, "is the input"},
 	} {
 		_, err := parseTrain("train", tc.args, tc.finetune)
 		if (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
