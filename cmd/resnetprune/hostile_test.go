@@ -334,6 +334,8 @@ func TestHostileInput(t *testing.T) {
 		// Resumed checkpoints whose metadata lies.
 		{name: "resume huge batch", args: []string{"train", "--out", "r.safetensors", "--resume", "--train-limit", "16", "--test-limit", "0"},
 			setup: func(t *testing.T, dir string) { editedCheckpoint(t, dir, editConfig("batch", 1<<62)) }, data: true, want: "batch"},
+		{name: "resume huge thread count", args: []string{"train", "--out", "r.safetensors", "--resume", "--train-limit", "16", "--test-limit", "0"},
+			setup: func(t *testing.T, dir string) { editedCheckpoint(t, dir, editConfig("threads", 1<<40)) }, data: true, want: "threads"},
 		{name: "resume negative epoch", args: []string{"train", "--out", "r.safetensors", "--resume", "--train-limit", "16", "--test-limit", "0"},
 			setup: func(t *testing.T, dir string) {
 				editedCheckpoint(t, dir, func(m map[string]string) { m[train.MetaEpoch] = "-1" })

@@ -170,9 +170,9 @@ const maxEpochs = 10000
 // checkResumed rejects a resumed checkpoint whose configuration or progress is out of range or
 // inconsistent (a damaged or edited file), before any epoch runs on it.
 func checkResumed(t *train.Trainer) error {
-	if t.Cfg.Epochs > maxEpochs || t.Cfg.Batch > cifar.TrainLen {
-		return fmt.Errorf("%s: %d epochs of batch %d out of range (at most %d epochs and batches of %d)",
-			train.MetaConfig, t.Cfg.Epochs, t.Cfg.Batch, maxEpochs, cifar.TrainLen)
+	if t.Cfg.Epochs > maxEpochs || t.Cfg.Batch > cifar.TrainLen || t.Cfg.Threads > maxThreads {
+		return fmt.Errorf("%s: %d epochs of batch %d on %d threads out of range (at most %d epochs, batches of %d, %d threads)",
+			train.MetaConfig, t.Cfg.Epochs, t.Cfg.Batch, t.Cfg.Threads, maxEpochs, cifar.TrainLen, maxThreads)
 	}
 	if t.Epoch < 0 || t.Epoch > maxEpochs || t.Epoch != len(t.Log) {
 		return fmt.Errorf("%s %d: want the number of logged epochs, %d", train.MetaEpoch, t.Epoch, len(t.Log))
