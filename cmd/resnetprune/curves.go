@@ -10,11 +10,10 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
-	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/train"
 )
@@ -72,39 +71,45 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 	return ps, nil
 }
 
-// finetuneCurves prunes orig at each point with variant v (repaired with cal), fine-tunes it with
-// cfg on trainSet and evaluates it on set before and after every epoch.
-// done is called with the curves so far after each one (to save them: a long run that stops keeps
-// what it finished). teacher (orig compiled) gives the logits distilled when cfg.Distill > 0. With restd > 0 and calibration images, every BN is first restandardised on restd of them
-// (repair.Calibration.Restandardize).
-func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetunePoint, v prune.Variant, seed uint64, ninit int, cal *repair.Calibration, restd int,
+// finetuneCurves prunes the pipeline's network at each point with that method's variant of vs,
+// fine-tunes it with cfg on trainSet and evaluates it on set before and after every epoch. Unless
+// keepBN, every BN is first restandardised on the repair's calibration images
+// (repair.Calibration.Restandardize). done is called with the curves so far after each one (to
+// save them: a long run that stops keeps what it finished). teacher (the original network
+// compiled) gives the logits distilled when cfg.Distill > 0.
+func finetuneCurves(pl *pipeline.Pipeline, teacher *resnet.Engine, points []finetunePoint, vs map[prune.Method]prune.Variant, seed uint64, keepBN bool,
 	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags, done func([]finetuneCurve) error) ([]finetuneCurve, error) {
 	var curves []finetuneCurve
 	for _, pt := range points {
+		v := vs[pt.method]
 		s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: seed, Variant: v}
-		plan, err := prune.Cluster(orig, s, prune.ClusterOptions{NInit: ninit})
+		p, err := pl.Run(s)
 		if err != nil {
 			return nil, err
 		}
-		p, err := build(orig, plan, v, cal)
-		if err != nil {
-			return nil, err
+		restd := pipeline.Calib(v)
+		if keepBN {
+			restd = 0
 		}
-		if cal != nil && restd > 0 {
-			if err := cal.Restandardize(p.net, restd); err != nil {
+		if restd > 0 {
+			cal, err := pl.Calibration(restd)
+			if err != nil {
+				return nil, err
+			}
+			if err := cal.Restandardize(p.Net, restd); err != nil {
 				return nil, err
 			}
 		}
-		tot := p.layers[len(p.layers)-1]
+		tot := p.Layers[len(p.Layers)-1]
 		c := finetuneCurve{Method: int(pt.method), Ratio: pt.ratio, Variant: v.Name(), LR: cfg.LR, Schedule: string(cfg.Schedule),
-			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), KeepBN: cal == nil || restd == 0, Distill: cfg.Distill, DistillT: cfg.DistillT, Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
-		acc, err := testAccuracy(p.net, set, cfg.Threads)
+			Epochs: cfg.Epochs, TrainImages: trainSet.Len(), KeepBN: restd == 0, Distill: cfg.Distill, DistillT: cfg.DistillT, Params: tot.Params, MACs: tot.MACs, Link: link(&s, d)}
+		acc, err := testAccuracy(p.Net, set, cfg.Threads)
 		if err != nil {
 			return nil, err
 		}
 		c.Accuracy = append(c.Accuracy, acc)
 		fmt.Fprintf(os.Stderr, "fine-tune method %d ratio %.2f %s: %.2f%% before\n", pt.method, pt.ratio, c.Variant, acc)
-		t, err := train.NewTrainer(p.net, trainSet, cfg)
+		t, err := train.NewTrainer(p.Net, trainSet, cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -128,8 +133,9 @@ func finetuneCurves(orig *resnet.Net, teacher *resnet.Engine, points []finetuneP
 	return curves, nil
 }
 
-// writeCurves writes finetune.csv and the accuracy-per-epoch plot (finetune.png, .svg) into dir.
-func writeCurves(dir string, rep *sweepReport) error {
+// writeCurves writes finetune.csv and the accuracy-per-epoch plot (finetune.png, .svg) into dir
+// (never over input).
+func writeCurves(dir string, rep *sweepReport, input string) error {
 	w := &csvRows{}
 	w.Write([]string{"method", "ratio", "variant", "lr", "schedule", "epoch", "accuracy", "train_loss", "train_acc", "seconds"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
@@ -146,7 +152,7 @@ func writeCurves(dir string, rep *sweepReport) error {
 		}
 		lines = append(lines, fmt.Sprintf("method %d, r = %g", c.Method, c.Ratio), xy)
 	}
-	if err := writeCSV(filepath.Join(dir, "finetune.csv"), w.rows); err != nil {
+	if err := writeCSV(filepath.Join(dir, "finetune.csv"), input, w.rows); err != nil {
 		return err
 	}
 	epochs := 0
@@ -175,10 +181,5 @@ func writeCurves(dir string, rep *sweepReport) error {
 		return err
 	}
 	p.Legend.Top, p.Legend.Left = false, false // bottom right: the curves are high by then
-	for _, ext := range []string{".png", ".svg"} {
-		if err := p.Save(9*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, "finetune"+ext)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return savePlot(p, dir, "finetune", input)
 }

@@ -5,16 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
-	"slices"
 	"strconv"
 	"text/tabwriter"
-	"time"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
-	"github.com/resnet20-pruning/resnet20-pruning/core/kernels"
+	"github.com/resnet20-pruning/resnet20-pruning/core/measure"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
@@ -45,118 +43,109 @@ func (f *variantFlags) resolve() (prune.Variant, error) {
 	return f.flags.Variant(m, 0)
 }
 
-// pruned is one pruned network and what happened while building it.
+// pruned is one result of the prune-and-repair pipeline.
 type pruned struct {
-	net    *resnet.Net
-	layers []prune.Layer
-	notes  []string
-	repair *repair.Stats
+	*pipeline.Result
+	net *resnet.Net // = Result.Net (train.go spells it so)
 }
 
-// build applies variant v to plan's clustering of orig and repairs the result (cal may be nil when
-// v needs no calibration images).
-func build(orig *resnet.Net, plan *prune.Plan, v prune.Variant, cal *repair.Calibration) (*pruned, error) {
-	net, notes, err := prune.Apply(orig, plan, v)
+// newPipeline returns the pipeline that prunes orig, with the train split of the CIFAR-10 folder
+// dir ("" = the default folder) as its calibration images when calib > 0 (the most any run will
+// use; more is refused here, before any work).
+func newPipeline(orig *resnet.Net, dir string, calib, ninit, threads int) (*pipeline.Pipeline, error) {
+	p := &pipeline.Pipeline{Orig: orig, Threads: threads, NInit: ninit}
+	if calib == 0 {
+		return p, nil
+	}
+	folder, err := cifar.Dir(dir)
 	if err != nil {
 		return nil, err
 	}
-	p := &pruned{net: net, notes: notes}
-	if v.Recal > 0 || v.Refit > 0 {
-		if cal == nil {
-			return nil, fmt.Errorf("variant %s needs calibration images", v.Name())
-		}
-		if p.repair, err = cal.Repair(net, repair.ForPlan(v, plan)); err != nil {
-			return nil, err
-		}
+	if p.Train, err = cifar.Open(folder, cifar.Train); err != nil {
+		return nil, err
 	}
-	p.layers = prune.Account(net, plan)
+	if calib > p.Train.Len() {
+		return nil, fmt.Errorf("%d calibration images requested, the train split has %d", calib, p.Train.Len())
+	}
 	return p, nil
 }
 
-// pruneNet clusters orig as spec says, applies spec.Variant and repairs the result with the
-// first max(Recal, Refit) train images of the CIFAR-10 folder dir ("" = the default folder). It
-// returns those calibration images too (nil when the variant needs none).
+// pruneNet runs the pipeline for spec on orig, repairing with the first pipeline.Calib(spec.Variant)
+// train images of the CIFAR-10 folder dir ("" = the default folder). It returns those calibration
+// images too (nil when the variant needs none).
 func pruneNet(orig *resnet.Net, spec prune.Spec, ninit int, dir string, threads int) (*pruned, *repair.Calibration, error) {
-	plan, err := prune.Cluster(orig, spec, prune.ClusterOptions{NInit: ninit})
+	n := pipeline.Calib(spec.Variant)
+	pl, err := newPipeline(orig, dir, n, ninit, threads)
 	if err != nil {
 		return nil, nil, err
 	}
-	cal, err := calibration(orig, dir, max(spec.Variant.Recal, spec.Variant.Refit), threads)
+	r, err := pl.Run(spec)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := build(orig, plan, spec.Variant, cal)
-	return p, cal, err
+	var cal *repair.Calibration
+	if n > 0 {
+		if cal, err = pl.Calibration(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	return &pruned{Result: r, net: r.Net}, cal, nil
 }
 
-// calibration opens the first n normalised train images for the repairs (nil when n is 0).
-func calibration(orig *resnet.Net, folder string, n, threads int) (*repair.Calibration, error) {
-	if n == 0 {
-		return nil, nil
-	}
-	dir, err := cifar.Dir(folder)
-	if err != nil {
-		return nil, err
-	}
-	set, err := cifar.Open(dir, cifar.Train)
-	if err != nil {
-		return nil, err
-	}
-	if n > set.Len() {
-		return nil, fmt.Errorf("%d calibration images requested, the train split has %d", n, set.Len())
-	}
-	x := make([]float32, n*cifar.ImageSize)
-	set.Batch(x, 0, n)
-	return repair.NewCalibration(orig, x, n, threads)
-}
-
-// median returns the median of v.
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// pruneReport is prune's output: eval's keys plus the pruning settings, the per-layer table and a
-// link that reproduces the run in the browser.
+// pruneReport is prune's output: eval's keys plus the pruning settings (every variant step's key,
+// from the variant table: MarshalJSON), the per-layer table, the pipeline's times and a link that
+// reproduces the run in the browser.
 type pruneReport struct {
 	evalReport
-	Bytes    int            `json:"bytes"`
-	CPU      float64        `json:"cpu_seconds"` // process CPU time of the evaluation (median), 0 if unknown
-	Method   int            `json:"method"`
-	Ratio    float64        `json:"ratio"`
-	Variant  string         `json:"variant"`
-	Seed     uint64         `json:"seed"`
-	PCA      int            `json:"pca"`
-	Kernels  bool           `json:"kernels"`
-	Rep      string         `json:"rep"`
-	Recal    int            `json:"recal"`
-	Merge    bool           `json:"merge"`
-	Refit    int            `json:"refit"`
-	Comp     bool           `json:"comp"`
-	ReLU     bool           `json:"relu"`
-	FC       bool           `json:"fc"`
-	Repeat   int            `json:"repeat"`
-	Link     string         `json:"link"`
-	Notes    []string       `json:"notes"`
-	Layers   []prune.Layer  `json:"layers"`
-	Repair   *repair.Stats  `json:"repair,omitempty"`
-	Baseline *baselineStats `json:"baseline,omitempty"`
-	Out      string         `json:"out,omitempty"`
+	Bytes    int             `json:"bytes"`
+	CPU      float64         `json:"cpu_seconds"` // process CPU time of the evaluation (median), 0 if unknown
+	Method   int             `json:"method"`
+	Ratio    float64         `json:"ratio"`
+	Variant  string          `json:"variant"`
+	Seed     uint64          `json:"seed"`
+	Steps    variant.Variant `json:"-"` // written as one key per step of variant.Steps
+	Repeat   int             `json:"repeat"`
+	Link     string          `json:"link"`
+	Notes    []string        `json:"notes"`
+	Layers   []prune.Layer   `json:"layers"`
+	Repair   *repair.Stats   `json:"repair,omitempty"`
+	Baseline *baselineStats  `json:"baseline,omitempty"`
+	Out      string          `json:"out,omitempty"`
+	// The pipeline's times: K-Means, the calibration images' activations, the repairs.
+	ClusterSeconds float64 `json:"cluster_seconds"`
+	CalibSeconds   float64 `json:"calib_seconds"`
+	RepairSeconds  float64 `json:"repair_seconds"`
 }
 
-// baselineStats compares the pruned model with the unpruned one on the same images in the same run.
+// MarshalJSON writes the report's fields and then every variant step's value under its key.
+func (r pruneReport) MarshalJSON() ([]byte, error) {
+	type plain pruneReport
+	b, err := json.Marshal(plain(r))
+	if err != nil {
+		return nil, err
+	}
+	b = b[:len(b)-1] // the closing brace
+	for _, f := range variant.Fields(r.Steps) {
+		k, _ := json.Marshal(f.Key)
+		v, err := json.Marshal(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(append(b, ','), k...), ':'), v...)
+	}
+	return append(b, '}'), nil
+}
+
+// baselineStats compares the pruned model with the unpruned one on the same images in the same run,
+// timed alternately (measure.Alternate).
 type baselineStats struct {
 	Accuracy     float64 `json:"accuracy"`
-	Seconds      float64 `json:"seconds"`
+	Seconds      float64 `json:"seconds"` // median
 	MACs         int     `json:"macs"`
 	Params       int     `json:"params"`
 	Bytes        int     `json:"bytes"`
-	CPUSeconds   float64 `json:"cpu_seconds"`
-	Speedup      float64 `json:"speedup"`       // baseline seconds / pruned seconds
+	CPUSeconds   float64 `json:"cpu_seconds"`   // median
+	Speedup      float64 `json:"speedup"`       // median over the rounds of baseline seconds / pruned seconds
 	CPUSpeedup   float64 `json:"cpu_speedup"`   // the same in process CPU time
 	MACReduction float64 `json:"mac_reduction"` // baseline MACs / pruned MACs
 	OfMACs       float64 `json:"speedup_of_mac_reduction"`
@@ -167,19 +156,24 @@ func link(s *prune.Spec, d *dataFlags) string {
 	return s.Link([2]string{"split", d.split}, [2]string{"offset", strconv.Itoa(d.offset)}, [2]string{"limit", strconv.Itoa(d.limit)})
 }
 
+// pruneUsage is the usage line of prune.
+const pruneUsage = "--weights W --method 1|2 --ratio R [--seed S] [--variant best|study|fixed|NAME] [step flags: --pca D --kernels --rep norm|closest " +
+	"--recal N --merge --refit N --select --c1 --comp --short --relu --fc] [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]\n" +
+	"Without --variant: the best repair found without SGD (variant best)."
+
 func runPrune(args []string) error {
-	fs := newFlags("prune", "--weights W --method 1|2 --ratio R [--seed S] [--variant study|fixed|NAME] [--pca D] [--kernels] [--rep centroid|norm|closest] [--recal N] [--merge] [--refit N [--comp [--relu]] [--fc]] [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]")
+	fs := newFlags("prune", pruneUsage)
 	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
 	method := fs.String("method", "", "1 = weight sharing (conv1, conv2, shortcut), 2 = channel removal (conv1)")
-	ratio := fs.Float64("ratio", -1, "fraction of filters to remove, 0 ≤ r < 1: k = int(C·(1−r)) clusters per layer")
+	ratio := fs.Float64("ratio", 0, "fraction of filters to remove, 0 ≤ r < 1: k = int(C·(1−r)) clusters per layer")
 	seed := fs.Uint64("seed", 1, "K-Means seed (each layer derives its own)")
 	ninit := fs.Int("ninit", prune.NInit, "K-Means restarts per layer")
-	out := fs.String("out", "", "write the pruned model as safetensors (loads back in eval)")
-	baseline := fs.Bool("baseline", false, "also time the unpruned model on the same images (speed-up)")
+	out := fs.String("out", "", "write the pruned model as .safetensors (loads back in eval)")
+	baseline := fs.Bool("baseline", false, "also time the unpruned model on the same images, alternately (speed-up)")
 	repeat := fs.Int("repeat", 1, "timed evaluations of each model; seconds is their median")
 	threads := fs.Int("threads", 0, "goroutines (0 = all cores)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	layerTimes := fs.Bool("layer-times", false, "also time every layer alone (one goroutine, batches of 16 random inputs)")
+	layerTimes := fs.Bool("layer-times", false, "also time every layer alone (one goroutine, batches of 16 random inputs, median of 5)")
 	var vf variantFlags
 	vf.register(fs)
 	var d dataFlags
@@ -187,12 +181,14 @@ func runPrune(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !given["method"] || !given["ratio"] {
+		return fmt.Errorf("--method and --ratio are required")
+	}
 	th, err := threadsOrDefault(*threads)
 	if err != nil {
 		return err
-	}
-	if *method == "" || *ratio == -1 {
-		return fmt.Errorf("--method and --ratio are required")
 	}
 	m, err := prune.ParseMethod(*method)
 	if err != nil {
@@ -202,12 +198,17 @@ func runPrune(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *ninit < 1 || *repeat < 1 {
-		return fmt.Errorf("--ninit and --repeat must be ≥ 1")
+	if *ninit < 1 || *repeat < 1 || *repeat > maxRepeat {
+		return fmt.Errorf("--ninit must be ≥ 1 and --repeat between 1 and %d", maxRepeat)
 	}
 	spec := prune.Spec{Method: m, Ratio: *ratio, Seed: *seed, Variant: v}
 	if err := spec.Validate(); err != nil {
 		return err
+	}
+	if *out != "" {
+		if err := checkWeightsOutput(*out, *weights); err != nil {
+			return err
+		}
 	}
 	orig, err := loadNet(*weights)
 	if err != nil {
@@ -221,76 +222,65 @@ func runPrune(args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := resnet.Compile(p.net)
+	e, err := resnet.Compile(p.Net)
 	if err != nil {
 		return err
 	}
-	var base *eval.Result
 	var baseEngine *resnet.Engine
 	if *baseline {
 		if baseEngine, err = resnet.Compile(orig); err != nil {
 			return err
 		}
 	}
-	// Alternate pruned and unpruned timings so that both see the same machine load.
-	var r *eval.Result
-	var secs, baseSecs, cpu, baseCPU []float64
-	for i := range *repeat {
+	// Pruned and unpruned timings alternate, so that both see the same machine load; the first run
+	// of each shows a progress bar and gives the accuracy.
+	var r, base *eval.Result
+	evalPruned := func() {
 		var bar func(int)
-		if i == 0 {
+		if r == nil {
 			bar = newProgress("prune eval", set.Len()).update
 		}
-		c0 := cpuSeconds()
-		ri := eval.Run(e, set, th, bar)
-		cpu = append(cpu, cpuDelta(c0))
-		if r == nil {
+		if ri := eval.Run(e, set, th, bar); r == nil {
 			r = ri
 		}
-		secs = append(secs, ri.Seconds)
-		if baseEngine != nil {
-			if i == 0 {
+	}
+	var evalBase func()
+	if baseEngine != nil {
+		evalBase = func() {
+			var bar func(int)
+			if base == nil {
 				bar = newProgress("baseline", set.Len()).update
 			}
-			c1 := cpuSeconds()
-			bi := eval.Run(baseEngine, set, th, bar)
-			baseCPU = append(baseCPU, cpuDelta(c1))
-			if base == nil {
+			if bi := eval.Run(baseEngine, set, th, bar); base == nil {
 				base = bi
 			}
-			baseSecs = append(baseSecs, bi.Seconds)
 		}
 	}
-	r.Seconds = median(secs)
-	rep := pruneReport{evalReport: newEvalReport(p.net, r, &d, th), Method: int(m), Ratio: spec.Ratio, Variant: v.Name(),
-		Seed: spec.Seed, PCA: v.PCA, Kernels: v.Kernels, Rep: string(orDefault(v.Rep, prune.RepCentroid)), Recal: v.Recal,
-		Merge: v.Merge, Refit: v.Refit, Comp: v.Comp, ReLU: v.ReLU, FC: v.FC, Repeat: *repeat, Link: link(&spec, &d), Notes: p.notes, Layers: p.layers, Repair: p.repair}
+	ab := measure.Alternate(*repeat, 0, evalPruned, evalBase)
+	r.Seconds = ab.A.Wall()
+	rep := pruneReport{evalReport: newEvalReport(p.Net, r, &d, th), Method: int(m), Ratio: spec.Ratio, Variant: v.Name(),
+		Seed: spec.Seed, Steps: v, Repeat: *repeat, Link: link(&spec, &d), Notes: p.Notes, Layers: p.Layers, Repair: p.Repair,
+		ClusterSeconds: p.ClusterSeconds, CalibSeconds: p.CalibSeconds, RepairSeconds: p.RepairSeconds}
 	if *layerTimes {
-		timeLayers(p.net, p.layers)
+		fillLayerTimes(rep.Layers, measure.Layers(p.Net, 16, 5))
 	}
-	total := p.layers[len(p.layers)-1]
+	total := p.Layers[len(p.Layers)-1]
 	rep.Weights, rep.Params, rep.MACs, rep.Bytes = total.Weights, total.Params, total.MACs, total.Bytes
-	rep.CPU = median(cpu)
+	rep.CPU = ab.A.CPU()
 	if rep.Notes == nil {
 		rep.Notes = []string{}
 	}
 	if base != nil {
-		base.Seconds = median(baseSecs)
 		ct := orig.Count()
-		b := &baselineStats{Accuracy: base.Accuracy(), Seconds: base.Seconds, MACs: ct.MACs, Params: ct.Params, Bytes: ct.Bytes,
-			MACReduction: float64(ct.MACs) / float64(rep.MACs)}
-		if r.Seconds > 0 {
-			b.Speedup = base.Seconds / r.Seconds
-		}
+		b := &baselineStats{Accuracy: base.Accuracy(), Seconds: ab.B.Wall(), MACs: ct.MACs, Params: ct.Params, Bytes: ct.Bytes,
+			CPUSeconds: ab.B.CPU(), Speedup: ab.Speedup(), CPUSpeedup: ab.CPUSpeedup(), MACReduction: float64(ct.MACs) / float64(rep.MACs)}
 		b.OfMACs = b.Speedup / b.MACReduction
-		if b.CPUSeconds = median(baseCPU); rep.CPU > 0 {
-			b.CPUSpeedup = b.CPUSeconds / rep.CPU
-		}
 		rep.Baseline = b
 	}
 	if *out != "" {
 		meta := map[string]string{"source": *weights, "method": spec.Method.String(), "ratio": strconv.FormatFloat(spec.Ratio, 'g', -1, 64),
 			"variant": v.Name(), "seed": strconv.FormatUint(spec.Seed, 10), "link": rep.Link}
-		if err := p.net.Save(*out, meta); err != nil {
+		if err := saveNet(p.Net, *out, meta, *weights); err != nil {
 			return err
 		}
 		rep.Out = *out
@@ -304,19 +294,29 @@ func runPrune(args []string) error {
 	return nil
 }
 
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
+// maxRepeat bounds --repeat.
+const maxRepeat = 1000
 
-var methodNames = map[int]string{1: "weight sharing", 2: "channel removal"}
+// fillLayerTimes stores each measured layer's time into the row of the same name and their sum
+// into the total row (the last).
+func fillLayerTimes(layers []prune.Layer, times []measure.LayerTime) {
+	byName := map[string]*prune.Layer{}
+	for i := range layers {
+		byName[layers[i].Name] = &layers[i]
+	}
+	var sum float64
+	for _, t := range times {
+		if l := byName[t.Name]; l != nil {
+			l.MsPerImage = t.MsPerImage
+		}
+		sum += t.MsPerImage
+	}
+	layers[len(layers)-1].MsPerImage = sum
+}
 
 // printText writes the human-readable report: settings, per-layer table, notes, repairs, result.
 func (r *pruneReport) printText(w io.Writer) {
-	fmt.Fprintf(w, "method %d (%s), ratio %v, seed %d, variant %s\n\n", r.Method, methodNames[r.Method], r.Ratio, r.Seed, r.Variant)
+	fmt.Fprintf(w, "method %d (%s), ratio %v, seed %d, variant %s\n\n", r.Method, prune.Method(r.Method).Title(), r.Ratio, r.Seed, r.Variant)
 	writeLayers(w, r.Layers)
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note:", n)
@@ -331,6 +331,9 @@ func (r *pruneReport) printText(w io.Writer) {
 				fmt.Fprintf(w, "  %-14s relative error %.3f → %.3f (%d rows)\n", l.Name, l.Before, l.After, l.Rows)
 			}
 		}
+	}
+	if r.Repair != nil {
+		fmt.Fprintf(w, "repair    %.1f s (calibration activations %.1f s; K-Means %.1f s)\n", r.RepairSeconds, r.CalibSeconds, r.ClusterSeconds)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "accuracy  %.2f%% (%d/%d, %s split from %d)\n", r.Accuracy, r.Correct, r.Images, r.Split, r.Offset)
@@ -373,58 +376,4 @@ func writeLayers(w io.Writer, layers []prune.Layer) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-}
-
-// timeLayers measures every convolution of n alone, as the engine runs it (BN folded into the
-// epilogue; shared layers compute their centroids once and gather), on one goroutine with batches of
-// 16 random inputs, and stores the median ms per image of 5 runs into the matching rows of layers
-// (the total row gets their sum).
-func timeLayers(n *resnet.Net, layers []prune.Layer) {
-	const batch, runs = 16, 5
-	rng := rand.New(rand.NewPCG(1, 2))
-	byName := map[string]*prune.Layer{}
-	for i := range layers {
-		byName[layers[i].Name] = &layers[i]
-	}
-	h, w := 32, 32
-	var ws kernels.Workspace
-	var sum float64
-	timeConv := func(c *resnet.ConvBN, h, w int) {
-		scale, shift := c.BN.Fold()
-		conv := kernels.NewConv(c.W, c.Rows(), c.Cin, c.K, c.Stride, c.K/2)
-		ep := &kernels.Epilogue{Bias: shift, ReLU: true}
-		if c.Assign != nil {
-			ep.Gather, ep.Scale = c.Assign, scale
-		}
-		x := make([]float32, batch*c.Cin*h*w)
-		for i := range x {
-			x[i] = float32(rng.NormFloat64())
-		}
-		ho, wo := c.OutSize(h, w)
-		y := make([]float32, batch*c.Cout*ho*wo)
-		conv.Forward(y, x, batch, h, w, ep, &ws) // warm-up
-		var secs []float64
-		for range runs {
-			start := time.Now()
-			conv.Forward(y, x, batch, h, w, ep, &ws)
-			secs = append(secs, time.Since(start).Seconds())
-		}
-		ms := 1000 * median(secs) / batch
-		if l := byName[c.Name]; l != nil {
-			l.MsPerImage = ms
-		}
-		sum += ms
-	}
-	timeConv(&n.Stem, h, w)
-	for i := range n.Blocks {
-		b := &n.Blocks[i]
-		timeConv(&b.Conv1, h, w)
-		ho, wo := b.Conv1.OutSize(h, w)
-		timeConv(&b.Conv2, ho, wo)
-		if b.Shortcut != nil {
-			timeConv(b.Shortcut, h, w)
-		}
-		h, w = ho, wo
-	}
-	layers[len(layers)-1].MsPerImage = sum
 }

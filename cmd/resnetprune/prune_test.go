@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/internal/shared"
 )
 
@@ -70,12 +72,18 @@ func TestPruneErrors(t *testing.T) {
 		{[]string{"--weights", w, "--method", "3", "--ratio", "0.5"}, "unknown method"},
 		{[]string{"--weights", w, "--method", "1", "--ratio", "1"}, "outside [0, 1)"},
 		{[]string{"--weights", w, "--method", "1", "--ratio", "-0.2"}, "outside [0, 1)"},
-		{[]string{"--weights", w, "--method", "1", "--ratio", "NaN"}, "outside [0, 1)"},
-		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "best"}, "must start with study or fixed"},
-		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--rep", "median"}, "unknown representative"},
-		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--kernels"}, "method-1"},
-		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--comp"}, "add refit"},
-		{[]string{"--weights", w, "--method", "2", "--ratio", "0.95"}, "= 0 clusters"},
+		{[]string{"--weights", w, "--method", "1", "--ratio", "NaN"}, "finite"},
+		{[]string{"--weights", w, "--method", "1", "--ratio", "-1"}, "ratio -1 outside [0, 1)"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "worst"}, "must start with study or fixed"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--rep", "median"}, "not one of centroid, norm, closest"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "fixed", "--kernels"}, "method 1"},
+		{[]string{"--weights", w, "--method", "1", "--ratio", "0.5", "--select"}, "method 2"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "fixed", "--comp"}, "add refit"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--comp=false"}, "is a part of comp: add comp"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.95", "--variant", "fixed"}, "= 0 clusters"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "fixed", "--out", w}, "is the input"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--variant", "fixed", "--out", "p.bin"}, ".safetensors"},
+		{[]string{"--weights", w, "--method", "2", "--ratio", "0.5", "--repeat", "0"}, "--repeat"},
 		{[]string{"--weights", bad, "--method", "2", "--ratio", "0.5"}, "linear layer"},
 	} {
 		_, err := capture(t, func() error { return runPrune(tc.args) })
@@ -97,8 +105,16 @@ func TestParseRatios(t *testing.T) {
 		{in: "0.5:0.1:0.1", err: true},
 		{in: "0.1:0.9:0", err: true},
 		{in: "a,b", err: true},
+		{in: "0:0.9:1e-12", err: true}, // 9·10¹¹ ratios
+		{in: "0:0.999:0.001", want: nil, err: false},
 	} {
 		got, err := parseRatios(tc.in)
+		if tc.want == nil && !tc.err {
+			if err != nil || len(got) != 1000 {
+				t.Errorf("parseRatios(%q) = %d ratios, %v; want 1000", tc.in, len(got), err)
+			}
+			continue
+		}
 		if (err != nil) != tc.err || len(got) != len(tc.want) {
 			t.Errorf("parseRatios(%q) = %v, %v", tc.in, got, err)
 			continue
@@ -124,6 +140,7 @@ func TestPrunedModelLoadsInEval(t *testing.T) {
 		{"--method", "1", "--ratio", "0.5", "--variant", "study"},
 		{"--method", "2", "--ratio", "0.5", "--variant", "fixed+bn+merge+refit+comp+fc", "--recal", "64", "--refit", "64"},
 		{"--method", "1", "--ratio", "0.8", "--variant", "fixed+kernels", "--ninit", "1"},
+		{"--method", "2", "--ratio", "0.5", "--recal", "64", "--refit", "64", "--ninit", "2"}, // the default variant, best, on fewer images
 	} {
 		out := filepath.Join(t.TempDir(), "pruned.safetensors")
 		stdout, err := capture(t, func() error {
@@ -138,6 +155,30 @@ func TestPrunedModelLoadsInEval(t *testing.T) {
 		}
 		if rep.Images != 200 || !strings.HasPrefix(rep.Link, "#method=") || len(rep.Layers) == 0 || rep.Params >= 272474 {
 			t.Errorf("prune %q: report %+v", args, rep.evalReport)
+		}
+		// The report has every step's key (variant.Steps), and its link gives back the run.
+		var keys map[string]any
+		if err := json.Unmarshal([]byte(stdout), &keys); err != nil {
+			t.Fatal(err)
+		}
+		sp, _, err := variant.ParseLink(rep.Link)
+		if err != nil {
+			t.Fatalf("prune %q: link %s: %v", args, rep.Link, err)
+		}
+		for _, f := range variant.Fields(sp.Variant) {
+			if got, ok := keys[f.Key]; !ok || fmt.Sprint(got) != fmt.Sprint(f.Value) {
+				t.Errorf("prune %q: report %s = %v, the link says %v", args, f.Key, got, f.Value)
+			}
+		}
+		if sp.Variant.Name() != rep.Variant {
+			t.Errorf("prune %q: variant %s, the link's %s", args, rep.Variant, sp.Variant.Name())
+		}
+		if len(args) > 4 && args[4] == "--recal" && sp.Variant != func() variant.Variant {
+			b := variant.Best(variant.Removal)
+			b.Recal, b.Refit = 64, 64
+			return b
+		}() {
+			t.Errorf("prune %q: without --variant the run is %s, not the best", args, rep.Variant)
 		}
 		n, _, err := resnet.Load(out)
 		if err != nil {

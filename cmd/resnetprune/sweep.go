@@ -4,9 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,15 +20,20 @@ import (
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
+	"github.com/resnet20-pruning/resnet20-pruning/core/measure"
+	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
-	"github.com/resnet20-pruning/resnet20-pruning/core/repair"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/train"
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
-// DefaultSweepVariants shows each repair step's gain in turn.
-const DefaultSweepVariants = "study,fixed,fixed+bn,fixed+bn+merge,fixed+bn+merge+refit"
+// DefaultSweepVariants shows each repair step's gain in turn, then the best repair (variant.Best
+// of each method).
+const DefaultSweepVariants = "study,fixed,fixed+bn,fixed+bn+merge,fixed+bn+merge+refit,best"
+
+// maxRatios bounds the number of ratios of --ratios.
+const maxRatios = 1000
 
 // sweepRow is one (method, ratio, variant) of a sweep; its JSON keys are also the CSV's columns.
 type sweepRow struct {
@@ -36,12 +43,12 @@ type sweepRow struct {
 	Accuracy     float64 `json:"accuracy"`
 	Correct      int     `json:"correct"`
 	Images       int     `json:"images"`
-	Seconds      float64 `json:"seconds"`
+	Seconds      float64 `json:"seconds"` // median of --repeat evaluations
 	ImagesPerSec float64 `json:"images_per_s"`
-	BaseSeconds  float64 `json:"baseline_seconds"` // the unpruned model, timed alternately with this one
-	Speedup      float64 `json:"speedup"`
-	// CPU time of the process during the evaluation (user + system, /proc/self/stat, 10 ms ticks;
-	// 0 where unavailable): unlike wall time it barely moves when other processes load the machine.
+	BaseSeconds  float64 `json:"baseline_seconds"` // the unpruned model, timed alternately with this one (median)
+	Speedup      float64 `json:"speedup"`          // median over the rounds of baseline seconds / seconds
+	// CPU time of the process during the evaluation (user + system, measure.CPUSeconds; 0 where
+	// unavailable): unlike wall time it barely moves when other processes load the machine.
 	CPUSeconds     float64 `json:"cpu_seconds"`
 	BaseCPUSeconds float64 `json:"baseline_cpu_seconds"`
 	CPUSpeedup     float64 `json:"cpu_speedup"`
@@ -52,6 +59,7 @@ type sweepRow struct {
 	Bytes          int     `json:"bytes"`
 	Link           string  `json:"link"`
 	Notes          string  `json:"notes"`
+	RepairSeconds  float64 `json:"repair_seconds"` // the repairs, with the calibration activations when this row built them
 }
 
 // sweepReport is sweep.json.
@@ -85,6 +93,9 @@ func parseRatios(s string) ([]float64, error) {
 		if v[2] <= 0 || v[1] < v[0] {
 			return nil, fmt.Errorf("--ratios %q: want start:stop:step with start ≤ stop and step > 0", s)
 		}
+		if n := math.Floor((v[1]-v[0])/v[2]+1e-9) + 1; n > maxRatios {
+			return nil, fmt.Errorf("--ratios %q gives %.0f ratios, more than %d", s, n, maxRatios)
+		}
 		var out []float64
 		for i := 0; ; i++ {
 			r := math.Round((v[0]+float64(i)*v[2])*1e9) / 1e9
@@ -95,8 +106,12 @@ func parseRatios(s string) ([]float64, error) {
 		}
 		return out, nil
 	}
+	parts := strings.Split(s, ",")
+	if len(parts) > maxRatios {
+		return nil, fmt.Errorf("--ratios: %d ratios, more than %d", len(parts), maxRatios)
+	}
 	var out []float64
-	for _, p := range strings.Split(s, ",") {
+	for _, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil {
 			return nil, fmt.Errorf("--ratios %q: %q is not a number", s, p)
@@ -111,7 +126,8 @@ func runSweep(args []string) error {
 	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
 	methods := fs.String("methods", "1,2", "comma-separated methods")
 	ratios := fs.String("ratios", "0.1:0.9:0.1", "start:stop:step (stop included) or a comma-separated list")
-	variants := fs.String("variants", DefaultSweepVariants, "comma-separated variant names (see prune --variant)")
+	variants := fs.String("variants", DefaultSweepVariants, "comma-separated variant names: best (each method's best repair, "+
+		strconv.Itoa(variant.BestCalib)+" calibration images), study, fixed or NAME (see prune --variant)")
 	calib := fs.Int("calib", variant.DefaultCalib, "train images for the bn and refit steps that give no count")
 	seed := fs.Uint64("seed", 1, "K-Means seed")
 	ninit := fs.Int("ninit", prune.NInit, "K-Means restarts per layer")
@@ -143,8 +159,8 @@ func runSweep(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *repeat < 1 || *ninit < 1 || *calib < 1 {
-		return fmt.Errorf("--repeat, --ninit and --calib must be ≥ 1")
+	if *repeat < 1 || *repeat > maxRepeat || *ninit < 1 || *calib < 1 {
+		return fmt.Errorf("--ninit and --calib must be ≥ 1 and --repeat between 1 and %d", maxRepeat)
 	}
 	if *ftEpochs < 0 || *ftTrainLimit < 0 {
 		return fmt.Errorf("--finetune and --finetune-train-limit must be ≥ 0")
@@ -164,39 +180,46 @@ func runSweep(args []string) error {
 	if err != nil {
 		return err
 	}
-	var vs []prune.Variant
+	// Each method's variants ("best" differs by method); calibN is the most images any repair uses.
+	names := strings.Split(*variants, ",")
+	if *ftVariant == "" {
+		*ftVariant = names[len(names)-1]
+	}
+	vs := map[prune.Method][]prune.Variant{}
+	ftV := map[prune.Method]prune.Variant{}
 	calibN := 0
-	for _, s := range strings.Split(*variants, ",") {
-		v, err := variant.Parse(s, *calib)
-		if err != nil {
+	for _, m := range variant.Methods {
+		for _, name := range names {
+			v, err := variant.Resolve(name, m, *calib)
+			if err != nil {
+				return err
+			}
+			vs[m] = append(vs[m], v)
+			if slices.Contains(ms, m) {
+				calibN = max(calibN, pipeline.Calib(v))
+			}
+		}
+		if ftV[m], err = variant.Resolve(*ftVariant, m, *calib); err != nil {
 			return err
 		}
-		vs = append(vs, v)
-		calibN = max(calibN, v.Recal, v.Refit)
 	}
 	var ftPts []finetunePoint
-	ftV := vs[len(vs)-1]
 	ftCfg := train.DefaultConfig()
 	if *ftEpochs > 0 {
 		if ftPts, err = parseFinetunePoints(*ftPoints); err != nil {
 			return err
 		}
-		if *ftVariant != "" {
-			if ftV, err = variant.Parse(*ftVariant, *calib); err != nil {
-				return err
-			}
-		}
-		calibN = max(calibN, ftV.Recal, ftV.Refit)
 		ftCfg.Epochs, ftCfg.LR, ftCfg.Seed, ftCfg.Threads = *ftEpochs, *ftLR, *seed, th
 		ftCfg.Distill, ftCfg.DistillT = *ftDistill, *ftDistillT
 		if err := ftCfg.Validate(); err != nil {
 			return err
 		}
 		for _, pt := range ftPts {
-			s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: *seed, Variant: ftV}
+			s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: *seed, Variant: ftV[pt.method]}
 			if err := s.Validate(); err != nil {
-				return fmt.Errorf("--finetune-points: method %d, ratio %v, variant %s: %w", pt.method, pt.ratio, ftV.Name(), err)
+				return fmt.Errorf("--finetune-points: method %d, ratio %v, variant %s: %w", pt.method, pt.ratio, s.Variant.Name(), err)
 			}
+			calibN = max(calibN, pipeline.Calib(s.Variant))
 		}
 		if *ftOnly {
 			ms, rs = nil, nil
@@ -205,12 +228,17 @@ func runSweep(args []string) error {
 	// Check every spec before the long part.
 	for _, m := range ms {
 		for _, r := range rs {
-			for _, v := range vs {
+			for _, v := range vs[m] {
 				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
 				if err := s.Validate(); err != nil {
 					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
 				}
 			}
+		}
+	}
+	for _, name := range sweepFiles {
+		if err := checkOutput(filepath.Join(*out, name), *weights); err != nil {
+			return err
 		}
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -224,7 +252,7 @@ func runSweep(args []string) error {
 	if err != nil {
 		return err
 	}
-	cal, err := calibration(orig, d.dir, calibN, th)
+	pl, err := newPipeline(orig, d.dir, calibN, *ninit, th)
 	if err != nil {
 		return err
 	}
@@ -234,27 +262,29 @@ func runSweep(args []string) error {
 	}
 	eval.Run(baseEngine, set, th, nil) // warm-up
 	rep := sweepReport{Weights: *weights, Split: d.split, Offset: d.offset, Images: set.Len(), Threads: th, Repeat: *repeat, Seed: *seed, Calib: *calib}
-	var baseSecs, baseCPU []float64
-	total := len(ms) * len(rs) * len(vs)
+	var baseRuns measure.Samples
+	total := 0
+	for _, m := range ms {
+		total += len(rs) * len(vs[m])
+	}
 	start := time.Now()
 	for _, m := range ms {
 		for _, r := range rs {
 			plans := map[string]*prune.Plan{}
-			for _, v := range vs {
+			for _, v := range vs[m] {
 				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
 				plan := plans[s.PlanKey()]
 				if plan == nil {
-					if plan, err = prune.Cluster(orig, s, prune.ClusterOptions{NInit: *ninit}); err != nil {
+					if plan, err = pl.Cluster(s); err != nil {
 						return fmt.Errorf("method %d, ratio %v: %w", m, r, err)
 					}
 					plans[s.PlanKey()] = plan
 				}
-				row, bs, err := sweepOne(orig, baseEngine, plan, s, cal, set, &d, th, *repeat)
+				row, bs, err := sweepOne(pl, baseEngine, plan, s, set, &d, th, *repeat)
 				if err != nil {
 					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
 				}
-				baseSecs = append(baseSecs, bs...)
-				baseCPU = append(baseCPU, row.BaseCPUSeconds)
+				baseRuns = append(baseRuns, bs...)
 				rep.Rows = append(rep.Rows, row)
 				fmt.Fprintf(os.Stderr, "[%d/%d %s] method %d ratio %.2f %-28s accuracy %6.2f%%  %.3f s (unpruned %.3f s, %.2f×; CPU %.2f×)  MACs ÷%.2f\n",
 					len(rep.Rows), total, time.Since(start).Round(time.Second), m, r, row.Variant, row.Accuracy, row.Seconds, row.BaseSeconds, row.Speedup,
@@ -262,94 +292,86 @@ func runSweep(args []string) error {
 			}
 		}
 	}
-	c0 := cpuSeconds()
-	b := eval.Run(baseEngine, set, th, nil)
-	if len(baseSecs) == 0 { // --finetune-only: no alternating timings
-		baseSecs, baseCPU = []float64{b.Seconds}, []float64{cpuDelta(c0)}
+	var b *eval.Result
+	last := measure.Time(func() { b = eval.Run(baseEngine, set, th, nil) })
+	if len(baseRuns) == 0 { // --finetune-only: no alternating timings
+		baseRuns = measure.Samples{last}
 	}
 	ct := orig.Count()
-	rep.Baseline = sweepRow{Variant: "unpruned", Accuracy: b.Accuracy(), Correct: b.Correct, Images: b.Images, Seconds: median(baseSecs),
+	rep.Baseline = sweepRow{Variant: "unpruned", Accuracy: b.Accuracy(), Correct: b.Correct, Images: b.Images, Seconds: baseRuns.Wall(),
 		Params: ct.Params, Weights: ct.Weights, MACs: ct.MACs, MACReduction: 1, Bytes: ct.Bytes, Speedup: 1}
 	rep.Baseline.BaseSeconds = rep.Baseline.Seconds
-	rep.Baseline.CPUSeconds, rep.Baseline.BaseCPUSeconds, rep.Baseline.CPUSpeedup = median(baseCPU), median(baseCPU), 1
+	rep.Baseline.CPUSeconds, rep.Baseline.BaseCPUSeconds, rep.Baseline.CPUSpeedup = baseRuns.CPU(), baseRuns.CPU(), 1
 	rep.Baseline.ImagesPerSec = float64(b.Images) / rep.Baseline.Seconds
+	save := func() error { return writeSweep(*out, &rep, ms, *weights) }
 	if len(ftPts) > 0 {
 		trainSet, err := openTrain(d.dir, *ftTrainLimit)
 		if err != nil {
 			return err
 		}
-		restd := max(ftV.Recal, ftV.Refit)
-		if *ftKeepBN {
-			restd = 0
-		}
-		save := func(cs []finetuneCurve) error {
+		progress := func(cs []finetuneCurve) error {
 			rep.Finetune = cs
-			return writeSweep(*out, &rep, ms, vs)
+			return save()
 		}
-		if rep.Finetune, err = finetuneCurves(orig, baseEngine, ftPts, ftV, *seed, *ninit, cal, restd, ftCfg, trainSet, set, &d, save); err != nil {
+		if rep.Finetune, err = finetuneCurves(pl, baseEngine, ftPts, ftV, *seed, *ftKeepBN, ftCfg, trainSet, set, &d, progress); err != nil {
 			return err
 		}
 	}
-	if err := writeSweep(*out, &rep, ms, vs); err != nil {
+	if err := save(); err != nil {
 		return err
 	}
 	fmt.Printf("%d runs, %d fine-tuning curves → %s (sweep.csv, sweep.json, time/params/accuracy plots; finetune.csv and plot)\n", len(rep.Rows), len(rep.Finetune), *out)
 	return nil
 }
 
+// sweepFiles are the files a sweep may write into its folder (plots as .png and .svg).
+var sweepFiles = []string{"sweep.json", "sweep.csv", "time.png", "time.svg", "params.png", "params.svg", "cpu_time.png", "cpu_time.svg",
+	"accuracy_method1.png", "accuracy_method1.svg", "accuracy_method2.png", "accuracy_method2.svg", "finetune.csv", "finetune.png", "finetune.svg"}
+
 // sweepOne builds, repairs and evaluates one spec; it returns the row and the unpruned model's
-// timings taken alternately with the pruned one's.
-func sweepOne(orig *resnet.Net, baseEngine *resnet.Engine, plan *prune.Plan, s prune.Spec, cal *repair.Calibration,
-	set *cifar.Set, d *dataFlags, th, repeat int) (sweepRow, []float64, error) {
-	p, err := build(orig, plan, s.Variant, cal)
+// runs, timed alternately with the pruned one's (measure.Alternate).
+func sweepOne(pl *pipeline.Pipeline, baseEngine *resnet.Engine, plan *prune.Plan, s prune.Spec,
+	set *cifar.Set, d *dataFlags, th, repeat int) (sweepRow, measure.Samples, error) {
+	p, err := pl.Build(plan, s.Variant)
 	if err != nil {
 		return sweepRow{}, nil, err
 	}
-	e, err := resnet.Compile(p.net)
+	e, err := resnet.Compile(p.Net)
 	if err != nil {
 		return sweepRow{}, nil, err
 	}
 	var r *eval.Result
-	var secs, base, cpu, baseCPU []float64
-	for range repeat {
-		c0 := cpuSeconds()
-		ri := eval.Run(e, set, th, nil)
-		cpu = append(cpu, cpuDelta(c0))
-		if r == nil {
+	ab := measure.Alternate(repeat, 0, func() {
+		if ri := eval.Run(e, set, th, nil); r == nil {
 			r = ri
 		}
-		secs = append(secs, ri.Seconds)
-		c1 := cpuSeconds()
-		base = append(base, eval.Run(baseEngine, set, th, nil).Seconds)
-		baseCPU = append(baseCPU, cpuDelta(c1))
-	}
-	tot := p.layers[len(p.layers)-1]
-	ct := orig.Count()
+	}, func() { eval.Run(baseEngine, set, th, nil) })
+	tot := p.Layers[len(p.Layers)-1]
+	ct := pl.Orig.Count()
 	row := sweepRow{Method: int(s.Method), Ratio: s.Ratio, Variant: s.Variant.Name(), Accuracy: r.Accuracy(), Correct: r.Correct,
-		Images: r.Images, Seconds: median(secs), BaseSeconds: median(base), Params: tot.Params, Weights: tot.Weights, MACs: tot.MACs,
-		Bytes: tot.Bytes, Link: link(&s, d), Notes: strings.Join(p.notes, "; ")}
+		Images: r.Images, Seconds: ab.A.Wall(), BaseSeconds: ab.B.Wall(), Params: tot.Params, Weights: tot.Weights, MACs: tot.MACs,
+		Bytes: tot.Bytes, Link: link(&s, d), Notes: strings.Join(p.Notes, "; "), Speedup: ab.Speedup(),
+		CPUSeconds: ab.A.CPU(), BaseCPUSeconds: ab.B.CPU(), CPUSpeedup: ab.CPUSpeedup(), RepairSeconds: p.CalibSeconds + p.RepairSeconds}
 	row.ImagesPerSec = float64(row.Images) / row.Seconds
-	row.Speedup = row.BaseSeconds / row.Seconds
-	row.CPUSeconds, row.BaseCPUSeconds = median(cpu), median(baseCPU)
-	if row.CPUSeconds > 0 {
-		row.CPUSpeedup = row.BaseCPUSeconds / row.CPUSeconds
-	}
 	row.MACReduction = float64(ct.MACs) / float64(row.MACs)
-	return row, base, nil
+	return row, ab.B, nil
 }
 
-// writeSweep writes sweep.csv, sweep.json and the plots into dir.
-func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Variant) error {
+// writeSweep writes sweep.csv, sweep.json and the plots into dir (never over input).
+func writeSweep(dir string, rep *sweepReport, ms []prune.Method, input string) error {
 	js, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "sweep.json"), append(js, '\n'), 0o644); err != nil {
+	jsonPath := filepath.Join(dir, "sweep.json")
+	if fi, err := os.Stat(jsonPath); err == nil && sameFile(fi, input) {
+		// --replot in place: sweep.json is the input and stays as it is.
+	} else if err := writeFile(jsonPath, input, append(js, '\n')); err != nil {
 		return err
 	}
 	w := &csvRows{}
 	w.Write([]string{"method", "ratio", "variant", "accuracy", "correct", "images", "seconds", "images_per_s", "baseline_seconds",
-		"speedup", "cpu_seconds", "baseline_cpu_seconds", "cpu_speedup", "params", "weights", "macs", "mac_reduction", "bytes", "link", "notes"})
+		"speedup", "cpu_seconds", "baseline_cpu_seconds", "cpu_speedup", "params", "weights", "macs", "mac_reduction", "bytes", "repair_seconds", "link", "notes"})
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	for _, r := range append([]sweepRow{rep.Baseline}, rep.Rows...) {
 		method := strconv.Itoa(r.Method)
@@ -358,16 +380,44 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 		}
 		w.Write([]string{method, ff(r.Ratio), r.Variant, ff(r.Accuracy), strconv.Itoa(r.Correct), strconv.Itoa(r.Images), ff(r.Seconds),
 			ff(r.ImagesPerSec), ff(r.BaseSeconds), ff(r.Speedup), ff(r.CPUSeconds), ff(r.BaseCPUSeconds), ff(r.CPUSpeedup), strconv.Itoa(r.Params), strconv.Itoa(r.Weights), strconv.Itoa(r.MACs),
-			ff(r.MACReduction), strconv.Itoa(r.Bytes), r.Link, r.Notes})
+			ff(r.MACReduction), strconv.Itoa(r.Bytes), ff(r.RepairSeconds), r.Link, r.Notes})
 	}
-	if err := writeCSV(filepath.Join(dir, "sweep.csv"), w.rows); err != nil {
+	if err := writeCSV(filepath.Join(dir, "sweep.csv"), input, w.rows); err != nil {
 		return err
 	}
-	if err := writePlots(dir, rep, ms, vs); err != nil {
+	if err := writePlots(dir, rep, ms, input); err != nil {
 		return err
 	}
 	if len(rep.Finetune) > 0 {
-		return writeCurves(dir, rep)
+		return writeCurves(dir, rep, input)
+	}
+	return nil
+}
+
+// variantNames returns the variants of method m's rows, in their order.
+func variantNames(rows []sweepRow, m prune.Method) []string {
+	var names []string
+	for _, r := range rows {
+		if r.Method == int(m) && !slices.Contains(names, r.Variant) {
+			names = append(names, r.Variant)
+		}
+	}
+	return names
+}
+
+// savePlot writes p as dir/name.png and dir/name.svg, 9 × 4.5 inches.
+func savePlot(p *plot.Plot, dir, name, input string) error {
+	for _, ext := range []string{"png", "svg"} {
+		wt, err := p.WriterTo(9*vg.Inch, 4.5*vg.Inch, ext)
+		if err != nil {
+			return err
+		}
+		if err := writeOutput(filepath.Join(dir, name+"."+ext), []string{input}, func(w io.Writer) error {
+			_, err := wt.WriteTo(w)
+			return err
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -385,7 +435,7 @@ func series(rows []sweepRow, keep func(sweepRow) bool, value func(sweepRow) floa
 
 // writePlots draws, as PNG and SVG: evaluation time vs ratio (both methods and the unpruned
 // reference), params vs ratio, and accuracy vs ratio per method (one line per variant).
-func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Variant) error {
+func writePlots(dir string, rep *sweepReport, ms []prune.Method, input string) error {
 	if len(rep.Rows) == 0 {
 		return nil
 	}
@@ -394,26 +444,31 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 		lo, hi = min(lo, r.Ratio), max(hi, r.Ratio)
 	}
 	ref := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
-	// Time and params depend on the method and ratio, not on the variant: plot the first variant's
-	// rows (time is the median over every variant of the same method and ratio).
-	first := vs[0].Name()
+	// Time and params depend on the method and ratio, not on the variant: plot each method's first
+	// variant's rows (time is the median over every variant of the same method and ratio).
+	first := map[prune.Method]string{}
+	for _, m := range ms {
+		if names := variantNames(rep.Rows, m); len(names) > 0 {
+			first[m] = names[0]
+		}
+	}
 	type figure struct {
 		name, title, ylabel string
 		lines               []any
 	}
 	var timeLines, paramLines []any
 	for _, m := range ms {
-		label := fmt.Sprintf("method %d (%s)", m, methodNames[int(m)])
-		timeLines = append(timeLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+		label := fmt.Sprintf("method %d (%s)", m, m.Title())
+		timeLines = append(timeLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first[m] },
 			func(r sweepRow) float64 { return medianOf(rep.Rows, m, r.Ratio) }))
-		paramLines = append(paramLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+		paramLines = append(paramLines, label, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first[m] },
 			func(r sweepRow) float64 { return float64(r.Params) }))
 	}
 	timeLines = append(timeLines, "unpruned", ref(rep.Baseline.Seconds))
 	var cpuLines []any
 	for _, m := range ms {
-		cpuLines = append(cpuLines, fmt.Sprintf("method %d (%s)", m, methodNames[int(m)]),
-			series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first },
+		cpuLines = append(cpuLines, fmt.Sprintf("method %d (%s)", m, m.Title()),
+			series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == first[m] },
 				func(r sweepRow) float64 { return r.CPUSeconds }))
 	}
 	cpuLines = append(cpuLines, "unpruned", ref(rep.Baseline.CPUSeconds))
@@ -428,13 +483,12 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 	}
 	for _, m := range ms {
 		var lines []any
-		for _, v := range vs {
-			name := v.Name()
+		for _, name := range variantNames(rep.Rows, m) {
 			lines = append(lines, name, series(rep.Rows, func(r sweepRow) bool { return r.Method == int(m) && r.Variant == name },
 				func(r sweepRow) float64 { return r.Accuracy }))
 		}
 		lines = append(lines, "unpruned", ref(rep.Baseline.Accuracy))
-		figs = append(figs, figure{fmt.Sprintf("accuracy_method%d", m), fmt.Sprintf("accuracy, method %d (%s), %d test images", m, methodNames[int(m)], rep.Images), "accuracy %", lines})
+		figs = append(figs, figure{fmt.Sprintf("accuracy_method%d", m), fmt.Sprintf("accuracy, method %d (%s), %d test images", m, m.Title(), rep.Images), "accuracy %", lines})
 	}
 	for _, fg := range figs {
 		p := plot.New()
@@ -456,10 +510,8 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, vs []prune.Vari
 			}
 			return ts
 		})
-		for _, ext := range []string{".png", ".svg"} {
-			if err := p.Save(9*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, fg.name+ext)); err != nil {
-				return err
-			}
+		if err := savePlot(p, dir, fg.name, input); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -488,35 +540,8 @@ func medianOf(rows []sweepRow, m prune.Method, r float64) float64 {
 			s = append(s, row.Seconds)
 		}
 	}
-	return median(s)
+	return measure.Median(s)
 }
-
-// cpuSeconds returns this process's user + system CPU time from /proc/self/stat (fields 14 and 15,
-// in clock ticks of 1/100 s), or 0 where that file does not exist.
-func cpuSeconds() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')') // the command name may contain spaces
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:]) // f[0] is field 3 (state)
-	if len(f) < 13 {
-		return 0
-	}
-	u, err1 := strconv.ParseFloat(f[11], 64)
-	k, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	return (u + k) / 100
-}
-
-// cpuDelta returns the CPU seconds since start, rounded to the 10 ms tick.
-func cpuDelta(start float64) float64 { return math.Round((cpuSeconds()-start)*100) / 100 }
 
 // replotSweep rewrites the CSV, JSON and plots of the sweep saved in file into dir.
 func replotSweep(file, dir string) error {
@@ -529,26 +554,15 @@ func replotSweep(file, dir string) error {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	var ms []prune.Method
-	var vs []prune.Variant
-	seen := map[string]bool{}
 	for _, r := range rep.Rows {
-		if m := prune.Method(r.Method); !seen[m.String()] {
-			seen[m.String()] = true
+		if m := prune.Method(r.Method); !slices.Contains(ms, m) {
 			ms = append(ms, m)
-		}
-		if !seen[r.Variant] {
-			seen[r.Variant] = true
-			v, err := variant.Parse(r.Variant, rep.Calib)
-			if err != nil {
-				return err
-			}
-			vs = append(vs, v)
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return writeSweep(dir, &rep, ms, vs)
+	return writeSweep(dir, &rep, ms, file)
 }
 
 // csvRows collects CSV records (Write has csv.Writer's shape) for writeCSV.
@@ -557,15 +571,21 @@ type csvRows struct{ rows [][]string }
 // Write appends one record.
 func (c *csvRows) Write(r []string) { c.rows = append(c.rows, r) }
 
-// writeCSV writes rows to path as CSV.
-func writeCSV(path string, rows [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
+// writeCSV writes rows to path as CSV (never over input).
+func writeCSV(path, input string, rows [][]string) error {
+	return writeOutput(path, []string{input}, func(w io.Writer) error { return csv.NewWriter(w).WriteAll(rows) })
+}
+
+// sameFile reports whether fi is the file at path.
+func sameFile(fi os.FileInfo, path string) bool {
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
+}
+
+// writeFile writes b to path (never over input).
+func writeFile(path, input string, b []byte) error {
+	return writeOutput(path, []string{input}, func(w io.Writer) error {
+		_, err := w.Write(b)
 		return err
-	}
-	if err := csv.NewWriter(f).WriteAll(rows); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	})
 }
