@@ -157,9 +157,10 @@ func link(s *prune.Spec, d *dataFlags) string {
 }
 
 // pruneUsage is the usage line of prune.
-const pruneUsage = "--weights W --method 1|2 --ratio R [--seed S] [--variant best|study|fixed|NAME] [step flags: --pca D --kernels --rep norm|closest " +
-	"--recal N --merge --refit N --select --c1 --comp --short --relu --fc] [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]\n" +
-	"Without --variant: the best repair found without SGD (variant best)."
+var pruneUsage = "--weights W --method 1|2 --ratio R [--seed S] [--variant best|study|fixed|NAME] " + variant.FlagSyntax() +
+	" [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]\n" +
+	"Without --variant: the best repair found without SGD (variant best, " + strconv.Itoa(variant.BestCalib) + " calibration train images);\n" +
+	"--variant study: the study as published; --variant fixed: its two defects fixed and nothing else."
 
 func runPrune(args []string) error {
 	fs := newFlags("prune", pruneUsage)

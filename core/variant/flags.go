@@ -52,6 +52,25 @@ func (s *Step) Usage() string {
 	return b.String()
 }
 
+// FlagSyntax returns the step flags for a usage line: "[--pca D] [--kernels] [--rep centroid|norm|closest] [--recal N] …".
+func FlagSyntax() string {
+	var parts []string
+	for i := range Steps {
+		s := &Steps[i]
+		switch s.Kind {
+		case Bool:
+			parts = append(parts, "[--"+s.Key+"]")
+		case Count:
+			parts = append(parts, "[--"+s.Key+" N]")
+		case Dim:
+			parts = append(parts, "[--"+s.Key+" D]")
+		case Choice:
+			parts = append(parts, "[--"+s.Key+" "+strings.Join(s.Choices, "|")+"]")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // Register adds --variant and one flag per step (named by its Key) to fs.
 func Register(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: map[string]string{}}

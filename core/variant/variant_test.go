@@ -102,6 +102,9 @@ func TestEveryStep(t *testing.T) {
 		fs.SetOutput(&out)
 		f := Register(fs)
 		fs.PrintDefaults()
+		if !strings.Contains(FlagSyntax(), "[--"+s.Key) {
+			t.Errorf("%s: not in the usage line %s", s.Key, FlagSyntax())
+		}
 		if !strings.Contains(out.String(), "-"+s.Key) || !strings.Contains(out.String(), s.Help) {
 			t.Errorf("%s: usage text lacks the flag or its help:\n%s", s.Key, out.String())
 		}
