@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -284,5 +283,10 @@ func runData(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return download.CIFAR10(context.Background(), *dir, os.Stderr)
+	ctx := signalContext() // A SIGINT cancels the download, which removes its partial files.
+	err := download.CIFAR10(ctx, *dir, os.Stderr)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted: the download's partial files are removed, nothing was installed in %s", *dir)
+	}
+	return err
 }

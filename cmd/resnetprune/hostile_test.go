@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -453,7 +455,7 @@ func TestInterruptRemovesTemp(t *testing.T) {
 	}
 }
 
-// TestInterruptTraining stops a real training run with SIGINT soon after its first epoch and
+// TestInterruptTraining stops a real training run with SIGINT right after its first epoch and
 // checks that no temporary file is left and that what was written is complete.
 func TestInterruptTraining(t *testing.T) {
 	data := shared.CIFAR10(t)
@@ -472,8 +474,7 @@ func TestInterruptTraining(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(stdout)
-	for i := 0; i < 3 && sc.Scan(); i++ { // Three epochs, then a signal in the middle of the next writes.
-	}
+	sc.Scan() // One epoch, then a signal, likely in the middle of the next epoch or its writes.
 	cmd.Process.Signal(os.Interrupt)
 	io.Copy(io.Discard, stdout)
 	cmd.Wait()
@@ -496,5 +497,48 @@ func TestInterruptTraining(t *testing.T) {
 		if _, err := safetensors.ReadFile(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestInterruptDownload stops `data` with SIGINT in the middle of a download (from a local server
+// that sends part of an archive and stalls) and checks that the partial file is removed.
+func TestInterruptDownload(t *testing.T) {
+	started := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		w.Write(make([]byte, 1000))
+		w.(http.Flusher).Flush()
+		close(started)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "data", "--dir", "d")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), asCLIEnv+"=1", "CIFAR10_URL="+srv.URL+"/cifar.tar.gz", "CIFAR10_MD5="+strings.Repeat("0", 32))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no request came; stderr %q", stderr.String())
+	}
+	time.Sleep(100 * time.Millisecond) // Let the first bytes reach the partial file.
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.HasPrefix(lines[len(lines)-1], "resnetprune data: interrupted") {
+		t.Errorf("status %d, stderr %q: want 1 and an interruption as the last line", code, stderr.String())
+	}
+	if after := snapshot(t, dir); len(after) != 1 {
+		t.Errorf("files left: %v, want the empty folder d only", after)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,13 +30,39 @@ var tempFiles = struct {
 	names map[string]bool
 }{names: map[string]bool{}}
 
+// graceful holds the cancel function of signalContext's context, if a command asked for one.
+var graceful struct {
+	sync.Mutex
+	cancel context.CancelFunc
+}
+
+// signalContext returns a context that the first SIGINT or SIGTERM cancels, instead of ending the
+// program at once: for a command whose library code cleans up its own files when cancelled (the
+// download). A second signal ends the program as catchSignals does.
+func signalContext() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	graceful.Lock()
+	graceful.cancel = cancel
+	graceful.Unlock()
+	return ctx
+}
+
 // catchSignals makes a SIGINT or SIGTERM remove the temporary files in flight, print one line and
-// exit with status 128+signal, as the default action would have without the cleanup.
+// exit with status 128+signal, as the default action would have without the cleanup (unless a
+// signalContext is to be cancelled first).
 func catchSignals() {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-c
+		graceful.Lock()
+		cancel := graceful.cancel
+		graceful.cancel = nil
+		graceful.Unlock()
+		if cancel != nil {
+			cancel()
+			s = <-c
+		}
 		tempFiles.Lock() // Kept: nothing may rename or create a temporary file any more.
 		for name := range tempFiles.names {
 			os.Remove(name)
