@@ -48,8 +48,8 @@ func signalContext() context.Context {
 }
 
 // catchSignals makes a SIGINT or SIGTERM remove the temporary files in flight, print one line and
-// exit with status 128+signal, as the default action would have without the cleanup (unless a
-// signalContext is to be cancelled first).
+// exit with status 128+signal, the status a shell reports for a process the signal killed (when a
+// signalContext is pending, the first signal cancels it instead).
 func catchSignals() {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
