@@ -13,9 +13,9 @@ import (
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/train"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // DefaultFinetunePoints are the study's fine-tuning curves: method 1 at r = 0.5 and 0.9, method 2
@@ -46,7 +46,7 @@ type finetuneCurve struct {
 
 // finetunePoint is one (method, ratio) to fine-tune.
 type finetunePoint struct {
-	method prune.Method
+	method variant.Method
 	ratio  float64
 }
 
@@ -58,7 +58,7 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 		if !ok {
 			return nil, fmt.Errorf("--finetune-points %q: want METHOD:RATIO pairs such as %s", s, DefaultFinetunePoints)
 		}
-		m, err := prune.ParseMethod(ms)
+		m, err := variant.ParseMethod(ms)
 		if err != nil {
 			return nil, err
 		}
@@ -77,12 +77,12 @@ func parseFinetunePoints(s string) ([]finetunePoint, error) {
 // (repair.Calibration.Restandardize). done is called with the curves so far after each one (to
 // save them: a long run that stops keeps what it finished). teacher (the original network
 // compiled) gives the logits distilled when cfg.Distill > 0.
-func finetuneCurves(pl *pipeline.Pipeline, teacher *resnet.Engine, points []finetunePoint, vs map[prune.Method]prune.Variant, seed uint64, keepBN bool,
+func finetuneCurves(pl *pipeline.Pipeline, teacher *resnet.Engine, points []finetunePoint, vs map[variant.Method]variant.Variant, seed uint64, keepBN bool,
 	cfg train.Config, trainSet, set *cifar.Set, d *dataFlags, done func([]finetuneCurve) error) ([]finetuneCurve, error) {
 	var curves []finetuneCurve
 	for _, pt := range points {
 		v := vs[pt.method]
-		s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: seed, Variant: v}
+		s := variant.Spec{Method: pt.method, Ratio: pt.ratio, Seed: seed, Variant: v}
 		p, err := pl.Run(s)
 		if err != nil {
 			return nil, err

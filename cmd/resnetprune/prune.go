@@ -32,12 +32,12 @@ func (f *variantFlags) register(fs *flag.FlagSet) {
 
 // resolve returns the variant the flags describe for the method of the command's --method flag
 // (without --variant: variant.Best of that method).
-func (f *variantFlags) resolve() (prune.Variant, error) {
+func (f *variantFlags) resolve() (variant.Variant, error) {
 	var m variant.Method
 	if mf := f.fs.Lookup("method"); mf != nil && mf.Value.String() != "" {
 		var err error
 		if m, err = variant.ParseMethod(mf.Value.String()); err != nil {
-			return prune.Variant{}, err
+			return variant.Variant{}, err
 		}
 	}
 	return f.flags.Variant(m, 0)
@@ -73,7 +73,7 @@ func newPipeline(orig *resnet.Net, dir string, calib, ninit, threads int) (*pipe
 // pruneNet runs the pipeline for spec on orig, repairing with the first pipeline.Calib(spec.Variant)
 // train images of the CIFAR-10 folder dir ("" = the default folder). It returns those calibration
 // images too (nil when the variant needs none).
-func pruneNet(orig *resnet.Net, spec prune.Spec, ninit int, dir string, threads int) (*pruned, *repair.Calibration, error) {
+func pruneNet(orig *resnet.Net, spec variant.Spec, ninit int, dir string, threads int) (*pruned, *repair.Calibration, error) {
 	n := pipeline.Calib(spec.Variant)
 	pl, err := newPipeline(orig, dir, n, ninit, threads)
 	if err != nil {
@@ -152,7 +152,7 @@ type baselineStats struct {
 }
 
 // link returns the run's URL fragment: the spec's settings and the evaluated images.
-func link(s *prune.Spec, d *dataFlags) string {
+func link(s *variant.Spec, d *dataFlags) string {
 	return s.Link([2]string{"split", d.split}, [2]string{"offset", strconv.Itoa(d.offset)}, [2]string{"limit", strconv.Itoa(d.limit)})
 }
 
@@ -191,7 +191,7 @@ func runPrune(args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := prune.ParseMethod(*method)
+	m, err := variant.ParseMethod(*method)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func runPrune(args []string) error {
 	if *ninit < 1 || *repeat < 1 || *repeat > maxRepeat {
 		return fmt.Errorf("--ninit must be ≥ 1 and --repeat between 1 and %d", maxRepeat)
 	}
-	spec := prune.Spec{Method: m, Ratio: *ratio, Seed: *seed, Variant: v}
+	spec := variant.Spec{Method: m, Ratio: *ratio, Seed: *seed, Variant: v}
 	if err := spec.Validate(); err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func fillLayerTimes(layers []prune.Layer, times []measure.LayerTime) {
 
 // printText writes the human-readable report: settings, per-layer table, notes, repairs, result.
 func (r *pruneReport) printText(w io.Writer) {
-	fmt.Fprintf(w, "method %d (%s), ratio %v, seed %d, variant %s\n\n", r.Method, prune.Method(r.Method).Title(), r.Ratio, r.Seed, r.Variant)
+	fmt.Fprintf(w, "method %d (%s), ratio %v, seed %d, variant %s\n\n", r.Method, variant.Method(r.Method).Title(), r.Ratio, r.Seed, r.Variant)
 	writeLayers(w, r.Layers)
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "note:", n)

@@ -168,9 +168,9 @@ func runSweep(args []string) error {
 	if *ftOnly && *ftEpochs == 0 {
 		return fmt.Errorf("--finetune-only needs --finetune N")
 	}
-	var ms []prune.Method
+	var ms []variant.Method
 	for _, s := range strings.Split(*methods, ",") {
-		m, err := prune.ParseMethod(s)
+		m, err := variant.ParseMethod(s)
 		if err != nil {
 			return err
 		}
@@ -185,8 +185,8 @@ func runSweep(args []string) error {
 	if *ftVariant == "" {
 		*ftVariant = names[len(names)-1]
 	}
-	vs := map[prune.Method][]prune.Variant{}
-	ftV := map[prune.Method]prune.Variant{}
+	vs := map[variant.Method][]variant.Variant{}
+	ftV := map[variant.Method]variant.Variant{}
 	calibN := 0
 	for _, m := range variant.Methods {
 		for _, name := range names {
@@ -215,7 +215,7 @@ func runSweep(args []string) error {
 			return err
 		}
 		for _, pt := range ftPts {
-			s := prune.Spec{Method: pt.method, Ratio: pt.ratio, Seed: *seed, Variant: ftV[pt.method]}
+			s := variant.Spec{Method: pt.method, Ratio: pt.ratio, Seed: *seed, Variant: ftV[pt.method]}
 			if err := s.Validate(); err != nil {
 				return fmt.Errorf("--finetune-points: method %d, ratio %v, variant %s: %w", pt.method, pt.ratio, s.Variant.Name(), err)
 			}
@@ -229,7 +229,7 @@ func runSweep(args []string) error {
 	for _, m := range ms {
 		for _, r := range rs {
 			for _, v := range vs[m] {
-				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
+				s := variant.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
 				if err := s.Validate(); err != nil {
 					return fmt.Errorf("method %d, ratio %v, variant %s: %w", m, r, v.Name(), err)
 				}
@@ -272,7 +272,7 @@ func runSweep(args []string) error {
 		for _, r := range rs {
 			plans := map[string]*prune.Plan{}
 			for _, v := range vs[m] {
-				s := prune.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
+				s := variant.Spec{Method: m, Ratio: r, Seed: *seed, Variant: v}
 				plan := plans[s.PlanKey()]
 				if plan == nil {
 					if plan, err = pl.Cluster(s); err != nil {
@@ -330,7 +330,7 @@ var sweepFiles = []string{"sweep.json", "sweep.csv", "time.png", "time.svg", "pa
 
 // sweepOne builds, repairs and evaluates one spec; it returns the row and the unpruned model's
 // runs, timed alternately with the pruned one's (measure.Alternate).
-func sweepOne(pl *pipeline.Pipeline, baseEngine *resnet.Engine, plan *prune.Plan, s prune.Spec,
+func sweepOne(pl *pipeline.Pipeline, baseEngine *resnet.Engine, plan *prune.Plan, s variant.Spec,
 	set *cifar.Set, d *dataFlags, th, repeat int) (sweepRow, measure.Samples, error) {
 	p, err := pl.Build(plan, s.Variant)
 	if err != nil {
@@ -358,7 +358,7 @@ func sweepOne(pl *pipeline.Pipeline, baseEngine *resnet.Engine, plan *prune.Plan
 }
 
 // writeSweep writes sweep.csv, sweep.json and the plots into dir (never over input).
-func writeSweep(dir string, rep *sweepReport, ms []prune.Method, input string) error {
+func writeSweep(dir string, rep *sweepReport, ms []variant.Method, input string) error {
 	js, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
@@ -395,7 +395,7 @@ func writeSweep(dir string, rep *sweepReport, ms []prune.Method, input string) e
 }
 
 // variantNames returns the variants of method m's rows, in their order.
-func variantNames(rows []sweepRow, m prune.Method) []string {
+func variantNames(rows []sweepRow, m variant.Method) []string {
 	var names []string
 	for _, r := range rows {
 		if r.Method == int(m) && !slices.Contains(names, r.Variant) {
@@ -435,7 +435,7 @@ func series(rows []sweepRow, keep func(sweepRow) bool, value func(sweepRow) floa
 
 // writePlots draws, as PNG and SVG: evaluation time vs ratio (both methods and the unpruned
 // reference), params vs ratio, and accuracy vs ratio per method (one line per variant).
-func writePlots(dir string, rep *sweepReport, ms []prune.Method, input string) error {
+func writePlots(dir string, rep *sweepReport, ms []variant.Method, input string) error {
 	if len(rep.Rows) == 0 {
 		return nil
 	}
@@ -446,7 +446,7 @@ func writePlots(dir string, rep *sweepReport, ms []prune.Method, input string) e
 	ref := func(v float64) plotter.XYs { return plotter.XYs{{X: lo, Y: v}, {X: hi, Y: v}} }
 	// Time and params depend on the method and ratio, not on the variant: plot each method's first
 	// variant's rows (time is the median over every variant of the same method and ratio).
-	first := map[prune.Method]string{}
+	first := map[variant.Method]string{}
 	for _, m := range ms {
 		if names := variantNames(rep.Rows, m); len(names) > 0 {
 			first[m] = names[0]
@@ -533,7 +533,7 @@ func legendBand(p *plot.Plot, lines []any, span float64) float64 {
 }
 
 // medianOf returns the median evaluation time over every variant of method m at ratio r.
-func medianOf(rows []sweepRow, m prune.Method, r float64) float64 {
+func medianOf(rows []sweepRow, m variant.Method, r float64) float64 {
 	var s []float64
 	for _, row := range rows {
 		if row.Method == int(m) && row.Ratio == r {
@@ -553,9 +553,9 @@ func replotSweep(file, dir string) error {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	var ms []prune.Method
+	var ms []variant.Method
 	for _, r := range rep.Rows {
-		if m := prune.Method(r.Method); !slices.Contains(ms, m) {
+		if m := variant.Method(r.Method); !slices.Contains(ms, m) {
 			ms = append(ms, m)
 		}
 	}

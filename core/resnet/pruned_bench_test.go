@@ -8,6 +8,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet/resnettest"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // BenchmarkPrunedSpeedup measures issue 3's speed targets in one command: the engine of a pruned
@@ -31,7 +32,7 @@ func BenchmarkPrunedSpeedup(b *testing.B) {
 	}
 	x := resnettest.RandomImages(images, 2)
 	logits := make([]float32, images*resnet.Classes)
-	for _, m := range []prune.Method{prune.Removal, prune.Sharing} {
+	for _, m := range []variant.Method{variant.Removal, variant.Sharing} {
 		for _, r := range []float64{0.8, 0.5} {
 			b.Run(fmt.Sprintf("m%d_r%.1f", m, r), func(b *testing.B) {
 				pn := pruneNet(b, orig, m, r)
@@ -63,13 +64,13 @@ func BenchmarkPrunedSpeedup(b *testing.B) {
 
 // pruneNet prunes n with method m at ratio r (variant "fixed", one K-Means start per layer: the
 // speed depends only on the shapes).
-func pruneNet(tb testing.TB, n *resnet.Net, m prune.Method, r float64) *resnet.Net {
+func pruneNet(tb testing.TB, n *resnet.Net, m variant.Method, r float64) *resnet.Net {
 	tb.Helper()
-	plan, err := prune.Cluster(n, prune.Spec{Method: m, Ratio: r, Seed: 1}, prune.ClusterOptions{NInit: 1})
+	plan, err := prune.Cluster(n, variant.Spec{Method: m, Ratio: r, Seed: 1}, prune.ClusterOptions{NInit: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pn, _, err := prune.Apply(n, plan, prune.Variant{})
+	pn, _, err := prune.Apply(n, plan, variant.Variant{})
 	if err != nil {
 		tb.Fatal(err)
 	}

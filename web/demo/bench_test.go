@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // BenchmarkSlider is what the view worker computes when the ratio slider moves to r before the
@@ -19,7 +19,7 @@ func BenchmarkSlider(b *testing.B) {
 	for _, cold := range []bool{true, false} {
 		for _, r := range []float64{0.25, 0.75, 0.4, 0.5} {
 			b.Run(fmt.Sprintf("cold=%v/r=%v", cold, r), func(b *testing.B) {
-				sp := prune.Spec{Method: prune.Removal, Ratio: r, Seed: 1}
+				sp := variant.Spec{Method: variant.Removal, Ratio: r, Seed: 1}
 				size := 0
 				for b.Loop() {
 					if cold {
@@ -48,7 +48,7 @@ func BenchmarkSlider(b *testing.B) {
 // with 10 restarts, apply, account.
 func BenchmarkPrune(b *testing.B) {
 	s := testSession(b, 16, 16)
-	sp := prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1}
+	sp := variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1}
 	for b.Loop() {
 		if _, err := s.Prune(sp, 0); err != nil {
 			b.Fatal(err)
@@ -61,7 +61,7 @@ func BenchmarkPrune(b *testing.B) {
 // contiguous slice.
 func BenchmarkEvaluate1000(b *testing.B) {
 	s := testSession(b, 1000, 16)
-	p, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1}, 0)
+	p, err := s.Prune(variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1}, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func BenchmarkEvaluate1000(b *testing.B) {
 // BenchmarkBatch is the default run's pruned network per image at several batch sizes.
 func BenchmarkBatch(b *testing.B) {
 	s := testSession(b, 64, 16)
-	p, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1}, 0)
+	p, err := s.Prune(variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1}, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

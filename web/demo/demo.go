@@ -16,6 +16,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
@@ -123,7 +124,7 @@ type Pruned struct {
 // Prune runs sp on the original network as the CLI does (pipeline.Pipeline.Run), repairing on
 // the pack's train images; a variant that needs more of them than the pack has fails with
 // pipeline.ErrCalib. ninit ≤ 0 means the study's 10 K-Means restarts.
-func (s *Session) Prune(sp prune.Spec, ninit int) (*Pruned, error) {
+func (s *Session) Prune(sp variant.Spec, ninit int) (*Pruned, error) {
 	s.pipe.NInit = ninit
 	r, err := s.pipe.Run(sp)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/testutil"
 )
 
@@ -41,11 +41,11 @@ func testSession(t testing.TB, nTest, nTrain int) *Session {
 
 func TestPruneAndViews(t *testing.T) {
 	s := testSession(t, 64, 64)
-	for _, sp := range []prune.Spec{
-		{Method: prune.Removal, Ratio: 0.5, Seed: 1},
-		{Method: prune.Sharing, Ratio: 0.5, Seed: 1},
-		{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 4, Recal: 64, Merge: true}},
-		{Method: prune.Removal, Ratio: 0.7, Seed: 3, Variant: prune.Variant{Rep: prune.RepClosest, Study: true}},
+	for _, sp := range []variant.Spec{
+		{Method: variant.Removal, Ratio: 0.5, Seed: 1},
+		{Method: variant.Sharing, Ratio: 0.5, Seed: 1},
+		{Method: variant.Removal, Ratio: 0.5, Seed: 1, Variant: variant.Variant{PCA: 4, Recal: 64, Merge: true}},
+		{Method: variant.Removal, Ratio: 0.7, Seed: 3, Variant: variant.Variant{Rep: variant.RepClosest, Study: true}},
 	} {
 		start := time.Now()
 		p, err := s.Prune(sp, 0)
@@ -58,11 +58,11 @@ func TestPruneAndViews(t *testing.T) {
 			if d.RemovedCount() != want {
 				t.Errorf("block %d: diagram removes %d, network %d", b, d.RemovedCount(), want)
 			}
-			if sp.Method == prune.Removal && d.Labels == nil && !d.Unchanged {
+			if sp.Method == variant.Removal && d.Labels == nil && !d.Unchanged {
 				t.Errorf("block %d: no labels", b)
 			}
 		}
-		if sp.Method == prune.Removal && sp.Ratio == 0.5 && p.Blocks[0].RemovedCount() != 8 {
+		if sp.Method == variant.Removal && sp.Ratio == 0.5 && p.Blocks[0].RemovedCount() != 8 {
 			t.Errorf("layer1 removes %d of 16 at ratio 0.5", p.Blocks[0].RemovedCount())
 		}
 		for _, c := range s.Convs {
@@ -84,7 +84,7 @@ func TestPruneAndViews(t *testing.T) {
 			if !v.AnimSame {
 				t.Errorf("%s: the animated K-Means does not end in the plan's clustering", c.Name)
 			}
-			if v.Clustered != (c.Role == "conv1" || (sp.Method == prune.Sharing && c.Role != "stem")) {
+			if v.Clustered != (c.Role == "conv1" || (sp.Method == variant.Sharing && c.Role != "stem")) {
 				t.Errorf("%s: clustered %v", c.Name, v.Clustered)
 			}
 		}
@@ -104,7 +104,7 @@ func TestPruneAndViews(t *testing.T) {
 
 func TestNetBytesRoundTrip(t *testing.T) {
 	s := testSession(t, 16, 0)
-	p, err := s.Prune(prune.Spec{Method: prune.Sharing, Ratio: 0.3, Seed: 2, Variant: prune.Variant{Study: true}}, 2)
+	p, err := s.Prune(variant.Spec{Method: variant.Sharing, Ratio: 0.3, Seed: 2, Variant: variant.Variant{Study: true}}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,11 +134,11 @@ func TestNetBytesRoundTrip(t *testing.T) {
 // A variant that needs more calibration images than the pack has is refused as such.
 func TestPruneCalibration(t *testing.T) {
 	s := testSession(t, 16, 32)
-	_, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{Recal: 33}}, 1)
+	_, err := s.Prune(variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1, Variant: variant.Variant{Recal: 33}}, 1)
 	if !errors.Is(err, pipeline.ErrCalib) {
 		t.Fatalf("33 of 32 images: %v", err)
 	}
-	p, err := s.Prune(prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{Recal: 8, Refit: 32}}, 1)
+	p, err := s.Prune(variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1, Variant: variant.Variant{Recal: 8, Refit: 32}}, 1)
 	if err != nil || p.Repair == nil || p.Repair.Refit != 32 {
 		t.Fatalf("32 of 32 images: %v", err)
 	}

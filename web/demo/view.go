@@ -7,12 +7,13 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/pca"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // Layer returns the view of layer name for a run: the plan's clustering when the method clusters
 // that layer, else an illustrative clustering with the same k and seed. pruned may be nil (then
 // Kept is empty).
-func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *resnet.Net) (*LayerView, error) {
+func (s *Session) Layer(name string, sp variant.Spec, plan *prune.Plan, pruned *resnet.Net) (*LayerView, error) {
 	ci, ok := s.Conv(name)
 	if !ok {
 		return nil, fmt.Errorf("no layer %q in this %s-variant model", name, s.Orig.Arch)
@@ -40,7 +41,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	v.N, v.D, v.Kernels = n, d, kernels
 	k := prune.Clusters(n, sp.Ratio)
 	seed := prune.LayerSeed(sp.Seed, ci.Index)
-	clusters := ci.Role == "conv1" || (sp.Method == prune.Sharing && ci.Role != "stem")
+	clusters := ci.Role == "conv1" || (sp.Method == variant.Sharing && ci.Role != "stem")
 	if lp != nil {
 		v.Clustered, v.Unchanged, v.Clusters, seed = true, lp.Unchanged, lp.K, lp.Seed
 		if !lp.Unchanged {
@@ -96,7 +97,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 	basis2 := p2.basis
 	v.Points2 = pad2(p2.y, n, min(2, d, n))
 	if v.Unchanged {
-		if pruned != nil && sp.Method == prune.Removal && ci.Role == "conv1" {
+		if pruned != nil && sp.Method == variant.Removal && ci.Role == "conv1" {
 			v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
 		}
 		v.Steps = []Step2{{Labels: v.Labels, Centroids2: v.Points2}}
@@ -121,7 +122,7 @@ func (s *Session) Layer(name string, sp prune.Spec, plan *prune.Plan, pruned *re
 		v.Hash = fmt.Sprintf("%016x", kmeans.Hash(r))
 	}
 	v.AnimSame = fmt.Sprintf("%016x", kmeans.Hash(r)) == v.Hash
-	if sp.Method == prune.Removal && ci.Role == "conv1" && v.Clustered {
+	if sp.Method == variant.Removal && ci.Role == "conv1" && v.Clustered {
 		if pruned == nil {
 			// Which filter survives in each cluster is prune.Apply's decision: apply a plan that
 			// clusters only this layer (the others left as they are) and read it back.
@@ -229,7 +230,7 @@ func Diagrams(orig *resnet.Net, plan *prune.Plan, pruned *resnet.Net) []BlockDia
 
 // applyOne builds the network that method 2 gives when only layer ci (conv1 of its block) is
 // clustered as in v, every other block's conv1 being left unchanged.
-func (s *Session) applyOne(sp prune.Spec, ci ConvInfo, x []float64, v *LayerView, centroids []float64) (*resnet.Net, error) {
+func (s *Session) applyOne(sp variant.Spec, ci ConvInfo, x []float64, v *LayerView, centroids []float64) (*resnet.Net, error) {
 	plan := &prune.Plan{Method: sp.Method, Ratio: sp.Ratio, Seed: sp.Seed, PCA: sp.Variant.PCA, Kernels: sp.Variant.Kernels}
 	for _, c := range s.Convs {
 		if c.Role != "conv1" {
@@ -310,7 +311,7 @@ func (s *Session) fit(name string, x []float64, n, d int, kernels bool, pcaD, k 
 
 // Warm computes (and caches) the view's K-Means of layer name with k clusters for the settings sp,
 // so that a later Layer with a ratio giving k answers at once. It does nothing for k outside 1…N−1.
-func (s *Session) Warm(name string, sp prune.Spec, k int) error {
+func (s *Session) Warm(name string, sp variant.Spec, k int) error {
 	ci, ok := s.Conv(name)
 	if !ok {
 		return nil
