@@ -236,7 +236,7 @@ func (w *worker) handle(m message) error {
 		// The page's first layer job comes from the loader with the address's raw hash: what it
 		// got wrong takes the defaults, as on the page (which reports it).
 		st, _ := state.Parse(j.Hash)
-		sp := st.Spec()
+		sp := st.Spec
 		layer := j.Layer
 		if layer == "" {
 			layer = st.Layer
@@ -266,7 +266,7 @@ func (w *worker) handle(m message) error {
 		if err != nil {
 			return err
 		}
-		p, err := w.s.Prune(st.Spec(), j.NInit)
+		p, err := w.s.Prune(st.Spec, j.NInit)
 		if err != nil {
 			return err
 		}

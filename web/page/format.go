@@ -142,8 +142,7 @@ func (c *Page) Charts() []viz.Chart {
 	if c.Sweep == nil || len(c.Sweep.Rows) == 0 {
 		return nil
 	}
-	sp := c.S.Spec()
-	name := sp.Variant.Name()
+	name := c.S.Variant.Name()
 	var out []viz.Chart
 	for i, q := range viz.Quantities {
 		live := math.NaN()
@@ -157,7 +156,7 @@ func (c *Page) Charts() []viz.Chart {
 				live = float64(p.Layers[len(p.Layers)-1].Params) / 1000
 			}
 		}
-		out = append(out, viz.SweepChart(c.Sweep, q, c.S.Method, name, c.S.Ratio, live))
+		out = append(out, viz.SweepChart(c.Sweep, q, int(c.S.Method), name, c.S.Ratio, live))
 	}
 	return out
 }
@@ -167,7 +166,7 @@ func (c *Page) FinetuneCharts() []viz.Chart {
 	if c.Sweep == nil {
 		return nil
 	}
-	if ch := viz.FinetuneChart(c.Sweep, c.S.Method, c.S.Ratio); ch != nil {
+	if ch := viz.FinetuneChart(c.Sweep, int(c.S.Method), c.S.Ratio); ch != nil {
 		return []viz.Chart{*ch}
 	}
 	return nil

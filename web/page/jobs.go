@@ -3,6 +3,7 @@ package page
 import (
 	"fmt"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
@@ -79,7 +80,7 @@ func (c *Page) startRun() {
 	c.refreshSamples()
 	// While a slider is dragged the layer view goes first; the whole network is pruned once the
 	// settings have rested for a moment.
-	if c.S.Recal > 0 || c.S.Refit > 0 {
+	if c.needsCalibration() {
 		c.host.NeedTrain()
 	}
 	gen, hash := c.gen, c.S.Hash()
@@ -88,6 +89,16 @@ func (c *Page) startRun() {
 			c.postPrune(proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)
 		}
 	})
+}
+
+// needsCalibration reports whether the run has a step that counts calibration images.
+func (c *Page) needsCalibration() bool {
+	for i := range variant.Steps {
+		if st := &variant.Steps[i]; st.Kind == variant.Count && st.Enabled(c.S.Variant) {
+			return true
+		}
+	}
+	return false
 }
 
 // viewSeq numbers the view worker's layer jobs (a newer one makes older ones stale).

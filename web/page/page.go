@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 	"github.com/resnet20-pruning/resnet20-pruning/web/state"
 	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
@@ -273,7 +274,7 @@ func (c *Page) apply(writeHash bool) {
 // Hidden reports whether a control is hidden by NAME_hide=true.
 func (c *Page) Hidden(key string) bool { return c.S.Hide[key] }
 
-// Field returns a setting's label (from the one declaration in web/state).
+// Label returns a setting's label (from the one declaration in web/state).
 func (c *Page) Label(key string) string {
 	f, _ := state.FieldByKey(key)
 	return f.Label
@@ -281,14 +282,36 @@ func (c *Page) Label(key string) string {
 
 // Event handlers of the controls. Each changes one setting, then apply.
 
+// SetMethod picks method 1 or 2 and turns off the steps the other method alone allows.
 func (c *Page) SetMethod(m int) {
-	c.S.Method = m
-	if m == 2 {
-		c.S.Kernels = false
-	} else {
-		c.S.Merge, c.S.Select, c.S.Short = false, false, false
-	}
+	c.S.Method = variant.Method(m)
+	c.clean()
 	c.apply(true)
+}
+
+// clean turns off every step that the method does not allow or whose required steps are off,
+// until none is left (a step can require a step that requires another).
+func (c *Page) clean() {
+	for changed := true; changed; {
+		changed = false
+		for i := range variant.Steps {
+			st := &variant.Steps[i]
+			if st.Enabled(c.S.Variant) && (!st.Allows(c.S.Method) || !requiresOn(st, c.S.Variant)) {
+				st.Set(&c.S.Variant, 0)
+				changed = true
+			}
+		}
+	}
+}
+
+// requiresOn reports whether every step that st requires is on in v.
+func requiresOn(st *variant.Step, v variant.Variant) bool {
+	for _, r := range st.Requires {
+		if req, ok := variant.Lookup(r); !ok || !req.Enabled(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // SetRatio sets the compression ratio from the slider's text.
@@ -324,128 +347,99 @@ func (c *Page) SetLayer(name string) {
 	c.apply(true)
 }
 
-// SetRep picks method 2's representative.
-func (c *Page) SetRep(v string) {
-	if v == "centroid" || v == "norm" || v == "closest" {
-		c.S.Rep = v
+// SetChoice sets a choice step (the representative) from its select's value.
+func (c *Page) SetChoice(key, value string) {
+	st, ok := variant.Lookup(key)
+	if !ok || st.Kind != variant.Choice {
+		return
+	}
+	v := c.S.Variant
+	if st.Parse(&v, value) == nil {
+		c.S.Variant = v
 		c.apply(true)
 	}
 }
 
-// Toggle flips a boolean setting (the variant and repair toggles).
-func (c *Page) Toggle(key string) {
-	s := &c.S
-	calib := min(state.CalibImages, max(c.TrainN, 1))
-	switch key {
-	case "variant":
-		s.Study = !s.Study
-	case "pca":
-		if s.PCA > 0 {
-			s.PCA = 0
+// Toggle is one checkbox of the variant and repairs: "variant" (the study's defects) and every
+// on/off, count and dimension step of core/variant's table, in its order.
+type Toggle struct{ Key, Help string }
+
+// Choice is one select of the variant: a choice step of the table.
+type Choice struct {
+	Key, Label, Help string
+	Options          []string
+}
+
+// Toggles lists the variant and repair toggles in order, with their explanation.
+var Toggles, Choices = toggles()
+
+func toggles() ([]Toggle, []Choice) {
+	f, _ := state.FieldByKey(state.KeyVariant)
+	ts := []Toggle{{state.KeyVariant, f.Help}}
+	var cs []Choice
+	for i := range variant.Steps {
+		st := &variant.Steps[i]
+		if st.Kind == variant.Choice {
+			cs = append(cs, Choice{st.Key, st.Label, st.Help, st.Choices})
 		} else {
-			s.PCA = 8
+			ts = append(ts, Toggle{st.Key, st.Help})
 		}
-	case "kernels":
-		s.Kernels = !s.Kernels && s.Method == 1
-	case "recal":
-		if s.Recal > 0 {
-			s.Recal = 0
-		} else {
-			s.Recal = calib
-		}
-	case "merge":
-		s.Merge = !s.Merge && s.Method == 2
-	case "refit":
-		if s.Refit > 0 {
-			s.Refit, s.Comp, s.ReLU, s.FC, s.C1, s.Select, s.Short = 0, false, false, false, false, false, false
-		} else {
-			s.Refit = calib
-		}
-	case "comp":
-		s.Comp = !s.Comp && s.Refit > 0
-		s.ReLU = s.ReLU && s.Comp
-		s.Short = s.Short && s.Comp
-	case "c1":
-		s.C1 = !s.C1 && s.Refit > 0
-	case "select":
-		s.Select = !s.Select && s.Refit > 0 && s.Method == 2
-	case "short":
-		s.Short = !s.Short && s.Comp && s.Method == 2
-	case "relu":
-		s.ReLU = !s.ReLU && s.Comp
-	case "fc":
-		s.FC = !s.FC && s.Refit > 0
 	}
+	return ts, cs
+}
+
+// Toggle flips a toggle: a count step between off and the calibration images the site ships, a
+// dimension step between off and its usual value (pca: 8); steps that need a step turned off go
+// off with it.
+func (c *Page) Toggle(key string) {
+	if key == state.KeyVariant {
+		c.S.Variant.Study = !c.S.Variant.Study
+		c.apply(true)
+		return
+	}
+	st, ok := variant.Lookup(key)
+	if !ok || c.Disabled(key) {
+		return
+	}
+	switch {
+	case st.Enabled(c.S.Variant):
+		st.Set(&c.S.Variant, 0)
+	case st.Kind == variant.Count:
+		st.Set(&c.S.Variant, min(state.CalibImages, max(c.TrainN, 1)))
+	case st.Kind == variant.Dim:
+		st.Set(&c.S.Variant, st.On)
+	default:
+		st.Set(&c.S.Variant, 1)
+	}
+	c.clean()
 	c.apply(true)
 }
 
 // On reports a toggle's state.
 func (c *Page) On(key string) bool {
-	s := &c.S
-	switch key {
-	case "variant":
-		return s.Study
-	case "pca":
-		return s.PCA > 0
-	case "kernels":
-		return s.Kernels
-	case "recal":
-		return s.Recal > 0
-	case "merge":
-		return s.Merge
-	case "refit":
-		return s.Refit > 0
-	case "comp":
-		return s.Comp
-	case "relu":
-		return s.ReLU
-	case "fc":
-		return s.FC
-	case "c1":
-		return s.C1
-	case "select":
-		return s.Select
-	case "short":
-		return s.Short
+	if key == state.KeyVariant {
+		return c.S.Variant.Study
 	}
-	return false
+	st, ok := variant.Lookup(key)
+	return ok && st.Enabled(c.S.Variant)
 }
 
-// Disabled reports toggles that do not apply to the current method or settings.
+// Disabled reports toggles that do not apply to the current method or settings: the method does
+// not allow the step, a step it requires is off, or it needs calibration images the site lacks.
 func (c *Page) Disabled(key string) bool {
-	switch key {
-	case "kernels":
-		return c.S.Method != 1
-	case "merge":
-		return c.S.Method != 2
-	case "comp", "fc", "c1":
-		return c.S.Refit == 0
-	case "select":
-		return c.S.Refit == 0 || c.S.Method != 2
-	case "short":
-		return !c.S.Comp || c.S.Method != 2
-	case "relu":
-		return !c.S.Comp
-	case "recal", "refit":
-		return c.TrainN == 0
+	st, ok := variant.Lookup(key)
+	if !ok {
+		return false
 	}
-	return false
+	return !st.Allows(c.S.Method) || !requiresOn(st, c.S.Variant) || st.Kind == variant.Count && c.TrainN == 0
 }
 
-// Toggles lists the variant and repair toggles in order, with their explanation.
-var Toggles = []struct{ Key, Help string }{
-	{"variant", "keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)"},
-	{"pca", "cluster the filters in the space of their first 8 principal components"},
-	{"kernels", "method 1: cluster single 3×3 kernels instead of whole filters (smaller model, no speed-up)"},
-	{"recal", "adaptive BN: recompute every BatchNorm's statistics from the calibration images"},
-	{"merge", "method 2: fold each removed channel's conv2 weights into its cluster's kept channel"},
-	{"refit", "least-squares refit of every block's conv2 on the calibration images"},
-	{"comp", "the refit also cancels the error left in the shortcut branch"},
-	{"relu", "the compensating refit counts outputs that both networks' final ReLU zeroes as exact"},
-	{"fc", "the refit also refits the final linear layer"},
-	{"c1", "the refit also refits every block's conv1 to the original network's conv1 output"},
-	{"select", "method 2: each cluster keeps the candidate (centroid or member) whose channel best rebuilds conv2's output"},
-	{"short", "method 2: the 1×1 projection shortcuts are refitted together with conv2"},
+// ChoiceValue is a choice step's current value.
+func (c *Page) ChoiceValue(key string) string {
+	if st, ok := variant.Lookup(key); ok {
+		return st.Format(c.S.Variant)
+	}
+	return ""
 }
 
 // RatioText is the slider's value for display.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 	"github.com/resnet20-pruning/resnet20-pruning/web/state"
 )
@@ -215,7 +216,7 @@ func TestHashIsTheStateDeclaration(t *testing.T) {
 		t.Fatal("hide/explain not read")
 	}
 	def := state.Default()
-	if c.S.Spec() != def.Spec() {
+	if c.S.Spec != def.Spec {
 		t.Fatal("spec changed")
 	}
 	c2, _ := newRoot(t, "#<script>=1&method=9")
@@ -334,5 +335,51 @@ func TestBaseline(t *testing.T) {
 	c.Orig = nil
 	if got := c.OrigOnRange(); got != "…" {
 		t.Fatalf("another file's baseline shown: %q", got)
+	}
+}
+
+// The toggles walk core/variant's table: every step has a control; turned on, each shows in the
+// link and the command line; turning a step off turns off the steps that require it, and
+// switching the method turns off the steps it does not allow.
+func TestTogglesWalkTheStepTable(t *testing.T) {
+	c, _ := newRoot(t, "#method=2")
+	have := map[string]bool{}
+	for _, tg := range Toggles {
+		have[tg.Key] = true
+	}
+	for _, ch := range Choices {
+		have[ch.Key] = true
+	}
+	for i := range variant.Steps {
+		if !have[variant.Steps[i].Key] {
+			t.Errorf("step %s has no control", variant.Steps[i].Key)
+		}
+	}
+	for _, tg := range Toggles[1:] {
+		if c.Disabled(tg.Key) {
+			continue
+		}
+		c.Toggle(tg.Key)
+		st, _ := variant.Lookup(tg.Key)
+		if !c.On(tg.Key) || strings.Contains(c.S.Hash(), "&"+tg.Key+"="+st.Default()+"&") {
+			t.Fatalf("%s: on %v, hash %s", tg.Key, c.On(tg.Key), c.S.Hash())
+		}
+		if !strings.Contains(c.CLI(), c.S.Variant.Name()) {
+			t.Fatalf("%s: command line %s lacks %s", tg.Key, c.CLI(), c.S.Variant.Name())
+		}
+	}
+	if !c.On("select") || !c.On("short") || c.On("kernels") {
+		t.Fatalf("method 2, all allowed steps on: %s", c.S.Variant.Name())
+	}
+	c.Toggle("comp")
+	if c.On("short") || c.On("relu") || !c.On("fc") {
+		t.Fatalf("comp off left %s", c.S.Variant.Name())
+	}
+	c.SetMethod(1)
+	if c.On("select") || !c.On("refit") {
+		t.Fatalf("method 1 left %s", c.S.Variant.Name())
+	}
+	if err := c.S.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }

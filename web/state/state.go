@@ -3,12 +3,18 @@
 // The settings are declared once, in Fields (like TensorFlow Playground's state.ts): each entry has
 // the key, the default, a parser that validates and stores the value into a State, and a formatter.
 // Parse, Hash and the defaults are all derived from that one table, so a setting added there is
-// automatically read from links, written into them and reset by a malformed link.
+// automatically read from links, written into them and reset by a malformed link. The pruning
+// settings are not written here at all: method, ratio, seed, variant and one Field per row of
+// core/variant's table of steps (variant.Steps), so a step added there is a link key, a page
+// toggle and a command-line flag here without other edits.
 //
-// The pruning keys and their order are those of the CLI's link (prune.Spec.Link plus split, offset,
-// limit), so `resnetprune prune … --json`'s "link" opens the same run in the browser. The demo adds
-// layer (the layer shown), explain (false hides the explanatory texts) and, for every control,
-// NAME_hide=true, which hides it (for classrooms).
+// The pruning keys and their order are those of the CLI's link (variant.Spec.Link plus split,
+// offset, limit), so `resnetprune prune … --json`'s "link" opens the same run in the browser. The
+// demo adds layer (the layer shown), explain (false hides the explanatory texts) and, for every
+// control, NAME_hide=true, which hides it (for classrooms).
+//
+// The package imports the standard library and core/variant only: the page's program (wasm/app)
+// links it without the engine.
 package state
 
 import (
@@ -19,7 +25,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // Limits of the data that the site ships (the sample pack).
@@ -27,95 +33,113 @@ const (
 	TestImages  = 1000 // first test images in the pack
 	CalibImages = 512  // first train images in the pack (BN recalibration and refit)
 	MaxRatio    = 0.9
-	MaxHashLen  = 4096 // longer hashes are refused as a whole
+	MaxPCA      = 576       // the widest filter's dimension (64 × 3 × 3)
+	MaxHashLen  = 4096      // longer hashes are refused as a whole
+	KeyVariant  = "variant" // study or fixed: the variant's base
 )
 
-// State is every setting of the demo.
+// State is every setting of the demo: the pruning run (core/variant's Spec, whose fields it
+// promotes: s.Method, s.Ratio, s.Seed, s.Variant) and what the page shows.
 type State struct {
-	Method  int     // 1 = weight sharing, 2 = channel removal
-	Ratio   float64 // fraction of filters removed, 0…0.9
-	Seed    uint64  // K-Means seed
-	Study   bool    // variant=study (the study's two defects) or fixed
-	PCA     int     // cluster in the first PCA components (0 = off)
-	Kernels bool    // method 1: cluster 3×3 kernels
-	Rep     string  // centroid, norm or closest
-	Recal   int     // adaptive BN from this many train images (0 = off)
-	Merge   bool    // method 2: merge removed channels into their representative
-	Refit   int     // least-squares refit of conv2 on this many train images (0 = off)
-	Comp    bool    // refit: target the block output (cancel the shortcut's error too)
-	ReLU    bool    // comp: outputs both networks' final ReLU zeroes count as exact
-	FC      bool    // refit: also refit the linear layer
-	C1      bool    // refit: also refit every block's conv1 against the original block input
-	Select  bool    // method 2, refit: keep the candidate (centroid or member) that best reconstructs conv2's output
-	Short   bool    // method 2, comp: refit the 1×1 projection shortcuts jointly with conv2
-	Split   string  // only "test" is shipped
-	Offset  int     // first test image
-	Limit   int     // evaluated test images
-	Layer   string  // the layer shown in the filter grid and cluster view
-	Explain bool    // show the explanatory texts
+	variant.Spec
+	Split   string // only "test" is shipped
+	Offset  int    // first test image
+	Limit   int    // evaluated test images
+	Layer   string // the layer shown in the filter grid and cluster view
+	Explain bool   // show the explanatory texts
 	Hide    map[string]bool
 }
 
 // Field is one setting: its hash key, its default (as it appears in a link), its parser and its
-// formatter. Label and Help describe the control.
+// formatter. Label and Help describe the control; Step is the variant step it stores (nil for the
+// other settings).
 type Field struct {
 	Key      string
 	Default  string
 	Label    string
+	Help     string
 	Hideable bool // NAME_hide=true hides its control
-	Optional bool // links list it only when it is not at its default (keys added after links were shared)
+	Step     *variant.Step
 	parse    func(s *State, v string) error
 	format   func(s *State) string
 }
 
 // Fields declares every setting, in the order links list them.
-var Fields = []Field{
-	choice("method", "2", "Method", []string{"1", "2"}, func(s *State) *int { return &s.Method }),
-	number("ratio", "0.5", "Compression ratio", 0, MaxRatio, func(s *State) *float64 { return &s.Ratio }),
-	unsigned("seed", "1", "K-Means seed", func(s *State) *uint64 { return &s.Seed }),
-	{Key: "variant", Default: "fixed", Label: "Study-exact", Hideable: true,
-		parse: func(s *State, v string) error {
-			switch v {
-			case "study":
-				s.Study = true
-			case "fixed":
-				s.Study = false
-			default:
-				return fmt.Errorf("want study or fixed")
+var Fields = fields()
+
+func fields() []Field {
+	fs := []Field{
+		{Key: variant.KeyMethod, Default: "2", Label: "Method", Hideable: true,
+			parse: func(s *State, v string) error {
+				m, err := variant.ParseMethod(v)
+				if err != nil {
+					return fmt.Errorf("want 1 or 2")
+				}
+				s.Method = m
+				return nil
+			},
+			format: func(s *State) string { return s.Method.String() }},
+		number(variant.KeyRatio, "0.5", "Compression ratio", 0, MaxRatio, func(s *State) *float64 { return &s.Ratio }),
+		unsigned(variant.KeySeed, "1", "K-Means seed", func(s *State) *uint64 { return &s.Seed }),
+		{Key: KeyVariant, Default: variant.Fixed, Label: "Study-exact", Hideable: true,
+			Help: "keep the study's two defects (random conv biases in method 1, lost bn1 statistics in method 2)",
+			parse: func(s *State, v string) error {
+				switch v {
+				case variant.Study:
+					s.Variant.Study = true
+				case variant.Fixed:
+					s.Variant.Study = false
+				default:
+					return fmt.Errorf("want %s or %s", variant.Study, variant.Fixed)
+				}
+				return nil
+			},
+			format: func(s *State) string {
+				if s.Variant.Study {
+					return variant.Study
+				}
+				return variant.Fixed
+			}},
+	}
+	for i := range variant.Steps {
+		fs = append(fs, stepField(&variant.Steps[i]))
+	}
+	return append(fs,
+		enum("split", "test", "Split", []string{"test"}, func(s *State) *string { return &s.Split }),
+		integer("offset", "0", "First image", 0, TestImages-1, func(s *State) *int { return &s.Offset }),
+		integer("limit", "1000", "Evaluation images", 1, TestImages, func(s *State) *int { return &s.Limit }),
+		Field{Key: "layer", Default: "layer1.conv1", Label: "Layer", Hideable: true,
+			parse: func(s *State, v string) error {
+				if !layerName.MatchString(v) {
+					return fmt.Errorf("not a layer name")
+				}
+				s.Layer = v
+				return nil
+			},
+			format: func(s *State) string { return s.Layer }},
+		boolean("explain", "true", "Explanations", func(s *State) *bool { return &s.Explain }),
+	)
+}
+
+// stepField is the Field of one variant step: its key, value syntax, label and help are the
+// step's; counts of calibration images are limited to the images the site ships.
+func stepField(st *variant.Step) Field {
+	return Field{Key: st.Key, Default: st.Default(), Label: st.Label, Help: st.Help, Hideable: true, Step: st,
+		parse: func(s *State, text string) error {
+			v := s.Variant
+			if err := st.Parse(&v, text); err != nil {
+				return fmt.Errorf("want %s", st.Syntax())
 			}
+			switch n := st.Get(v); {
+			case st.Kind == variant.Count && n > CalibImages:
+				return fmt.Errorf("outside 0…%d (the calibration images the demo ships)", CalibImages)
+			case st.Kind == variant.Dim && n > MaxPCA:
+				return fmt.Errorf("outside 0…%d", MaxPCA)
+			}
+			s.Variant = v
 			return nil
 		},
-		format: func(s *State) string {
-			if s.Study {
-				return "study"
-			}
-			return "fixed"
-		}},
-	integer("pca", "0", "PCA dimensions", 0, 576, func(s *State) *int { return &s.PCA }),
-	boolean("kernels", "false", "Kernel-level clusters", func(s *State) *bool { return &s.Kernels }),
-	enum("rep", "centroid", "Representative", []string{"centroid", "norm", "closest"}, func(s *State) *string { return &s.Rep }),
-	integer("recal", "0", "Adaptive BN images", 0, CalibImages, func(s *State) *int { return &s.Recal }),
-	boolean("merge", "false", "Merge removed channels", func(s *State) *bool { return &s.Merge }),
-	integer("refit", "0", "Least-squares refit images", 0, CalibImages, func(s *State) *int { return &s.Refit }),
-	boolean("comp", "false", "Refit compensates the shortcut", func(s *State) *bool { return &s.Comp }),
-	boolean("relu", "false", "Compensation is ReLU-aware", func(s *State) *bool { return &s.ReLU }),
-	boolean("fc", "false", "Refit the linear layer", func(s *State) *bool { return &s.FC }),
-	optional(boolean("c1", "false", "Refit conv1 too", func(s *State) *bool { return &s.C1 })),
-	optional(boolean("select", "false", "Choose the kept channels by least squares", func(s *State) *bool { return &s.Select })),
-	optional(boolean("short", "false", "Refit the projection shortcuts", func(s *State) *bool { return &s.Short })),
-	enum("split", "test", "Split", []string{"test"}, func(s *State) *string { return &s.Split }),
-	integer("offset", "0", "First image", 0, TestImages-1, func(s *State) *int { return &s.Offset }),
-	integer("limit", "1000", "Evaluation images", 1, TestImages, func(s *State) *int { return &s.Limit }),
-	{Key: "layer", Default: "layer1.conv1", Label: "Layer", Hideable: true,
-		parse: func(s *State, v string) error {
-			if !layerName.MatchString(v) {
-				return fmt.Errorf("not a layer name")
-			}
-			s.Layer = v
-			return nil
-		},
-		format: func(s *State) string { return s.Layer }},
-	boolean("explain", "true", "Explanations", func(s *State) *bool { return &s.Explain }),
+		format: func(s *State) string { return st.Format(s.Variant) }}
 }
 
 // layerName accepts the names of ResNet20's convolutions in both variants (conv1, layer4.conv2,
@@ -234,10 +258,9 @@ func clip(s string) string {
 	return s
 }
 
-// check rejects combinations: what prune.Spec.Validate refuses, and images beyond the pack.
+// check rejects combinations: what variant.Spec.Validate refuses, and images beyond the pack.
 func (s *State) check() error {
-	sp := s.Spec()
-	if err := sp.Validate(); err != nil {
+	if err := s.Validate(); err != nil {
 		return err
 	}
 	if s.Offset+s.Limit > TestImages {
@@ -252,9 +275,6 @@ func (s *State) Hash() string {
 	var b strings.Builder
 	for _, f := range Fields {
 		v := f.format(s)
-		if f.Optional && v == f.Default {
-			continue
-		}
 		if b.Len() == 0 {
 			b.WriteByte('#')
 		} else {
@@ -268,17 +288,6 @@ func (s *State) Hash() string {
 		}
 	}
 	return b.String()
-}
-
-// Spec returns the pruning run the state describes (for prune.Cluster / Apply and the CLI).
-func (s *State) Spec() prune.Spec {
-	rep := prune.Rep(s.Rep)
-	if rep == prune.RepCentroid {
-		rep = ""
-	}
-	return prune.Spec{Method: prune.Method(s.Method), Ratio: s.Ratio, Seed: s.Seed, Variant: prune.Variant{
-		Study: s.Study, PCA: s.PCA, Kernels: s.Kernels, Rep: rep, Recal: s.Recal, Merge: s.Merge, Refit: s.Refit, Comp: s.Comp, ReLU: s.ReLU, FC: s.FC,
-		Conv1: s.C1, Select: s.Select, Short: s.Short}}
 }
 
 // RunKey is equal for two states exactly when they give the same pruned network and evaluation
@@ -298,43 +307,10 @@ func (s *State) CLI(weights string) string {
 	return ShellJoin(append(args, "--weights", weights)...)
 }
 
-// CLIArgs are resnetprune prune's flags for the state's run, one argument per element.
+// CLIArgs are resnetprune prune's flags for the state's run (variant.Spec.Args, then the images),
+// one argument per element.
 func (s *State) CLIArgs() []string {
-	sp := s.Spec()
-	v := sp.Variant
-	variant := "fixed"
-	if s.Study {
-		variant = "study"
-	}
-	args := []string{"--method", strconv.Itoa(s.Method), "--ratio", strconv.FormatFloat(s.Ratio, 'g', -1, 64),
-		"--seed", strconv.FormatUint(s.Seed, 10), "--variant", variant + tokens(s)}
-	if v.PCA > 0 {
-		args = append(args, "--pca", strconv.Itoa(v.PCA))
-	}
-	if v.Kernels {
-		args = append(args, "--kernels")
-	}
-	if s.Rep != "centroid" {
-		args = append(args, "--rep", s.Rep)
-	}
-	if v.Recal > 0 {
-		args = append(args, "--recal", strconv.Itoa(v.Recal))
-	}
-	if v.Merge {
-		args = append(args, "--merge")
-	}
-	if v.Refit > 0 {
-		args = append(args, "--refit", strconv.Itoa(v.Refit))
-	}
-	if v.Comp {
-		args = append(args, "--comp")
-	}
-	if v.ReLU {
-		args = append(args, "--relu")
-	}
-	if v.FC {
-		args = append(args, "--fc")
-	}
+	args := s.Args()
 	if s.Offset > 0 {
 		args = append(args, "--offset", strconv.Itoa(s.Offset))
 	}
@@ -357,20 +333,6 @@ func integer(key, def, label string, lo, hi int, p func(*State) *int) Field {
 			return nil
 		},
 		format: func(s *State) string { return strconv.Itoa(*p(s)) }}
-}
-
-func choice(key, def, label string, values []string, p func(*State) *int) Field {
-	f := integer(key, def, label, math.MinInt, math.MaxInt, p)
-	inner := f.parse
-	f.parse = func(s *State, v string) error {
-		for _, ok := range values {
-			if v == ok {
-				return inner(s, v)
-			}
-		}
-		return fmt.Errorf("want one of %s", strings.Join(values, ", "))
-	}
-	return f
 }
 
 func unsigned(key, def, label string, p func(*State) *uint64) Field {
@@ -400,26 +362,6 @@ func number(key, def, label string, lo, hi float64, p func(*State) *float64) Fie
 			return nil
 		},
 		format: func(s *State) string { return strconv.FormatFloat(*p(s), 'g', -1, 64) }}
-}
-
-// optional marks f as listed in links only when it differs from its default.
-func optional(f Field) Field {
-	f.Optional = true
-	return f
-}
-
-// tokens are the variant tokens that have no flag of their own in the CLI.
-func tokens(s *State) string {
-	var t string
-	for _, k := range []struct {
-		on   bool
-		name string
-	}{{s.C1, "+c1"}, {s.Select, "+select"}, {s.Short, "+short"}} {
-		if k.on {
-			t += k.name
-		}
-	}
-	return t
 }
 
 func boolean(key, def, label string, p func(*State) *bool) Field {

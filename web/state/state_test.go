@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 func TestDefaultsRoundTrip(t *testing.T) {
@@ -21,27 +21,27 @@ func TestDefaultsRoundTrip(t *testing.T) {
 	}
 }
 
-// The CLI's link (prune.Spec.Link with split, offset and limit) opens the same run, the demo's
+// The CLI's link (variant.Spec.Link with split, offset and limit) opens the same run, the demo's
 // hash starts with exactly the CLI's keys in the CLI's order, and the page's command line
-// reproduces it; the best method-2 repair adds the optional keys c1, select and short.
+// reproduces it (variant.Spec.Args).
 func TestCLILink(t *testing.T) {
 	for _, tc := range []struct {
-		spec prune.Spec
+		spec variant.Spec
 		cli  string
 	}{
-		{prune.Spec{Method: prune.Removal, Ratio: 0.35, Seed: 7, Variant: prune.Variant{Study: true, PCA: 8, Rep: prune.RepNorm, Recal: 512, Merge: true, Refit: 256, Comp: true, ReLU: true, FC: true}},
-			"--method 2 --ratio 0.35 --seed 7 --variant study --pca 8 --rep norm --recal 512 --merge --refit 256 --comp --relu --fc --limit 200"},
-		{prune.Spec{Method: prune.Removal, Ratio: 0.5, Seed: 1, Variant: prune.Variant{PCA: 8, Recal: 512, Merge: true, Refit: 512,
+		{variant.Spec{Method: variant.Removal, Ratio: 0.35, Seed: 7, Variant: variant.Variant{Study: true, PCA: 8, Rep: variant.RepNorm, Recal: 512, Merge: true, Refit: 256, Comp: true, ReLU: true, FC: true}},
+			"--method 2 --ratio 0.35 --seed 7 --variant study+pca8+norm+bn+merge+refit+comp+relu+fc --recal 512 --refit 256 --limit 200"},
+		{variant.Spec{Method: variant.Removal, Ratio: 0.5, Seed: 1, Variant: variant.Variant{PCA: 8, Recal: 512, Merge: true, Refit: 512,
 			Comp: true, ReLU: true, FC: true, Conv1: true, Select: true, Short: true}},
-			"--variant fixed+c1+select+short --pca 8 --recal 512 --merge --refit 512 --comp --relu --fc"},
+			"--recal 512 --refit 512 --limit 200"},
 	} {
 		link := tc.spec.Link([2]string{"split", "test"}, [2]string{"offset", "0"}, [2]string{"limit", "200"})
 		s, probs := Parse(link)
 		if len(probs) > 0 {
 			t.Fatalf("%s: %v", link, probs)
 		}
-		if got := s.Spec(); got != tc.spec {
-			t.Fatalf("spec %+v, want %+v", got, tc.spec)
+		if s.Spec != tc.spec {
+			t.Fatalf("spec %+v, want %+v", s.Spec, tc.spec)
 		}
 		if s.Limit != 200 {
 			t.Fatalf("limit %d", s.Limit)
@@ -49,26 +49,37 @@ func TestCLILink(t *testing.T) {
 		if !strings.HasPrefix(s.Hash(), link) {
 			t.Fatalf("hash %s does not extend the CLI link %s", s.Hash(), link)
 		}
-		if cli := s.CLI("w.safetensors"); !strings.Contains(cli, tc.cli) {
+		cli := s.CLI("w.safetensors")
+		if !strings.Contains(cli, tc.cli) || !strings.Contains(cli, " --variant "+tc.spec.Variant.Name()+" ") {
 			t.Fatalf("CLI %q", cli)
 		}
 	}
 }
 
-// The optional keys are listed only when on, and only where they apply.
-func TestOptionalKeys(t *testing.T) {
-	d := Default()
-	if strings.Contains(d.Hash(), "select") {
-		t.Fatalf("default hash %s lists an optional key", d.Hash())
+// Every step of core/variant's table is a setting: a link key with the step's default, label and
+// help, hideable, parsed and written back (adding a step adds it here without other edits).
+func TestStepsAreFields(t *testing.T) {
+	for i := range variant.Steps {
+		st := &variant.Steps[i]
+		f, ok := FieldByKey(st.Key)
+		if !ok || f.Step != st || f.Default != st.Default() || f.Label != st.Label || f.Help != st.Help || !f.Hideable {
+			t.Fatalf("step %s: field %+v", st.Key, f)
+		}
+		if d := Default(); !strings.Contains(d.Hash(), "&"+st.Key+"="+st.Default()) {
+			t.Errorf("the default hash lacks %s=%s", st.Key, st.Default())
+		}
 	}
 	if _, probs := Parse("#method=1&ratio=0.5&refit=256&select=true"); len(probs) == 0 {
 		t.Error("select with method 1 accepted")
+	}
+	if _, probs := Parse("#refit=513"); len(probs) == 0 {
+		t.Error("more calibration images than the demo ships accepted")
 	}
 }
 
 func TestTestHash(t *testing.T) {
 	s, probs := Parse("#method=2&ratio=0.5&seed=1")
-	if len(probs) > 0 || s.Method != 2 || s.Ratio != 0.5 || s.Seed != 1 || s.Study || s.Limit != 1000 {
+	if len(probs) > 0 || s.Method != 2 || s.Ratio != 0.5 || s.Seed != 1 || s.Variant.Study || s.Limit != 1000 {
 		t.Fatalf("%+v %v", s, probs)
 	}
 }
@@ -116,8 +127,8 @@ func TestMalformed(t *testing.T) {
 				t.Errorf("%q: empty problem", h)
 			}
 		}
-		if h != "#method=1&kernels=true&method=2" && s.Spec() != def.Spec() {
-			t.Errorf("%.60q: spec %+v, want the default", h, s.Spec())
+		if h != "#method=1&kernels=true&method=2" && s.Spec != def.Spec {
+			t.Errorf("%.60q: spec %+v, want the default", h, s.Spec)
 		}
 	}
 	// A bad value keeps the other settings.
@@ -127,7 +138,7 @@ func TestMalformed(t *testing.T) {
 	}
 	// A refused combination (kernels with method 2) falls back to the defaults.
 	s, probs = Parse("#method=2&kernels=true")
-	if len(probs) != 1 || s.Spec() != def.Spec() {
+	if len(probs) != 1 || s.Spec != def.Spec {
 		t.Fatalf("%+v %v", s, probs)
 	}
 	// offset + limit beyond the pack.
