@@ -83,6 +83,12 @@ func runExport(args []string) error {
 	if err != nil {
 		return err
 	}
+	if spec.Method == 0 && strings.HasSuffix(*weights, ".safetensors") {
+		// A file pruned earlier keeps its pruning keys (export.Info.SourceMeta).
+		if _, info.SourceMeta, err = resnet.Load(*weights); err != nil {
+			return err
+		}
+	}
 	if spec.Method != 0 {
 		p, _, err := pruneNet(net, spec, *ninit, *dir, th)
 		if err != nil {

@@ -116,6 +116,16 @@ func TestExportIsPrunedNet(t *testing.T) {
 		if meta["method"] != method || meta["source"] != w {
 			t.Errorf("export %q: metadata %v", args, meta)
 		}
+		if tc.spec != nil { // exported again as it is, to ONNX: the pruning keys stay
+			again := filepath.Join(dir, "again.onnx")
+			if _, err := capture(t, func() error { return runExport([]string{"--weights", out, "--out", again}) }); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(again)
+			if err != nil || !bytes.Contains(b, []byte(meta[export.MetaArgs])) || !bytes.Contains(b, []byte(tc.spec.Link())) {
+				t.Errorf("export %q, then to ONNX: %v; the ONNX file lacks the run's args %q", args, err, meta[export.MetaArgs])
+			}
+		}
 		wt, gt := want.Tensors(), got.Tensors()
 		if len(wt) != len(gt) {
 			t.Errorf("export %q: %d tensors, want %d", args, len(gt), len(wt))

@@ -222,6 +222,20 @@ func TestSweepWritesTables(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	// Redrawn in place: sweep.json, the input, stays as it was; the plots are rewritten.
+	js, _ := os.ReadFile(filepath.Join(dir, "sweep.json"))
+	os.Remove(filepath.Join(dir, "time.png"))
+	if _, err := capture(t, func() error {
+		return runSweep([]string{"--replot", filepath.Join(dir, "sweep.json"), "--out", dir})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(filepath.Join(dir, "sweep.json")); string(again) != string(js) {
+		t.Error("--replot in place changed sweep.json")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "time.png")); err != nil {
+		t.Errorf("--replot did not redraw time.png: %v", err)
+	}
 }
 
 // TestSweepFinetune fine-tunes two tiny pruned models for two epochs and checks the curves:

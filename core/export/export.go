@@ -3,6 +3,10 @@
 // project's own readers, and ONNX (WriteONNX), an inference graph with every batch normalisation
 // folded into its convolution. It writes to an io.Writer and opens no file.
 //
+// Both take the network's input as the engine does: float32 NCHW images already normalised as
+// resnet.Normalization says (x/255, then per-channel mean and std). The ONNX graph has no
+// normalisation node; InputDoc, in its metadata and doc strings, says so.
+//
 // # Pruned networks
 //
 // Method 2 (channel removal) gives an ordinary, narrower network: in block b conv1 keeps k_b of its
@@ -42,8 +46,14 @@ import (
 // Info describes how an exported network was made; it is recorded in the files' metadata.
 type Info struct {
 	Source string        // the weights it was made from (a file name), "" if unknown
-	Spec   *variant.Spec // the pruning run that made it; nil when it is not pruned
+	Spec   *variant.Spec // the pruning run that made it; nil when it was not pruned here
+	// Source's own metadata, when Spec is nil: its pruning keys (PruneKeys) are kept, so that a
+	// file pruned earlier (prune --out, export) keeps saying how it was made.
+	SourceMeta map[string]string
 }
+
+// PruneKeys are the metadata keys that describe a pruning run.
+var PruneKeys = []string{"method", "ratio", "seed", "variant", MetaArgs, "link"}
 
 // Metadata keys written by this package besides resnet's format, arch and normalisation keys and
 // prune --out's "source", "method", "ratio", "seed", "variant" and "link".
@@ -68,9 +78,9 @@ const layoutDoc = "PyTorch state_dict names and layouts (Conv2d weight [out, in,
 	"weight = W[assign.long()] (and bias = b[assign.long()]) with out filters"
 
 // Metadata returns the string metadata recorded for n made as info says: the project's format,
-// arch and normalisation keys, the source, the pruning run (method "none" when not pruned; else
-// method, ratio, seed, the variant's name, the flags that reproduce it and its link) and the
-// tensor layout.
+// arch and normalisation keys, the source, the pruning run (method, ratio, seed, the variant's
+// name, the flags that reproduce it and its link: from info.Spec, else those of info.SourceMeta,
+// else method "none") and the tensor layout.
 func Metadata(n *resnet.Net, info Info) map[string]string {
 	m := map[string]string{
 		resnet.MetaFormat: "resnet20-pruning/1",
@@ -81,6 +91,13 @@ func Metadata(n *resnet.Net, info Info) map[string]string {
 	}
 	if info.Source != "" {
 		m["source"] = info.Source
+	}
+	if info.Spec == nil {
+		for _, k := range PruneKeys {
+			if v, ok := info.SourceMeta[k]; ok {
+				m[k] = v
+			}
+		}
 	}
 	if s := info.Spec; s != nil {
 		m["method"] = s.Method.String()

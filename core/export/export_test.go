@@ -115,6 +115,22 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	}
 }
 
+// A network exported as it is keeps its source's pruning keys, and only those; one pruned here
+// records its own run.
+func TestMetadataSource(t *testing.T) {
+	n := resnettest.RandomNet(resnet.ArchA, 1)
+	src := map[string]string{"method": "2", "ratio": "0.8", "variant": "fixed+bn", resnet.MetaArch: "B", "other": "x"}
+	m := Metadata(n, Info{Source: "p.safetensors", SourceMeta: src})
+	if m["method"] != "2" || m["ratio"] != "0.8" || m["variant"] != "fixed+bn" || m[resnet.MetaArch] != "A" || m["other"] != "" || m["source"] != "p.safetensors" {
+		t.Errorf("inherited metadata %v", m)
+	}
+	sp := &variant.Spec{Method: variant.Sharing, Ratio: 0.25, Seed: 9, Variant: variant.Variant{Study: true}}
+	m = Metadata(n, Info{Spec: sp, SourceMeta: src})
+	if m["method"] != "1" || m["ratio"] != "0.25" || m["seed"] != "9" || m["variant"] != "study" || m[MetaArgs] != strings.Join(sp.Args(), " ") {
+		t.Errorf("pruned here: metadata %v", m)
+	}
+}
+
 // Fold's weights and biases give, on random patches, what the conv (centroid, conv bias) followed
 // by the BN computes in float64 from the unfolded parameters.
 func TestFold(t *testing.T) {
