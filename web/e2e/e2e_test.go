@@ -399,7 +399,7 @@ func TestPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		red := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#diagram rect.chan.removed").length`))
-		want := demo.RemovedChannels(f.session.Orig, p.Net, 0)
+		want := f.session.Orig.Blocks[0].Conv1.Cout - p.Net.Blocks[0].Conv1.Cout // conv1's removed output channels
 		t.Logf("layer1: %d red channels in the diagram, %d removed natively", red, want)
 		if red != want || want == 0 {
 			t.Errorf("%d red channels, the core removes %d", red, want)
@@ -411,14 +411,15 @@ func TestPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		correct := 0
-		demo.Evaluate(e, f.session.Test, 0, 200, func(first int, preds []int, _ []float32) bool {
+		var ev demo.Evaluator
+		for first := 0; first < 200; first += demo.Batch {
+			preds, _ := ev.Batch(e, f.session.Test, first, min(demo.Batch, 200-first))
 			for k, pr := range preds {
 				if pr == f.session.Test.Label(first+k) {
 					correct++
 				}
 			}
-			return true
-		})
+		}
 		got := evalDone(t, b)
 		if want := fmt.Sprintf("%d/200", correct); got != want {
 			t.Errorf("browser %s correct, native %s", got, want)
@@ -558,7 +559,7 @@ func TestPage(t *testing.T) {
 		if i < 0 || !strings.Contains(shown[i:], "$(curl") {
 			t.Fatalf("command line %q does not name the weights %q", shown, name)
 		}
-		checkCLI(t, b, "")
+		checkCLI(t, b, name)
 		if errs := b.consoleErrors(); len(errs) > 0 {
 			t.Errorf("console errors: %v", errs)
 		}

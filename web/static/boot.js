@@ -151,7 +151,11 @@
       }
     }
     window.rpTimings.downloaded = performance.now();
+    // The name as the person wrote it (the command-line box quotes it for the shell).
     let weightsName = wurl;
+    try {
+      weightsName = decodeURIComponent(wurl);
+    } catch (e) { /* not percent-encoded text: shown as it is */ }
     if (!bytes.weights) {
       status(bytes.weightsError ? "Could not load " + wurl + ". Choose a weights file:" : "No trained weights are installed. Choose a weights file:");
       const w = await pickWeights();
