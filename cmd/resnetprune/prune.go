@@ -263,7 +263,7 @@ func runPrune(args []string) error {
 		Seed: spec.Seed, Steps: v, Repeat: *repeat, Link: link(&spec, &d), Notes: p.Notes, Layers: p.Layers, Repair: p.Repair,
 		ClusterSeconds: p.ClusterSeconds, CalibSeconds: p.CalibSeconds, RepairSeconds: p.RepairSeconds}
 	if *layerTimes {
-		fillLayerTimes(rep.Layers, measure.Layers(p.Net, 16, 5))
+		fillLayerTimes(rep.Layers, measure.Layers(p.Net, measure.LayerBatch, measure.LayerRuns))
 	}
 	total := p.Layers[len(p.Layers)-1]
 	rep.Weights, rep.Params, rep.MACs, rep.Bytes = total.Weights, total.Params, total.MACs, total.Bytes

@@ -8,6 +8,13 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
+// The per-layer timing that the CLI and the browser demo both use: batches of LayerBatch images,
+// the median of LayerRuns runs.
+const (
+	LayerBatch = 16
+	LayerRuns  = 5
+)
+
 // LayerTime is one convolution's measured time.
 type LayerTime struct {
 	Name       string  `json:"name"`
