@@ -394,7 +394,7 @@ func TestPage(t *testing.T) {
 		navigate(t, b, hash)
 		poll(t, b, "the block diagram", `document.querySelectorAll("#diagram rect.chan").length > 0`, 120*time.Second)
 		st, _ := state.Parse(hash)
-		p, err := f.session.Prune(st.Spec(), 0)
+		p, err := f.session.Prune(st.Spec, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
