@@ -25,7 +25,7 @@ var pruneOnlyFlags = []string{"ratio", "seed", "ninit", "data"}
 func runExport(args []string) error {
 	fs := newFlags("export", "--weights W [--method 1|2 --ratio R [--seed S] [--variant NAME] [step flags] [--data DIR]] --out F.safetensors|F.onnx [--threads N]")
 	weights := fs.String("weights", DefaultWeights, "weights (.safetensors, or a PyTorch .pth/.th)")
-	method := fs.String("method", "", "prune first, as `prune` does: 1 = weight sharing, 2 = channel removal (without: export the weights as they are)")
+	method := fs.String("method", "", "prune first, as the prune command does: 1 = weight sharing, 2 = channel removal (without: export the weights as they are)")
 	ratio := fs.Float64("ratio", -1, "fraction of filters to remove, 0 ≤ r < 1 (with --method)")
 	seed := fs.Uint64("seed", 1, "K-Means seed (with --method)")
 	ninit := fs.Int("ninit", prune.NInit, "K-Means restarts per layer (with --method)")
