@@ -10,7 +10,9 @@
 //   - the fields of a JSON report (Fields, Report),
 //   - the plan key (Spec.PlanKey: steps that change the clustering).
 //
-// Adding a step means adding one row to Steps (and its field to Variant).
+// Adding a step means adding one row to Steps and its field to Variant; what the step does is
+// then written where it acts (prune.Apply for the clustering and building, repair.ForVariant for
+// the repairs).
 //
 // The default pipeline, the best repair found without SGD, is Best(method): what `prune`, `sweep`
 // and `finetune` run when no --variant is given. "study" is the study as published (with its two
