@@ -23,7 +23,7 @@ type Layer struct {
 	Hash      string  `json:"labels_hash,omitempty"`
 	Iter      int     `json:"kmeans_iter,omitempty"`
 	Inertia   float64 `json:"inertia,omitempty"`
-	// MsPerImage is the layer's measured time (filled in by callers that time layers).
+	// MsPerImage is the layer's measured time, measure.Layers (prune --layer-times fills it in).
 	MsPerImage float64 `json:"ms_per_image,omitempty"`
 }
 
