@@ -115,53 +115,72 @@ func samplePositions(n, hw, p, block int) [][]int32 {
 	return pos
 }
 
-// refitTargets returns, for every block, the original network's conv2 pre-BN output on the first n
-// calibration images at positions sampled p per image (computed once per (n, p)).
-func (c *Calibration) refitTargets(n, p int) []target {
+// cachedTargets returns the refit targets of every block (see blockTarget) on the first n calibration
+// images at p positions per image, if an earlier Repair computed them, else nil.
+func (c *Calibration) cachedTargets(n, p int) []target {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if tg, ok := c.targets[[2]int{n, p}]; ok {
-		return tg
+	return c.targets[[2]int{n, p}]
+}
+
+// storeTargets caches tg as the refit targets of (n, p) and returns the cached value (the first one
+// stored, should two goroutines compute them).
+func (c *Calibration) storeTargets(n, p int, tg []target) []target {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.targets[[2]int{n, p}]; ok {
+		return old
 	}
-	net := c.orig
-	cur, h, w := c.convRaw(&net.Stem, c.x[:n*3*32*32], n, 32, 32)
-	net.Stem.ApplyBN(cur, n, h*w, true)
-	cin := net.Stem.Cout
-	tg := make([]target, len(net.Blocks))
-	for i := range net.Blocks {
-		b := &net.Blocks[i]
-		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w)
-		b.Conv1.ApplyBN(t, n, ho*wo, true)
-		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
-		hw, cout := ho*wo, b.Conv2.Cout
-		tg[i] = target{pos: samplePositions(n, hw, p, i), cout: cout}
-		for img, ps := range tg[i].pos {
-			for _, q := range ps {
-				for ch := range cout {
-					tg[i].y = append(tg[i].y, float64(y[(img*cout+ch)*hw+int(q)]))
-				}
-			}
-		}
-		b.Conv2.ApplyBN(y, n, hw, false)
-		s := b.ShortcutOf(cur, n, cin, h, w)
-		for j := range y {
-			y[j] += s[j]
-		}
-		for img, ps := range tg[i].pos {
-			for _, q := range ps {
-				for ch := range cout {
-					tg[i].u = append(tg[i].u, float64(y[(img*cout+ch)*hw+int(q)]))
-				}
-			}
-		}
-		for j := range y {
-			y[j] = max(y[j], 0)
-		}
-		cur, h, w, cin = y, ho, wo, cout
-	}
-	tg[len(tg)-1].pool = pool(cur, n, cin, h*w)
 	c.targets[[2]int{n, p}] = tg
 	return tg
+}
+
+// origStem returns the original network's stem output (the first block's input) on the first n
+// calibration images.
+func (c *Calibration) origStem(n int) ([]float32, int, int) {
+	cur, h, w := c.convRaw(&c.orig.Stem, c.x[:n*3*32*32], n, 32, 32)
+	c.orig.Stem.ApplyBN(cur, n, h*w, true)
+	return cur, h, w
+}
+
+// blockTarget runs the original network's block i on its input x (n×cin×h×w) and returns the block's
+// refit target at positions sampled p per image, and its output (the next block's input) with its
+// size.
+func (c *Calibration) blockTarget(i int, x []float32, n, cin, h, w, p int) (target, []float32, int, int) {
+	b := &c.orig.Blocks[i]
+	t, ho, wo := c.convRaw(&b.Conv1, x, n, h, w)
+	b.Conv1.ApplyBN(t, n, ho*wo, true)
+	y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+	hw, cout := ho*wo, b.Conv2.Cout
+	tg := target{pos: samplePositions(n, hw, p, i), cout: cout}
+	rows := 0
+	for _, ps := range tg.pos {
+		rows += len(ps)
+	}
+	tg.y, tg.u = make([]float64, 0, rows*cout), make([]float64, 0, rows*cout)
+	for img, ps := range tg.pos {
+		for _, q := range ps {
+			for ch := range cout {
+				tg.y = append(tg.y, float64(y[(img*cout+ch)*hw+int(q)]))
+			}
+		}
+	}
+	b.Conv2.ApplyBN(y, n, hw, false)
+	s := b.ShortcutOf(x, n, cin, h, w)
+	for j := range y {
+		y[j] += s[j]
+	}
+	for img, ps := range tg.pos {
+		for _, q := range ps {
+			for ch := range cout {
+				tg.u = append(tg.u, float64(y[(img*cout+ch)*hw+int(q)]))
+			}
+		}
+	}
+	for j := range y {
+		y[j] = max(y[j], 0)
+	}
+	return tg, y, ho, wo
 }
 
 // pool returns the global average pool of x (n×c×hw) as float64 (n×c).

@@ -66,6 +66,8 @@ type Options struct {
 	// built from, which it needs.
 	Select bool
 	Plan   *prune.Plan
+	// SelectImages caps the refit images the channel choice is made on (0 = all the refit's).
+	SelectImages int
 }
 
 // Calibration holds the calibration images and the original network, and caches the original
@@ -128,8 +130,8 @@ type Stats struct {
 // original network's conv2 pre-BN output (Compensate: block output), computed through the original
 // prefix; the selection and the conv1 refit work on the original network's block input.
 func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
-	if opt.Recal < 0 || opt.Refit < 0 {
-		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d)", opt.Recal, opt.Refit)
+	if opt.Recal < 0 || opt.Refit < 0 || opt.SelectImages < 0 {
+		return nil, fmt.Errorf("repair: negative image count (recal %d, refit %d, select %d)", opt.Recal, opt.Refit, opt.SelectImages)
 	}
 	if (opt.Compensate || opt.Linear || opt.Conv1) && opt.Refit == 0 {
 		return nil, fmt.Errorf("repair: compensation and the linear refit are parts of the refit (set Refit)")
@@ -170,9 +172,15 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	if opt.Refit > 0 {
 		st.Positions = opt.Positions
 	}
+	// The refit targets come from the original network's forward pass on the refit images: cached
+	// from an earlier Repair, or computed block by block below on the same pass that gives the
+	// select and conv1 steps the original block inputs (ocur).
 	var tg []target
+	fresh := false
 	if opt.Refit > 0 {
-		tg = c.refitTargets(opt.Refit, opt.Positions)
+		if tg = c.cachedTargets(opt.Refit, opt.Positions); tg == nil {
+			tg, fresh = make([]target, len(c.orig.Blocks)), true
+		}
 	}
 	recal := func(conv *resnet.ConvBN, z []float32, hw int) {
 		if opt.Recal > 0 {
@@ -184,16 +192,25 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	recal(&pruned.Stem, cur, h*w)
 	pruned.Stem.ApplyBN(cur, n, h*w, true)
 	cin := pruned.Stem.Cout
-	var ocur []float32 // conv1 refit: the original network's block input on the refit images
-	if opt.Refit > 0 && (opt.Conv1 || opt.Select) {
-		ocur, _, _ = c.convRaw(&c.orig.Stem, x[:opt.Refit*3*32*32], opt.Refit, 32, 32)
-		c.orig.Stem.ApplyBN(ocur, opt.Refit, h*w, true)
+	var ocur []float32 // the original network's block input on the refit images
+	if fresh || (opt.Refit > 0 && (opt.Conv1 || opt.Select)) {
+		ocur, _, _ = c.origStem(opt.Refit)
 	}
 	for i := range pruned.Blocks {
 		b := &pruned.Blocks[i]
-		if ocur != nil {
+		var onext []float32 // the original block's output
+		if fresh {
+			tg[i], onext, _, _ = c.blockTarget(i, ocur, opt.Refit, cin, h, w, opt.Positions)
+		} else if ocur != nil {
+			onext = c.origBlock(i, ocur, opt.Refit, cin, h, w)
+		}
+		if ocur != nil && (opt.Conv1 || opt.Select) {
 			if opt.Select && !opt.Plan.Layers[i].Unchanged {
-				if err := c.selectReps(b, &c.orig.Blocks[i], &opt.Plan.Layers[i], ocur, opt.Refit, h, w, &tg[i], opt.Ridge); err != nil {
+				ns := opt.Refit
+				if opt.SelectImages > 0 {
+					ns = min(ns, opt.SelectImages)
+				}
+				if err := c.selectReps(b, &c.orig.Blocks[i], &opt.Plan.Layers[i], ocur[:ns*cin*h*w], ns, h, w, &tg[i], opt.Ridge); err != nil {
 					return nil, fmt.Errorf("repair: %s: %w", b.Conv1.Name, err)
 				}
 			}
@@ -204,8 +221,8 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 				}
 				st.Layers = append(st.Layers, ls)
 			}
-			ocur = c.origBlock(i, ocur, opt.Refit, cin, h, w)
 		}
+		ocur = onext
 		// The shortcut first: a compensating refit needs its output.
 		var s []float32
 		if b.Shortcut != nil {
@@ -256,6 +273,10 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 			y[j] = max(y[j]+s[j], 0)
 		}
 		cur, h, w, cin = y, ho, wo, b.Conv2.Cout
+	}
+	if fresh {
+		tg[len(tg)-1].pool = pool(ocur, opt.Refit, cin, h*w)
+		c.storeTargets(opt.Refit, opt.Positions, tg)
 	}
 	if opt.Refit > 0 && opt.Linear {
 		ls, err := c.refitLinear(pruned, pool(cur[:opt.Refit*cin*h*w], opt.Refit, cin, h*w), opt.Refit, opt.Ridge)

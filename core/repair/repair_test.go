@@ -243,7 +243,8 @@ func TestSamplePositions(t *testing.T) {
 }
 
 // TestRepairThreadIndependent checks that the repaired weights do not depend on the thread count
-// (the normal equations are summed over fixed blocks of images, in order).
+// (the normal equations are summed over fixed blocks of images, in order), nor on whether the refit
+// targets were computed by this Repair or cached by an earlier one (of another variant).
 func TestRepairThreadIndependent(t *testing.T) {
 	n := resnettest.RandomNet(resnet.ArchB, 7)
 	const imgs = normBlock + 3
@@ -254,10 +255,23 @@ func TestRepairThreadIndependent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var nets []*resnet.Net
-	for _, threads := range []int{1, 3} {
+	for run, threads := range []int{1, 3, 2} {
 		cal, err := NewCalibration(n, x, imgs, threads)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if run == 2 { // the targets from a repair that needs no original block inputs
+			w := prune.Variant{Refit: imgs, Comp: true}
+			m, _, err := prune.Apply(n, p, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cal.Repair(m, Options{Refit: imgs, Compensate: true, Positions: 16}); err != nil {
+				t.Fatal(err)
+			}
+			if cal.cachedTargets(imgs, 16) == nil {
+				t.Fatal("targets not cached")
+			}
 		}
 		m, _, err := prune.Apply(n, p, v)
 		if err != nil {
@@ -270,13 +284,15 @@ func TestRepairThreadIndependent(t *testing.T) {
 		}
 		nets = append(nets, m)
 	}
-	a, b := nets[0].Convs(), nets[1].Convs()
-	for i := range a {
-		if !slices.Equal(a[i].W, b[i].W) || !slices.Equal(a[i].BN.Mean, b[i].BN.Mean) {
-			t.Errorf("%s: 1 and 3 threads give different weights", a[i].Name)
+	for run := 1; run < len(nets); run++ {
+		a, b := nets[0].Convs(), nets[run].Convs()
+		for i := range a {
+			if !slices.Equal(a[i].W, b[i].W) || !slices.Equal(a[i].BN.Mean, b[i].BN.Mean) {
+				t.Errorf("run %d: %s: weights differ from the first run's", run, a[i].Name)
+			}
 		}
-	}
-	if !slices.Equal(nets[0].FCW, nets[1].FCW) {
-		t.Error("linear layer: 1 and 3 threads give different weights")
+		if !slices.Equal(nets[0].FCW, nets[run].FCW) {
+			t.Errorf("run %d: linear layer: weights differ from the first run's", run)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,19 +79,23 @@ func (d *studyData) plan(tb testing.TB, m prune.Method, r float64, name string, 
 	return plan, v
 }
 
-// repairOnce applies v to plan and repairs it with cal; it returns the network and the repair's
-// wall time.
-func repairOnce(tb testing.TB, d *studyData, cal *Calibration, plan *prune.Plan, v prune.Variant) (*resnet.Net, time.Duration) {
+// repairOnce applies v to plan and repairs it with cal (opt adjusts the options); it returns the
+// network and the repair's wall and process CPU time.
+func repairOnce(tb testing.TB, d *studyData, cal *Calibration, plan *prune.Plan, v prune.Variant, opt func(*Options)) (*resnet.Net, time.Duration, time.Duration) {
 	tb.Helper()
 	net, _, err := prune.Apply(d.net, plan, v)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	start := time.Now()
-	if _, err := cal.Repair(net, ForPlan(v, plan)); err != nil {
+	o := ForPlan(v, plan)
+	if opt != nil {
+		opt(&o)
+	}
+	start, cpu := time.Now(), processCPU()
+	if _, err := cal.Repair(net, o); err != nil {
 		tb.Fatal(err)
 	}
-	return net, time.Since(start)
+	return net, time.Since(start), processCPU() - cpu
 }
 
 func (d *studyData) accuracy(tb testing.TB, net *resnet.Net) float64 {
@@ -122,9 +127,9 @@ func TestStudyRepair(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var el time.Duration
-		net, el = repairOnce(t, d, cal, plan, v)
-		t.Logf("repair %s r=0.5 on %d images: %.2f s", v.Name(), calib, el.Seconds())
+		var el, cpu time.Duration
+		net, el, cpu = repairOnce(t, d, cal, plan, v, nil)
+		t.Logf("repair %s r=0.5 on %d images: %.2f s wall, %.2f s CPU", v.Name(), calib, el.Seconds(), cpu.Seconds())
 	}
 	acc := d.accuracy(t, net)
 	t.Logf("accuracy on the first 1,000 test images: %.1f%%", acc)
@@ -160,8 +165,64 @@ func TestStudyCalibCurve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, el := repairOnce(t, d, cal, plan, v)
-			fmt.Printf("method %d r=%.1f %s calib %d: %.1f%% (repair %.2f s)\n", m, r, name, n, d.accuracy(t, net), el.Seconds())
+			net, el, cpu := repairOnce(t, d, cal, plan, v, nil)
+			fmt.Printf("method %d r=%.1f %s calib %d: %.1f%% (repair %.2f s wall, %.2f s CPU)\n", m, r, name, n, d.accuracy(t, net), el.Seconds(), cpu.Seconds())
+		}
+	}
+}
+
+// TestStudyOptions compares repair settings on the study checkpoint ($REPAIR_EXP=1): accuracy on
+// the first 1,000 test images and repair time, method 2 at r = 0.5 and 0.8 with Best's steps.
+// $REPAIR_CONFIGS picks some of them by name (comma-separated).
+func TestStudyOptions(t *testing.T) {
+	if os.Getenv("REPAIR_EXP") == "" {
+		t.Skip("set REPAIR_EXP=1")
+	}
+	type config struct {
+		name      string
+		calib     int
+		positions int
+		sel       int
+	}
+	configs := []config{
+		{"now", 2048, 256, 0},
+		{"sel512", 2048, 256, 512},
+		{"pos64", 2048, 64, 0},
+		{"pos128", 2048, 128, 0},
+		{"c1024", 1024, 256, 0},
+		{"pos64sel512", 2048, 64, 512},
+		{"c4096pos64sel512", 4096, 64, 512},
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(os.Getenv("REPAIR_CONFIGS"), ",") {
+		if s != "" {
+			want[s] = true
+		}
+	}
+	maxCalib := 0
+	for _, c := range configs {
+		if len(want) == 0 || want[c.name] {
+			maxCalib = max(maxCalib, c.calib)
+		}
+	}
+	d := loadStudy(t, maxCalib)
+	name := variant.Best(prune.Removal).Name()
+	for _, r := range []float64{0.5, 0.8} {
+		plan, _ := d.plan(t, prune.Removal, r, name, 512)
+		for _, c := range configs {
+			if len(want) > 0 && !want[c.name] {
+				continue
+			}
+			v, err := variant.Parse(name, c.calib)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cal, err := NewCalibration(d.net, d.x[:c.calib*cifar.ImageSize], c.calib, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, el, cpu := repairOnce(t, d, cal, plan, v, func(o *Options) { o.Positions, o.SelectImages = c.positions, c.sel })
+			fmt.Printf("r=%.1f %-18s %.1f%%  %.1f s wall, %.1f s CPU\n", r, c.name, d.accuracy(t, net), el.Seconds(), cpu.Seconds())
 		}
 	}
 }
