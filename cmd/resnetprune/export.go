@@ -100,9 +100,12 @@ func runExport(args []string) error {
 		return err
 	}
 	ct := net.Count()
-	what := "unpruned"
-	if spec.Method != 0 {
-		what = strings.Join(spec.Args(), " ")
+	what := "as loaded, not pruned here"
+	switch {
+	case spec.Method != 0:
+		what = "pruned: " + strings.Join(spec.Args(), " ")
+	case info.SourceMeta["method"] != "" && info.SourceMeta["method"] != "none":
+		what = "as loaded, pruned earlier: method " + info.SourceMeta["method"] + ", " + info.SourceMeta[export.MetaArgs]
 	}
 	fmt.Fprintf(os.Stdout, "wrote %s: ResNet20 %s, %s, %d params, %d MACs\n", *out, net.Arch, what, ct.Params, ct.MACs)
 	return nil
