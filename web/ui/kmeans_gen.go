@@ -49,13 +49,13 @@ func (c *Kmeans) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(4), Data: " No children here: vugu leaves the iframe that wasm/app puts in alone. "}
+		vgn = &vugu.VGNode{Type: vugu.VGNodeType(4), Data: " No children here, so that vugu leaves the iframe that wasm/app puts in alone; the dynamic\n       attribute keeps vugugen from making it a static element, whose innerHTML it resets. "}
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "anim-slot"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "anim-slot"}}}
 		vgparent.AppendChild(vgn)
-		vgn.SetInnerHTML(vugu.HTML(""))
+		vgn.AddAttrInterface("data-slot", "anim")
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "anim-controls"}}}
