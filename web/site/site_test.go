@@ -1,0 +1,70 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestNormalizeBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                  "",
+		"https://user.github.io/repo":       "https://user.github.io/repo/",
+		"https://user.github.io/repo/":      "https://user.github.io/repo/",
+		"https://user.github.io":            "https://user.github.io/",
+		"http://127.0.0.1:8080/a/sub/path/": "http://127.0.0.1:8080/a/sub/path/",
+	} {
+		if got, err := NormalizeBaseURL(in); err != nil || got != want {
+			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"user.github.io/repo", "/repo/", "ftp://host/x/", "https://host/x/?q=1", "https://host/x/#h", "https://u:p@host/", "javascript:alert(1)"} {
+		if got, err := NormalizeBaseURL(bad); err == nil {
+			t.Errorf("NormalizeBaseURL(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+func TestCritical(t *testing.T) {
+	m := &Manifest{Weights: "weights/w.safetensors", TestParts: []Pack{{"data/test-0.bin", 200}, {"data/test-1.bin", 800}}}
+	c := Critical(m)
+	for _, want := range []string{"index.html", "boot.js", "app.wasm", "worker.wasm", "manifest.json", "weights/w.safetensors", "data/test-0.bin"} {
+		if !slices.Contains(c, want) {
+			t.Errorf("Critical lacks %s: %v", want, c)
+		}
+	}
+	for _, later := range []string{"data/test-1.bin", "data/train.bin", "anim.wasm", "compare.html"} {
+		if slices.Contains(c, later) {
+			t.Errorf("Critical holds %s, which the page loads later: %v", later, c)
+		}
+	}
+}
+
+func TestSizes(t *testing.T) {
+	dir := t.TempDir()
+	a, b := bytes.Repeat([]byte("abc"), 1000), []byte{1, 2, 3}
+	os.WriteFile(filepath.Join(dir, "a.js"), a, 0o644)
+	os.MkdirAll(filepath.Join(dir, "d"), 0o755)
+	os.WriteFile(filepath.Join(dir, "d", "b.bin"), b, 0o644)
+	sizes, total, err := Sizes(dir, []string{"a.js", "d/b.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := func(p []byte) int {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(p)
+		zw.Close()
+		return buf.Len()
+	}
+	want := []FileSize{{"a.js", 3000, gz(a)}, {"d/b.bin", 3, gz(b)}}
+	if !slices.Equal(sizes, want) || total != gz(a)+gz(b) {
+		t.Errorf("Sizes = %v, %d; want %v, %d", sizes, total, want, gz(a)+gz(b))
+	}
+	if _, _, err := Sizes(dir, []string{"missing.js"}); err == nil {
+		t.Error("no error for a missing file")
+	}
+}
