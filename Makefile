@@ -16,7 +16,7 @@ export SHARED_DIR := $(SHARED)
 # Tests skipped for want of data are listed here (internal/shared.Missing) for make test's last line.
 export RP_SKIPPED_FILE := $(CURDIR)/out/skipped-tests.txt
 
-.PHONY: build test vet fmt-check test-native test-portable test-race test-wasm data bench bench-compare train-compare bench-wasm fuzz clean
+.PHONY: build test vet fmt-check test-native test-portable test-race test-wasm data onnx-deps bench bench-compare train-compare bench-wasm fuzz clean
 
 build:
 	$(SIMD) go build -o bin/resnetprune ./cmd/resnetprune
@@ -25,7 +25,7 @@ build:
 ## portable kernels), the raw-pointer kernels under the race detector's pointer checks, and the
 ## core packages compiled to wasm under Node. Its last line names the tests skipped for want of
 ## data (none in CI, where missing data fails them).
-test:
+test: $(if $(shell command -v npm),onnx-deps)
 	@mkdir -p out && rm -f $(RP_SKIPPED_FILE)
 	@$(MAKE) --no-print-directory vet fmt-check test-native test-portable test-race test-wasm
 	@$(SKIP_SUMMARY)
@@ -63,6 +63,17 @@ WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/prune/ ./core/repair/ ./core/r
 test-wasm:
 	GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
 	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
+
+## onnx-deps: ONNX Runtime for Node (the export tests check the .onnx files with it), from npm with
+## the versions locked in scripts/onnx/package-lock.json, into out/onnx (git-ignored). The CPU
+## binaries ship inside the package, so its install scripts (GPU downloads) are not run. make test
+## installs it first when npm is there.
+ONNX_RUNTIME = out/onnx/node_modules/onnxruntime-node/package.json
+onnx-deps: $(ONNX_RUNTIME)
+$(ONNX_RUNTIME): scripts/onnx/package.json scripts/onnx/package-lock.json
+	mkdir -p out/onnx && cp scripts/onnx/package.json scripts/onnx/package-lock.json out/onnx/
+	cd out/onnx && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 ## data: download the official CIFAR-10 binary archive (MD5-checked) into data/.
 data:
