@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -113,9 +112,7 @@ func newEvalReport(n *resnet.Net, r *eval.Result, d *dataFlags, threads int) eva
 
 func (r evalReport) print(asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return jsonIndent(os.Stdout, r)
 	}
 	fmt.Printf("arch      %s\naccuracy  %.2f%% (%d/%d, %s split from %d)\nseconds   %.3f (%.0f images/s, %d threads)\nweights   %d\nparams    %d\nmacs      %d\n",
 		r.Arch, r.Accuracy, r.Correct, r.Images, r.Split, r.Offset, r.Seconds, r.ImagesPerSec, r.Threads, r.Weights, r.Params, r.MACs)
@@ -243,9 +240,7 @@ func runBench(args []string) error {
 	rep.MsPerImage = 1000 * rep.Median / float64(*images)
 	rep.GMACPerSec = float64(rep.MACs) * rep.ImagesPerSec / 1e9
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return jsonIndent(os.Stdout, rep)
 	}
 	fmt.Printf("arch %s, %d images × %d runs, %d threads (%s %s)\nmedian %.3f s  %.0f images/s  %.3f ms/image  %.1f GMAC/s\n",
 		rep.Arch, rep.Images, rep.Runs, rep.Threads, rep.GoVersion, rep.GOARCH, rep.Median, rep.ImagesPerSec, rep.MsPerImage, rep.GMACPerSec)

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
 // command is one subcommand: its name, a one-line summary and its entry point.
@@ -51,7 +53,12 @@ func main() {
 	for _, c := range commands {
 		if c.name == os.Args[1] {
 			catchSignals()
-			err := c.run(os.Args[2:])
+			_, err := variant.BaseURL(os.Getenv(variant.EnvBaseURL)) // checked once, before any work (link)
+			if err != nil {
+				err = fmt.Errorf("$%s: %w", variant.EnvBaseURL, err)
+			} else {
+				err = c.run(os.Args[2:])
+			}
 			if errors.Is(err, flag.ErrHelp) {
 				os.Exit(0)
 			}

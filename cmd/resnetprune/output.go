@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -207,4 +208,13 @@ func saveNet(n *resnet.Net, path string, meta map[string]string, inputs ...strin
 	return writeOutput(path, inputs, func(w io.Writer) error {
 		return safetensors.Write(w, &safetensors.File{Tensors: n.Tensors(), Metadata: m})
 	})
+}
+
+// jsonIndent encodes v as indented JSON without HTML escaping: a report's link keeps its '&'s
+// (Go's default writes \u0026, which a person cannot paste).
+func jsonIndent(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

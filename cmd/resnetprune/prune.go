@@ -151,9 +151,12 @@ type baselineStats struct {
 	OfMACs       float64 `json:"speedup_of_mac_reduction"`
 }
 
-// link returns the run's URL fragment: the spec's settings and the evaluated images.
+// link returns the run's link: the published demo's address ($RESNETPRUNE_BASE_URL, checked by
+// main) followed by the URL fragment of the spec's settings and the evaluated images; the fragment
+// alone without that variable.
 func link(s *variant.Spec, d *dataFlags) string {
-	return s.Link([2]string{"split", d.split}, [2]string{"offset", strconv.Itoa(d.offset)}, [2]string{"limit", strconv.Itoa(d.limit)})
+	base, _ := variant.BaseURL(os.Getenv(variant.EnvBaseURL))
+	return base + s.Link([2]string{"split", d.split}, [2]string{"offset", strconv.Itoa(d.offset)}, [2]string{"limit", strconv.Itoa(d.limit)})
 }
 
 // pruneUsage is the usage line of prune.
@@ -287,9 +290,7 @@ func runPrune(args []string) error {
 		rep.Out = *out
 	}
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return jsonIndent(os.Stdout, rep)
 	}
 	rep.printText(os.Stdout)
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -359,10 +360,11 @@ func sweepOne(pl *pipeline.Pipeline, baseEngine *resnet.Engine, plan *prune.Plan
 
 // writeSweep writes sweep.csv, sweep.json and the plots into dir (never over input).
 func writeSweep(dir string, rep *sweepReport, ms []variant.Method, input string) error {
-	js, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := jsonIndent(&buf, rep); err != nil {
 		return err
 	}
+	js := buf.Bytes()
 	jsonPath := filepath.Join(dir, "sweep.json")
 	if fi, err := os.Stat(jsonPath); err == nil && sameFile(fi, input) {
 		// --replot in place: sweep.json is the input and stays as it is.
