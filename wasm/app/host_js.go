@@ -204,11 +204,11 @@ var (
 	u8Ctor     = js.Global().Get("Uint8Array")
 )
 
-func (b *browser) ImageURL(png []byte) string {
-	a := u8Ctor.New(len(png))
-	js.CopyBytesToJS(a, png)
+func (b *browser) ImageURL(bmp []byte) string {
+	a := u8Ctor.New(len(bmp))
+	js.CopyBytesToJS(a, bmp)
 	opts := objectCtor.New()
-	opts.Set("type", "image/png")
+	opts.Set("type", "image/bmp")
 	return urlAPI.Call("createObjectURL", blobCtor.New([]any{a}, opts)).String()
 }
 

@@ -19,7 +19,7 @@ type Transport interface {
 // Host is the rest of the browser the page needs (wasm/app; a fake in the tests).
 type Host interface {
 	Transport
-	ImageURL(png []byte) string // a short URL of a PNG for <img src> (a blob: URL in the browser)
+	ImageURL(bmp []byte) string // a short URL of a BMP (viz.BMP) for <img src> (a blob: URL in the browser)
 	RevokeURL(url string)       // frees an ImageURL
 	SetHash(h string)
 	BaseURL() string // the page's address without the hash (the manifest's baseURL when set)

@@ -51,7 +51,7 @@ type Page struct {
 	Filters     []Cell
 	Centroids   []Cell
 	LayerMs     float64
-	heatmaps    map[string][]string // PNG data URLs of each layer's filters
+	heatmaps    map[string][]string // image URLs (ImageURL) of each layer's filters
 	layerPosted string
 	viewRatio   string // the ratio the view was computed for
 
@@ -510,11 +510,11 @@ func (c *Page) weightsArg() string {
 
 // imageURL returns a short URL of img for an <img src>: vugu sends every attribute again on each
 // render, so a data URL's kilobytes per image would cross from Go to JS every time.
-func (c *Page) imageURL(img image.Image) string {
+func (c *Page) imageURL(img *image.RGBA) string {
 	if c.host == nil {
 		return viz.DataURL(img)
 	}
-	return c.host.ImageURL(viz.PNG(img))
+	return c.host.ImageURL(viz.BMP(img))
 }
 
 // setView installs a layer view: heatmaps, centroid row, the animation.

@@ -38,8 +38,8 @@ func (h *fakeHost) Post(w int, m proto.Message) {
 	}
 	h.posts = append(h.posts, post{w, m.Op, j, len(m.Bin)})
 }
-func (h *fakeHost) ImageURL(png []byte) string {
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+func (h *fakeHost) ImageURL(bmp []byte) string {
+	return "data:image/bmp;base64," + base64.StdEncoding.EncodeToString(bmp)
 }
 func (h *fakeHost) RevokeURL(string)                  {}
 func (h *fakeHost) NeedTrain()                        { h.train++ }
@@ -190,8 +190,8 @@ func TestViewCells(t *testing.T) {
 		if strings.Contains(f.Class, "removed") {
 			removed++
 		}
-		if !strings.HasPrefix(f.Src, "data:image/png;base64,") {
-			t.Fatal("heatmap is not a PNG data URL")
+		if !strings.HasPrefix(f.Src, "data:image/bmp;base64,Qk") {
+			t.Fatal("heatmap is not a BMP data URL")
 		}
 	}
 	if removed != 2 || len(h.anims) == 0 {

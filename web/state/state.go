@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -110,7 +109,7 @@ func fields() []Field {
 		integer("limit", "1000", "Evaluation images", 1, TestImages, func(s *State) *int { return &s.Limit }),
 		Field{Key: "layer", Default: "layer1.conv1", Label: "Layer", Hideable: true,
 			parse: func(s *State, v string) error {
-				if !layerName.MatchString(v) {
+				if !layerName(v) {
 					return fmt.Errorf("not a layer name")
 				}
 				s.Layer = v
@@ -144,7 +143,26 @@ func stepField(st *variant.Step) Field {
 
 // layerName accepts the names of ResNet20's convolutions in both variants (conv1, layer4.conv2,
 // layer4.skipper.0, layer2.0.shortcut.0, …); whether the loaded model has it is checked later.
-var layerName = regexp.MustCompile(`^(conv1|layer[1-9](\.[0-2])?\.(conv[12]|skipper\.0|shortcut\.0))$`)
+// It matches ^(conv1|layer[1-9](\.[0-2])?\.(conv[12]|skipper\.0|shortcut\.0))$, written out so
+// that the page's program does not link package regexp.
+func layerName(s string) bool {
+	if s == "conv1" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(s, "layer")
+	if !ok || len(rest) < 2 || rest[0] < '1' || rest[0] > '9' {
+		return false
+	}
+	rest = rest[1:]
+	if len(rest) >= 2 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '2' {
+		rest = rest[2:]
+	}
+	switch rest {
+	case ".conv1", ".conv2", ".skipper.0", ".shortcut.0":
+		return true
+	}
+	return false
+}
 
 // HideSuffix marks a control hidden: "ratio_hide=true".
 const HideSuffix = "_hide"

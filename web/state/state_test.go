@@ -1,6 +1,7 @@
 package state
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -173,4 +174,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q: hash %s does not round-trip: %v", h, s.Hash(), probs)
 		}
 	})
+}
+
+// layerName is the regular expression it documents, written out: both agree on the names of
+// both variants and on near misses.
+func TestLayerName(t *testing.T) {
+	re := regexp.MustCompile(`^(conv1|layer[1-9](\.[0-2])?\.(conv[12]|skipper\.0|shortcut\.0))$`)
+	names := []string{"conv1", "conv2", "layer1.conv1", "layer4.conv2", "layer4.skipper.0", "layer2.0.shortcut.0",
+		"layer3.2.conv1", "layer3.3.conv1", "layer0.conv1", "layer10.conv1", "layer1.conv3", "layer1.", "layer1",
+		"layer", "", "layer1.0.", "layer1.0conv1", "layer1..conv1", "layer1.skipper.1", "xlayer1.conv1",
+		"layer1.conv1 ", "layer1.2.skipper.0", "conv1.conv1", "layer9.1.shortcut.0"}
+	for _, n := range names {
+		if got, want := layerName(n), re.MatchString(n); got != want {
+			t.Errorf("layerName(%q) = %v, the expression says %v", n, got, want)
+		}
+	}
 }

@@ -1,13 +1,10 @@
 package viz
 
 import (
-	"bytes"
 	"encoding/base64"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"sync"
 )
 
 // gapColor separates the kernels of a filter in its heatmap.
@@ -74,34 +71,42 @@ func MaxAbs(w []float32) float64 {
 	return m
 }
 
-// DataURL encodes img as a PNG data: URL (safe to put in an img src attribute).
-func DataURL(img image.Image) string {
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(PNG(img))
+// DataURL encodes img as a BMP data: URL (safe to put in an img src attribute).
+func DataURL(img *image.RGBA) string {
+	return "data:image/bmp;base64," + base64.StdEncoding.EncodeToString(BMP(img))
 }
 
-// PNG encodes img as an uncompressed PNG; nil if it cannot. The images are tiny and stay in the
-// page (blob URLs): deflate cost 5 ms per filter image in wasm, a stored PNG with the encoder's
-// buffers reused 34 µs.
-func PNG(img image.Image) []byte {
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.NoCompression, BufferPool: pngBuffers{}}
-	if err := enc.Encode(&b, img); err != nil {
-		return nil
+// BMP encodes img as an uncompressed 24-bit Windows bitmap (opaque: alpha is dropped). The
+// images are tiny and stay in the page (blob URLs); BMP needs no compressor, which keeps
+// image/png and compress/flate out of the page's program (its download budget, issue 12).
+func BMP(img *image.RGBA) []byte {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	stride := (3*w + 3) &^ 3 // rows are padded to 4 bytes
+	const header = 14 + 40
+	out := make([]byte, header+stride*h)
+	le32 := func(o, v int) {
+		out[o], out[o+1], out[o+2], out[o+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 	}
-	return b.Bytes()
+	out[0], out[1] = 'B', 'M'
+	le32(2, len(out))
+	le32(10, header)
+	le32(14, 40) // BITMAPINFOHEADER
+	le32(18, w)
+	le32(22, h)              // positive: rows bottom-up
+	out[26], out[28] = 1, 24 // planes, bits per pixel; compression 0 = BI_RGB
+	le32(34, stride*h)
+	le32(38, 2835) // 72 dpi
+	le32(42, 2835)
+	for y := range h {
+		row := out[header+(h-1-y)*stride:]
+		for x := range w {
+			c := img.RGBAAt(b.Min.X+x, b.Min.Y+y)
+			row[3*x], row[3*x+1], row[3*x+2] = c.B, c.G, c.R
+		}
+	}
+	return out
 }
-
-// pngBuffers lets the PNG encoder reuse its buffers across images.
-type pngBuffers struct{}
-
-var pngPool sync.Pool
-
-func (pngBuffers) Get() *png.EncoderBuffer {
-	b, _ := pngPool.Get().(*png.EncoderBuffer)
-	return b
-}
-
-func (pngBuffers) Put(b *png.EncoderBuffer) { pngPool.Put(b) }
 
 // Thumbnail draws a CIFAR-10 image (planar R, G, B bytes, 32×32).
 func Thumbnail(pixels []byte) *image.RGBA {

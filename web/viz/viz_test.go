@@ -1,12 +1,13 @@
 package viz
 
 import (
-	"image/png"
+	"bytes"
+	"encoding/base64"
+	"image"
 	"strings"
 	"testing"
 
-	"bytes"
-	"encoding/base64"
+	"golang.org/x/image/bmp"
 
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
@@ -45,13 +46,29 @@ func TestFilterImage(t *testing.T) {
 	if rgb.Bounds().Dx() != 3 {
 		t.Fatal("stem filter is not one 3×3 colour image")
 	}
-	u := DataURL(img)
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(u, "data:image/png;base64,"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
-		t.Fatal(err)
+	// The BMP, read back by golang.org/x/image/bmp, has the same pixels (odd widths: padded rows).
+	for _, im := range []*image.RGBA{img, rgb, FilterImage(w[:5*9], 5, 3, 1, false)} {
+		u := DataURL(im)
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(u, "data:image/bmp;base64,"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := bmp.Decode(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Bounds() != im.Bounds() {
+			t.Fatalf("bounds %v, want %v", back.Bounds(), im.Bounds())
+		}
+		for y := range im.Bounds().Dy() {
+			for x := range im.Bounds().Dx() {
+				r, g, b, _ := back.At(x, y).RGBA()
+				c := im.RGBAAt(x, y)
+				if uint8(r>>8) != c.R || uint8(g>>8) != c.G || uint8(b>>8) != c.B {
+					t.Fatalf("pixel (%d,%d): %d %d %d, want %v", x, y, r>>8, g>>8, b>>8, c)
+				}
+			}
+		}
 	}
 }
 
