@@ -14,7 +14,9 @@ stores K centroid filters in <conv>.weight and each output channel's centroid in
 bias, <conv>.bias, when the file has one). The metadata's "layout" entry says the same.
 
 --logits writes each file's logits (one output per weights file, in order) as float32
-little-endian, N x 10; --json prints one JSON object per file. Needs PyTorch and numpy (Debian:
+little-endian, N x 10; --json prints one JSON object per file. "seconds" is the time of the
+forward passes alone (--batch images at a time, --threads threads), as torch_reference.py bench
+times the unpruned model. Needs PyTorch and numpy (Debian:
 apt-get install python3-torch python3-numpy); the safetensors format is parsed here (8-byte
 header length, JSON header, raw little-endian data), so the safetensors package is not needed.
 Data: --data, else $CIFAR10_DIR (scripts/torch_reference.py's reader and normalisation).
@@ -24,6 +26,7 @@ import argparse
 import json
 import struct
 import sys
+import time
 
 import numpy as np
 import torch
@@ -160,18 +163,21 @@ def main():
     x = ref.normalize(pixels)
     for i, path in enumerate(args.weights):
         model, meta = load(path)
+        start = time.perf_counter()
         with torch.no_grad():
             logits = torch.cat([model(x[j : j + args.batch]) for j in range(0, len(x), args.batch)])
+        seconds = time.perf_counter() - start
         correct = int((logits.argmax(1).numpy() == labels).sum())
         if args.logits:
             logits.numpy().astype("<f4").tofile(args.logits[i])
         rep = {"weights": path, "accuracy": 100.0 * correct / len(labels), "correct": correct, "images": len(labels),
-               "arch": model.arch, "method": meta.get("method", ""), "variant": meta.get("variant", "")}
+               "arch": model.arch, "method": meta.get("method", ""), "variant": meta.get("variant", ""),
+               "seconds": seconds, "threads": args.threads, "batch": args.batch}
         if args.json:
             print(json.dumps(rep))
         else:
-            print("%s: ResNet20 %s, method %s: accuracy %.2f%% (%d/%d test images)"
-                  % (path, rep["arch"], rep["method"] or "?", rep["accuracy"], correct, len(labels)))
+            print("%s: ResNet20 %s, method %s: accuracy %.2f%% (%d/%d test images), %.3f s (%d threads, batch %d)"
+                  % (path, rep["arch"], rep["method"] or "?", rep["accuracy"], correct, len(labels), seconds, args.threads, args.batch))
 
 
 if __name__ == "__main__":
