@@ -20,21 +20,22 @@ func init() {
 }
 
 var wasmKernels = kernelSet{
-	name:        "wasm128",
-	gemm4:       gemm4Wasm,
-	gemm1:       gemm1Wasm,
-	gemmAcc:     gemmAccWasm,
-	winoGatherY: winoGatherYPortable,
-	winoYIn:     winoYInPortable,
-	dot4:        dot4Portable,
-	winoIn:      winoInWasm,
-	winoOut:     winoOutWasm,
-	affine:      affineWasm,
-	affineRows:  affineRowsWasm,
-	winoGather:  winoGatherWasm,
-	copyRows:    copyRowsPortable,
-	winoScatter: winoScatterWasm,
-	decimate2:   decimate2Portable,
+	name:         "wasm128",
+	gemm4:        gemm4Wasm,
+	gemm1:        gemm1Wasm,
+	gemmAcc:      gemmAccWasm,
+	winoGatherY:  winoGatherYPortable,
+	winoYIn:      winoYInPortable,
+	dot4:         dot4Portable,
+	winoIn:       winoInWasm,
+	winoOut:      winoOutWasm,
+	winoOutStore: winoOutStoreWasm,
+	affine:       affineWasm,
+	affineRows:   affineRowsWasm,
+	winoGather:   winoGatherWasm,
+	copyRows:     copyRowsWasm,
+	winoScatter:  winoScatterWasm,
+	decimate2:    decimate2Wasm,
 }
 
 // ld4 loads 4 floats at byte offset off of p.
@@ -48,7 +49,9 @@ func st4(x archsimd.Float32x4, p unsafe.Pointer, off uintptr) {
 }
 
 // gemm4Wasm computes the 4×32 tile as four 4×8 quarters, each with 8
-// Float32x4 accumulators.
+// Float32x4 accumulators, two depth steps per loop iteration (each loop
+// iteration costs a jump through the function's block dispatch in Go's
+// wasm code).
 func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	if len(c) < 3*ldc+32 {
 		panic("kernels: gemm4 operands too short")
@@ -62,30 +65,55 @@ func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	if len(a) < 4*k || len(b) < (k-1)*ldb+32 {
 		panic("kernels: gemm4 operands too short")
 	}
-	a0p, b0p, cp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), unsafe.Pointer(unsafe.SliceData(c))
+	ap, b0p, cp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), unsafe.Pointer(unsafe.SliceData(c))
 	step, row := uintptr(4*ldb), uintptr(4*ldc)
+	ae, ae2 := uintptr(16*k), uintptr(16*(k&^1)) // end of a, of its pairs of depth steps
 	for h := uintptr(0); h < 4*32; h += 4 * 8 {
-		ap, bp := a0p, unsafe.Add(b0p, h)
+		bp := unsafe.Add(b0p, h)
 		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
-		for p := 0; ; { // the pointers advance only if another iteration follows (no past-the-end pointers)
-			b0, b1 := ld4(bp, 0), ld4(bp, 16)
-			w := (*[4]float32)(ap)
-			a0 := archsimd.BroadcastFloat32x4(w[0])
+		ao, bo := uintptr(0), uintptr(0)
+		for ; ao < ae2; ao, bo = ao+32, bo+2*step {
+			b0, b1 := ld4(bp, bo), ld4(bp, bo+16)
+			a0 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao)))
 			c00 = a0.Mul(b0).Add(c00)
 			c01 = a0.Mul(b1).Add(c01)
-			a1 := archsimd.BroadcastFloat32x4(w[1])
+			a1 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+4)))
 			c10 = a1.Mul(b0).Add(c10)
 			c11 = a1.Mul(b1).Add(c11)
-			a2 := archsimd.BroadcastFloat32x4(w[2])
+			a2 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+8)))
 			c20 = a2.Mul(b0).Add(c20)
 			c21 = a2.Mul(b1).Add(c21)
-			a3 := archsimd.BroadcastFloat32x4(w[3])
+			a3 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+12)))
 			c30 = a3.Mul(b0).Add(c30)
 			c31 = a3.Mul(b1).Add(c31)
-			if p++; p == k {
-				break
-			}
-			ap, bp = unsafe.Add(ap, 16), unsafe.Add(bp, step)
+			b0, b1 = ld4(bp, bo+step), ld4(bp, bo+step+16)
+			a0 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+16)))
+			c00 = a0.Mul(b0).Add(c00)
+			c01 = a0.Mul(b1).Add(c01)
+			a1 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+20)))
+			c10 = a1.Mul(b0).Add(c10)
+			c11 = a1.Mul(b1).Add(c11)
+			a2 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+24)))
+			c20 = a2.Mul(b0).Add(c20)
+			c21 = a2.Mul(b1).Add(c21)
+			a3 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+28)))
+			c30 = a3.Mul(b0).Add(c30)
+			c31 = a3.Mul(b1).Add(c31)
+		}
+		if ao < ae { // odd k: the last depth step
+			b0, b1 := ld4(bp, bo), ld4(bp, bo+16)
+			a0 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao)))
+			c00 = a0.Mul(b0).Add(c00)
+			c01 = a0.Mul(b1).Add(c01)
+			a1 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+4)))
+			c10 = a1.Mul(b0).Add(c10)
+			c11 = a1.Mul(b1).Add(c11)
+			a2 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+8)))
+			c20 = a2.Mul(b0).Add(c20)
+			c21 = a2.Mul(b1).Add(c21)
+			a3 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+12)))
+			c30 = a3.Mul(b0).Add(c30)
+			c31 = a3.Mul(b1).Add(c31)
 		}
 		q := unsafe.Add(cp, h)
 		st4(c00, q, 0)
@@ -114,20 +142,28 @@ func winoGatherWasm(p []float32, base []int32, pw int, kind int, g []float32) {
 		panic("kernels: winoGather: plane too short")
 	}
 	pp, gp := unsafe.Pointer(unsafe.SliceData(p)), unsafe.Pointer(unsafe.SliceData(g))
-	for j, b := range base {
+	row := uintptr(4 * pw)
+	for j, b := range base { // the 6 rows of a tile in straight-line code
 		src := unsafe.Add(pp, 4*int(b))
 		dst := unsafe.Add(gp, 4*j)
-		for l := 0; l < 6; l++ {
-			r := (*[6]float32)(unsafe.Add(src, 4*l*pw))
-			d := unsafe.Add(dst, 4*l*6*lanes)
-			*(*float32)(d) = r[0]
-			*(*float32)(unsafe.Add(d, 4*lanes)) = r[1]
-			*(*float32)(unsafe.Add(d, 8*lanes)) = r[2]
-			*(*float32)(unsafe.Add(d, 12*lanes)) = r[3]
-			*(*float32)(unsafe.Add(d, 16*lanes)) = r[4]
-			*(*float32)(unsafe.Add(d, 20*lanes)) = r[5]
-		}
+		gatherRow6(src, dst)
+		gatherRow6(unsafe.Add(src, row), unsafe.Add(dst, 4*6*lanes))
+		gatherRow6(unsafe.Add(src, 2*row), unsafe.Add(dst, 2*4*6*lanes))
+		gatherRow6(unsafe.Add(src, 3*row), unsafe.Add(dst, 3*4*6*lanes))
+		gatherRow6(unsafe.Add(src, 4*row), unsafe.Add(dst, 4*4*6*lanes))
+		gatherRow6(unsafe.Add(src, 5*row), unsafe.Add(dst, 5*4*6*lanes))
 	}
+}
+
+// gatherRow6 copies the 6 floats at src to dst, 16 floats apart.
+func gatherRow6(src, dst unsafe.Pointer) {
+	r := (*[6]float32)(src)
+	*(*float32)(dst) = r[0]
+	*(*float32)(unsafe.Add(dst, 4*lanes)) = r[1]
+	*(*float32)(unsafe.Add(dst, 8*lanes)) = r[2]
+	*(*float32)(unsafe.Add(dst, 12*lanes)) = r[3]
+	*(*float32)(unsafe.Add(dst, 16*lanes)) = r[4]
+	*(*float32)(unsafe.Add(dst, 20*lanes)) = r[5]
 }
 
 // winoScatterWasm is winoScatterPortable with the epilogue's affine map in
@@ -216,28 +252,38 @@ func winoInWasm(g, v []float32, stride int) {
 	}
 	const e = 4 * 16 // bytes between consecutive entries (l*6+m) of g
 	vs := uintptr(4 * stride)
-	for h := uintptr(0); h < 4*16; h += 16 {
-		for m := uintptr(0); m < 6; m++ {
-			q := unsafe.Add(gp, m*e+h) // entry (0, m)
-			r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, 6*e), ld4(q, 12*e), ld4(q, 18*e), ld4(q, 24*e), ld4(q, 30*e))
-			st4(r0, q, 0)
-			st4(r1, q, 6*e)
-			st4(r2, q, 12*e)
-			st4(r3, q, 18*e)
-			st4(r4, q, 24*e)
-			st4(r5, q, 30*e)
-		}
-		for i := uintptr(0); i < 6; i++ {
-			q := unsafe.Add(gp, i*6*e+h) // entry (i, 0)
-			r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, e), ld4(q, 2*e), ld4(q, 3*e), ld4(q, 4*e), ld4(q, 5*e))
-			o := unsafe.Add(vp, i*6*vs+h)
-			st4(r0, o, 0)
-			st4(r1, o, vs)
-			st4(r2, o, 2*vs)
-			st4(r3, o, 3*vs)
-			st4(r4, o, 4*vs)
-			st4(r5, o, 5*vs)
-		}
+	col := func(q unsafe.Pointer) { // entries (0..5, m) in place
+		r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, 6*e), ld4(q, 12*e), ld4(q, 18*e), ld4(q, 24*e), ld4(q, 30*e))
+		st4(r0, q, 0)
+		st4(r1, q, 6*e)
+		st4(r2, q, 12*e)
+		st4(r3, q, 18*e)
+		st4(r4, q, 24*e)
+		st4(r5, q, 30*e)
+	}
+	row := func(q, o unsafe.Pointer) { // entries (i, 0..5) to frequencies (i, 0..5)
+		r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, e), ld4(q, 2*e), ld4(q, 3*e), ld4(q, 4*e), ld4(q, 5*e))
+		st4(r0, o, 0)
+		st4(r1, o, vs)
+		st4(r2, o, 2*vs)
+		st4(r3, o, 3*vs)
+		st4(r4, o, 4*vs)
+		st4(r5, o, 5*vs)
+	}
+	for h := uintptr(0); h < 4*16; h += 16 { // straight-line code per group of 4 lanes
+		q, o := unsafe.Add(gp, h), unsafe.Add(vp, h)
+		col(q)
+		col(unsafe.Add(q, e))
+		col(unsafe.Add(q, 2*e))
+		col(unsafe.Add(q, 3*e))
+		col(unsafe.Add(q, 4*e))
+		col(unsafe.Add(q, 5*e))
+		row(q, o)
+		row(unsafe.Add(q, 6*e), unsafe.Add(o, 6*vs))
+		row(unsafe.Add(q, 12*e), unsafe.Add(o, 12*vs))
+		row(unsafe.Add(q, 18*e), unsafe.Add(o, 18*vs))
+		row(unsafe.Add(q, 24*e), unsafe.Add(o, 24*vs))
+		row(unsafe.Add(q, 30*e), unsafe.Add(o, 30*vs))
 	}
 }
 
@@ -287,7 +333,9 @@ func affineWasm(out, z, res []float32, s, b float32, relu bool) {
 }
 
 // affineRowsWasm is affineRows (rows×w values, out and res with row pitch
-// op, z with row pitch zp) in SIMD through raw pointers.
+// op, z with row pitch zp) in SIMD through raw pointers; the residual and
+// ReLU variants are separate loops (a branch per vector costs a dispatch in
+// Go's wasm code), 8 floats per iteration.
 func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
 	if rows <= 0 || w <= 0 {
 		return
@@ -298,19 +346,47 @@ func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, r
 	opp, zq, rq := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(res))
 	vs, vb := archsimd.BroadcastFloat32x4(s), archsimd.BroadcastFloat32x4(b)
 	var zero archsimd.Float32x4
-	w4 := uintptr(4 * (w &^ 3))
+	w8, w4 := uintptr(4*(w&^7)), uintptr(4*(w&^3))
 	for r := 0; r < rows; r++ {
-		o, zr := unsafe.Add(opp, 4*r*op), unsafe.Add(zq, 4*r*zp)
+		o, zr, rr := unsafe.Add(opp, 4*r*op), unsafe.Add(zq, 4*r*zp), unsafe.Add(rq, 4*r*op)
 		i := uintptr(0)
-		for ; i < w4; i += 16 {
-			v := ld4(zr, i).Mul(vs).Add(vb)
-			if res != nil {
-				v = v.Add(ld4(unsafe.Add(rq, 4*r*op), i))
+		switch {
+		case res != nil && relu:
+			for ; i < w8; i += 32 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)).Max(zero), o, i)
+				st4(ld4(zr, i+16).Mul(vs).Add(vb).Add(ld4(rr, i+16)).Max(zero), o, i+16)
 			}
-			if relu {
-				v = v.Max(zero)
+			if i < w4 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)).Max(zero), o, i)
+				i += 16
 			}
-			st4(v, o, i)
+		case res != nil:
+			for ; i < w8; i += 32 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)), o, i)
+				st4(ld4(zr, i+16).Mul(vs).Add(vb).Add(ld4(rr, i+16)), o, i+16)
+			}
+			if i < w4 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)), o, i)
+				i += 16
+			}
+		case relu:
+			for ; i < w8; i += 32 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Max(zero), o, i)
+				st4(ld4(zr, i+16).Mul(vs).Add(vb).Max(zero), o, i+16)
+			}
+			if i < w4 {
+				st4(ld4(zr, i).Mul(vs).Add(vb).Max(zero), o, i)
+				i += 16
+			}
+		default:
+			for ; i < w8; i += 32 {
+				st4(ld4(zr, i).Mul(vs).Add(vb), o, i)
+				st4(ld4(zr, i+16).Mul(vs).Add(vb), o, i+16)
+			}
+			if i < w4 {
+				st4(ld4(zr, i).Mul(vs).Add(vb), o, i)
+				i += 16
+			}
 		}
 		if j := int(i / 4); j < w {
 			var rt []float32
@@ -318,6 +394,59 @@ func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, r
 				rt = res[r*op+j : r*op+w]
 			}
 			affinePortable(out[r*op+j:r*op+w], z[r*zp+j:r*zp+w], rt, s, b, relu)
+		}
+	}
+}
+
+// copyRowsWasm is copyRows with vector loads and stores, 8 floats per
+// iteration (a runtime.memmove call per row costs more than the copy of a
+// 32-float row).
+func copyRowsWasm(dst []float32, dp int, src []float32, rows, w int) {
+	if rows <= 0 || w <= 0 {
+		return
+	}
+	if len(dst) < (rows-1)*dp+w || len(src) < rows*w {
+		panic("kernels: copyRows operands too short")
+	}
+	if w&3 != 0 {
+		copyRowsPortable(dst, dp, src, rows, w)
+		return
+	}
+	dq, sq := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
+	w8, w4 := uintptr(4*(w&^7)), uintptr(4*w)
+	for r := 0; r < rows; r++ {
+		d, s := unsafe.Add(dq, 4*r*dp), unsafe.Add(sq, 4*r*w)
+		i := uintptr(0)
+		for ; i < w8; i += 32 {
+			st4(ld4(s, i), d, i)
+			st4(ld4(s, i+16), d, i+16)
+		}
+		if i < w4 {
+			st4(ld4(s, i), d, i)
+		}
+	}
+}
+
+// decimate2Wasm is decimate2 through raw pointers, 4 outputs per iteration
+// (scalar: archsimd has no wasm shuffles).
+func decimate2Wasm(dst []float32, dp int, src []float32, sp, rows, n int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if len(dst) < (rows-1)*dp+n || len(src) < (rows-1)*sp+2*n-1 {
+		panic("kernels: decimate2 operands too short")
+	}
+	dq, sq := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
+	f := func(p unsafe.Pointer, off uintptr) *float32 { return (*float32)(unsafe.Add(p, off)) }
+	n4, n1 := uintptr(4*(n&^3)), uintptr(4*n)
+	for r := 0; r < rows; r++ {
+		d, s := unsafe.Add(dq, 4*r*dp), unsafe.Add(sq, 4*r*sp)
+		i := uintptr(0)
+		for ; i < n4; i += 16 {
+			*f(d, i), *f(d, i+4), *f(d, i+8), *f(d, i+12) = *f(s, 2*i), *f(s, 2*i+8), *f(s, 2*i+16), *f(s, 2*i+24)
+		}
+		for ; i < n1; i += 4 {
+			*f(d, i) = *f(s, 2*i)
 		}
 	}
 }
