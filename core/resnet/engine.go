@@ -19,6 +19,10 @@ type Engine struct {
 	fcW    []float32
 	fcB    []float32
 	maxAct int // largest activation per image, in floats
+
+	// workers keeps Run's Workers between calls, so that a Run does not allocate and fault in
+	// its goroutines' activation buffers and scratch again (several MB each).
+	workers sync.Pool
 }
 
 type layer struct {
@@ -200,7 +204,11 @@ func (e *Engine) Run(logits, x []float32, n, threads int, progress func(done int
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var wk Worker
+			wk, _ := e.workers.Get().(*Worker)
+			if wk == nil {
+				wk = new(Worker)
+			}
+			defer e.workers.Put(wk)
 			for {
 				mu.Lock()
 				start := next
@@ -210,7 +218,7 @@ func (e *Engine) Run(logits, x []float32, n, threads int, progress func(done int
 					return
 				}
 				m := min(Batch, n-start)
-				e.Forward(logits[start*Classes:(start+m)*Classes], x[start*per:(start+m)*per], m, &wk)
+				e.Forward(logits[start*Classes:(start+m)*Classes], x[start*per:(start+m)*per], m, wk)
 				if progress != nil {
 					mu.Lock()
 					done += m
