@@ -94,11 +94,14 @@ func (b *browser) start() {
 			p.Baseline = &base
 		}
 	}
-	if sw := data.Get("sweep"); sw.Type() == js.TypeString && sw.String() != "" {
-		p.SetSweep([]byte(sw.String()))
-	}
-	// The sample pack's test images arrive in parts (the first 200 first): each call gives the
-	// images so far.
+	// The CLI's sweep for the charts and the sample pack's test images (in parts, the first 200
+	// first: each call gives the images so far) arrive after the first view.
+	b.rp.Call("onSweep", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if sw := args[0].String(); sw != "" {
+			b.queue <- func() redraw { p.SetSweep([]byte(sw)); return redrawNow }
+		}
+		return nil
+	}))
 	b.rp.Call("onTestImages", js.FuncOf(func(this js.Value, args []js.Value) any {
 		pack := make([]byte, args[0].Get("byteLength").Int())
 		js.CopyBytesToGo(pack, args[0])
@@ -132,8 +135,8 @@ func (b *browser) start() {
 		}
 		return nil
 	})
-	// The loader (boot.js) started the workers and sent them the weights and the sample pack
-	// (the view worker only the weights) while this program was starting.
+	// The loader (boot.js) started the view worker and sent it the weights while this program
+	// was starting; the other workers start when the engine and the test images are in.
 	if data.Get("earlyLayer").Truthy() {
 		p.LoaderAskedLayer()
 	}

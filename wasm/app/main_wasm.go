@@ -2,7 +2,9 @@
 
 // Command app is the demo page's program: it mounts web/ui's components on #app, drives them with
 // web/page's controller and connects both to the browser (host_js.go: workers, URL hash,
-// clipboard, the animation iframe). All computation happens in Web Workers running wasm/worker.
+// clipboard, the animation iframe). All computation happens in Web Workers: the same program runs
+// as the view worker (view_js.go: a layer's filters and K-Means, in a worker where there is no
+// document), wasm/worker prunes and evaluates.
 package main
 
 import (
@@ -15,6 +17,10 @@ import (
 )
 
 func main() {
+	if !js.Global().Get("document").Truthy() {
+		viewWorker()
+		return
+	}
 	renderer, err := domrender.New("#app")
 	if err != nil {
 		panic(err)

@@ -1,18 +1,17 @@
 //go:build js && wasm
 
-// Command worker is the demo's core-only WebAssembly program, one instance per Web Worker (see
-// web/static/worker.js). It holds the original network and the sample pack, and answers the
-// page's jobs (package web/proto): prune a run, describe a layer, evaluate a range of test images
-// with progress after every batch, classify an uploaded image, time the layers. The computations
-// are package web/demo's; this file is only the message glue.
+// Command worker is the demo's engine as a WebAssembly program, one instance per pruning or
+// evaluating Web Worker (see web/static/worker.js; the view worker is wasm/app's second role). It
+// holds the original network and the sample pack, and answers the page's jobs (package
+// web/proto): prune a run, evaluate a range of test images with progress after every batch,
+// classify an uploaded image, time the layers. The computations are package web/demo's; this
+// file is only the message glue.
 //
 // A newer job generation cancels older ones: before each job, and after every evaluated batch,
 // the worker returns to the JS event loop, so a "cancel" (or any newer job) is seen within one
-// batch, and of several queued layer jobs only the newest runs. The original network's
-// evaluation (kept whatever the settings) runs in the background, one batch at a time when no
-// other job waits; when idle, the view worker clusters the layer shown for the neighbouring
-// numbers of clusters, so that the next slider step finds its K-Means done. Pruning cannot be
-// interrupted: the page terminates a worker that prunes for stale settings and starts a new one.
+// batch. The original network's evaluation (kept whatever the settings) runs in the background,
+// one batch at a time when no other job waits. Pruning cannot be interrupted: the page terminates
+// a worker that prunes for stale settings and starts a new one.
 package main
 
 import (
@@ -22,7 +21,6 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
@@ -41,15 +39,13 @@ type worker struct {
 
 	s         *demo.Session
 	origE     *resnet.Engine
-	pruned    *demo.Pruned // the last run this worker pruned (plan for layer views)
 	prunedE   *resnet.Engine
 	prunedNet *resnet.Net
 	netBytes  []byte // the bytes prunedE was compiled from
 	origTimes map[string]float64
 
-	ev   demo.Evaluator
-	bg   *background // the original network's evaluation, one batch per idle moment
-	warm []warmJob   // K-Means to precompute for the view while idle
+	ev demo.Evaluator
+	bg *background // the original network's evaluation, one batch per idle moment
 }
 
 // background is an evaluation of the original network in progress.
@@ -57,13 +53,6 @@ type background struct {
 	job   proto.Job
 	next  int
 	start time.Time
-}
-
-// warmJob is one K-Means of the view worker's precomputation (demo.Session.Warm).
-type warmJob struct {
-	layer string
-	sp    prune.Spec
-	k     int
 }
 
 // orig returns the original network's engine, compiled on first use.
@@ -142,14 +131,9 @@ func main() {
 			}
 		}
 		if len(queue) == 0 {
-			switch {
-			case w.bg != nil:
+			if w.bg != nil {
 				w.backgroundBatch()
-			case len(w.warm) > 0:
-				j := w.warm[0]
-				w.warm = w.warm[1:]
-				w.s.Warm(j.layer, j.sp, j.k)
-			default:
+			} else {
 				queue = append(queue, <-jobs)
 			}
 			continue
@@ -158,9 +142,6 @@ func main() {
 		queue = queue[1:]
 		if cancellable(m) && w.stale(m.job.Gen) {
 			continue
-		}
-		if m.op == proto.OpLayer {
-			w.warm = nil
 		}
 		if err := w.handle(m); err != nil {
 			post(proto.OpError, proto.Error{Gen: m.job.Gen, Op: m.op, Msg: err.Error()}, nil)
@@ -178,7 +159,7 @@ func (w *worker) backgroundBatch() {
 		post(proto.OpError, proto.Error{Gen: j.Gen, Op: proto.OpEval, Msg: err.Error()}, nil)
 		return
 	}
-	m := min(demo.Batch, j.Start+j.Count-b.next)
+	m := min(resnet.Batch, j.Start+j.Count-b.next)
 	preds, logits := w.ev.Batch(e, w.s.Test, b.next, m)
 	first := b.next
 	b.next += m
@@ -214,8 +195,8 @@ func (w *worker) handle(m message) error {
 	}
 	switch m.op {
 	case proto.OpInit:
-		// bin: weights[, test pack[, train pack]]. The view worker gets only the weights: it must
-		// answer its first layer job quickly, and V8 runs code slowly until it has tiered it up.
+		// bin: weights[, test pack[, train pack]]. The prune worker gets the calibration images
+		// only when a repair step needs them.
 		if len(m.bin) < 1 {
 			return fmt.Errorf("init needs the weights")
 		}
@@ -232,35 +213,6 @@ func (w *worker) handle(m message) error {
 		}
 		w.s = s
 		post(proto.OpReady, proto.Ready{Arch: string(s.Orig.Arch), Convs: s.Convs, Test: s.Test.Len(), Train: s.Train.Len(), Ms: ms(start), Boot: boot}, nil)
-	case proto.OpLayer:
-		// The page's first layer job comes from the loader with the address's raw hash: what it
-		// got wrong takes the defaults, as on the page (which reports it).
-		st, _ := state.Parse(j.Hash)
-		sp := st.Spec
-		layer := j.Layer
-		if layer == "" {
-			layer = st.Layer
-		}
-		var v *demo.LayerView
-		var err error
-		if p := w.pruned; p != nil && p.Spec == sp {
-			v, err = w.s.Layer(layer, sp, p.Plan, p.Net)
-		} else {
-			v, err = w.s.Layer(layer, sp, nil, nil)
-		}
-		if err != nil {
-			return err
-		}
-		bin, err := v.Payload()
-		if err != nil {
-			return err
-		}
-		post(proto.OpLayer, proto.Layer{Gen: j.Gen, View: v, Ms: ms(start)}, bin)
-		if !v.Unchanged {
-			for _, d := range []int{-1, 1, -2, 2} {
-				w.warm = append(w.warm, warmJob{layer, sp, v.Clusters + d})
-			}
-		}
 	case proto.OpPrune:
 		st, err := parse(j.Hash)
 		if err != nil {
@@ -274,7 +226,6 @@ func (w *worker) handle(m message) error {
 		if err != nil {
 			return err
 		}
-		w.pruned = p
 		if w.prunedE, err = resnet.Compile(p.Net); err != nil {
 			return err
 		}
@@ -317,8 +268,8 @@ func (w *worker) handle(m message) error {
 			}
 			return nil
 		}
-		for i := j.Start; i < j.Start+j.Count; i += demo.Batch {
-			preds, logits := w.ev.Batch(e, w.s.Test, i, min(demo.Batch, j.Start+j.Count-i))
+		for i := j.Start; i < j.Start+j.Count; i += resnet.Batch {
+			preds, logits := w.ev.Batch(e, w.s.Test, i, min(resnet.Batch, j.Start+j.Count-i))
 			done := i + len(preds) - j.Start
 			op := proto.OpProgress
 			if done == j.Count {

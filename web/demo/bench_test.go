@@ -8,6 +8,7 @@ import (
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo/view"
 )
 
 // BenchmarkSlider is what the view worker computes when the ratio slider moves to r before the
@@ -22,12 +23,11 @@ func BenchmarkSlider(b *testing.B) {
 				sp := variant.Spec{Method: variant.Removal, Ratio: r, Seed: 1}
 				size := 0
 				for b.Loop() {
+					vs := s.Views
 					if cold {
-						s.mu.Lock()
-						s.cache, s.order = nil, nil
-						s.mu.Unlock()
+						vs = view.New(s.Orig)
 					}
-					v, err := s.Layer("layer4.conv1", sp, nil, nil)
+					v, err := vs.Layer("layer4.conv1", sp, nil, nil)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -82,8 +82,8 @@ func BenchmarkEvaluate1000(b *testing.B) {
 					go func() {
 						defer wg.Done()
 						var ev Evaluator
-						for j := i * per; j < min(n, (i+1)*per); j += Batch {
-							ev.Batch(e, s.Test, j, min(Batch, min(n, (i+1)*per)-j))
+						for j := i * per; j < min(n, (i+1)*per); j += resnet.Batch {
+							ev.Batch(e, s.Test, j, min(resnet.Batch, min(n, (i+1)*per)-j))
 						}
 					}()
 				}

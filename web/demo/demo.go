@@ -3,13 +3,13 @@
 // the message glue. It prunes exactly as `resnetprune prune` does (package pipeline: cluster,
 // apply, repair on the first train images, account) and evaluates on the sample pack's test
 // images, and it prepares what the views show: one layer's filters and clusters with the K-Means
-// iterations projected on two principal components, and each block's conv1 → bn1 → conv2 diagram.
+// iterations projected on two principal components (package view, which the page's program runs
+// as the view worker without the rest of demo), and each block's conv1 → bn1 → conv2 diagram.
 package demo
 
 import (
 	"bytes"
 	"fmt"
-	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/pipeline"
@@ -17,6 +17,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
+	"github.com/resnet20-pruning/resnet20-pruning/web/demo/view"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
 
@@ -29,28 +30,18 @@ type (
 	BlockDiagram = proto.BlockDiagram
 )
 
-// Session holds the original network and the sample pack.
+// Session holds the original network (Orig, from view.Views, with the layer views) and the
+// sample pack.
 type Session struct {
-	Orig  *resnet.Net
+	*view.Views
 	Test  *cifar.Set // the pack's test images (the first 1,000 of the test split)
 	Train *cifar.Set // the pack's calibration images (the first 512 of the train split), may be empty
-	Convs []ConvInfo
 
 	pipe *pipeline.Pipeline // the pruning pipeline; its calibration images are the pack's train images
-
-	mu    sync.Mutex
-	cache map[viewKey]any // the views' PCA and K-Means results (view.go)
-	order []viewKey       // cache keys, oldest first
 }
 
-// LoadNet reads safetensors bytes into a Net.
-func LoadNet(b []byte) (*resnet.Net, error) {
-	f, err := safetensors.ReadBytes(b)
-	if err != nil {
-		return nil, err
-	}
-	return resnet.FromTensors(f.Tensors)
-}
+// LoadNet reads safetensors bytes into a Net (view.LoadNet).
+func LoadNet(b []byte) (*resnet.Net, error) { return view.LoadNet(b) }
 
 // NetBytes serialises n as safetensors (to hand a pruned network to other workers).
 func NetBytes(n *resnet.Net) ([]byte, error) {
@@ -68,7 +59,7 @@ func NewSession(weights, test, train []byte) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("weights: %w", err)
 	}
-	s := &Session{Orig: n, Test: &cifar.Set{}, Train: &cifar.Set{}}
+	s := &Session{Views: view.New(n), Test: &cifar.Set{}, Train: &cifar.Set{}}
 	if len(test) > 0 {
 		if s.Test, err = cifar.ParseBytes(test, "test.bin"); err != nil {
 			return nil, err
@@ -79,38 +70,9 @@ func NewSession(weights, test, train []byte) (*Session, error) {
 			return nil, err
 		}
 	}
-	s.Convs = Convs(n)
 	// Calibration from every pack image at once, so that runs with fewer reuse it.
 	s.pipe = &pipeline.Pipeline{Orig: n, Train: s.Train, Threads: 1, MinCalib: s.Train.Len()}
 	return s, nil
-}
-
-// Convs lists n's convolutions in forward order.
-func Convs(n *resnet.Net) []ConvInfo {
-	var out []ConvInfo
-	add := func(c *resnet.ConvBN, block int, role string) {
-		out = append(out, ConvInfo{Name: c.Name, Index: len(out), Block: block, Role: role, Cin: c.Cin, Cout: c.Cout, K: c.K})
-	}
-	add(&n.Stem, -1, "stem")
-	for i := range n.Blocks {
-		b := &n.Blocks[i]
-		add(&b.Conv1, i, "conv1")
-		add(&b.Conv2, i, "conv2")
-		if b.Shortcut != nil {
-			add(b.Shortcut, i, "shortcut")
-		}
-	}
-	return out
-}
-
-// Conv returns the ConvInfo named name.
-func (s *Session) Conv(name string) (ConvInfo, bool) {
-	for _, c := range s.Convs {
-		if c.Name == name {
-			return c, true
-		}
-	}
-	return ConvInfo{}, false
 }
 
 // Pruned is one pruning run's outcome: the pipeline's result, the original network's accounting
@@ -131,4 +93,37 @@ func (s *Session) Prune(sp variant.Spec, ninit int) (*Pruned, error) {
 		return nil, err
 	}
 	return &Pruned{Result: r, Orig: prune.Account(s.Orig, nil), Blocks: Diagrams(s.Orig, r.Plan, r.Net)}, nil
+}
+
+// Diagrams describes every block of pruned (built from orig with plan).
+func Diagrams(orig *resnet.Net, plan *prune.Plan, pruned *resnet.Net) []BlockDiagram {
+	byName := map[string]*prune.LayerPlan{}
+	for i := range plan.Layers {
+		byName[plan.Layers[i].Name] = &plan.Layers[i]
+	}
+	out := make([]BlockDiagram, len(orig.Blocks))
+	for i := range orig.Blocks {
+		ob, pb := &orig.Blocks[i], &pruned.Blocks[i]
+		d := BlockDiagram{Block: ob.Name, Index: i, C: ob.Conv1.Cout, Method: int(plan.Method), Removed: make([]bool, ob.Conv1.Cout)}
+		if lp := byName[ob.Conv1.Name]; lp != nil && !plan.Kernels {
+			d.Clusters, d.Unchanged = lp.K, lp.Unchanged
+			if !lp.Unchanged {
+				d.Labels = lp.Labels
+			}
+		}
+		if lp := byName[ob.Conv2.Name]; lp != nil && !lp.Unchanged && !plan.Kernels {
+			d.Conv2Labels = lp.Labels
+		}
+		if kept := pb.Conv1.KeptFilter; kept != nil {
+			d.Rep = kept
+			for c := range d.Removed {
+				d.Removed[c] = true
+			}
+			for _, k := range kept {
+				d.Removed[k] = false
+			}
+		}
+		out[i] = d
+	}
+	return out
 }

@@ -93,9 +93,9 @@ func TestPruneAndViews(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ev Evaluator
-		for first := 0; first < 40; first += Batch {
-			preds, logits := ev.Batch(e, s.Test, first, min(Batch, 40-first))
-			if len(preds) != min(Batch, 40-first) || len(logits) != len(preds)*resnet.Classes {
+		for first := 0; first < 40; first += resnet.Batch {
+			preds, logits := ev.Batch(e, s.Test, first, min(resnet.Batch, 40-first))
+			if len(preds) != min(resnet.Batch, 40-first) || len(logits) != len(preds)*resnet.Classes {
 				t.Fatalf("batch at %d: %d predictions, %d logits", first, len(preds), len(logits))
 			}
 		}

@@ -8,8 +8,8 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 )
 
-// Batch is how many images an Evaluator runs at most at once (resnet.Batch).
-const Batch = resnet.Batch
+// Batch is the images of one evaluation step: resnet.Batch, the engine's images per Worker call.
+var Batch = resnet.Batch
 
 // Evaluator evaluates batches of images, reusing its buffers from one batch (and job) to the next.
 type Evaluator struct {
@@ -17,12 +17,12 @@ type Evaluator struct {
 	x, logits []float32
 }
 
-// Batch runs e on images first … first+m-1 of set (m ≤ Batch) and returns their predictions and
+// Batch runs e on images first … first+m-1 of set (m ≤ resnet.Batch) and returns their predictions and
 // logits (new slices).
 func (ev *Evaluator) Batch(e *resnet.Engine, set *cifar.Set, first, m int) ([]int, []float32) {
-	if ev.x == nil {
-		ev.x = make([]float32, Batch*cifar.ImageSize)
-		ev.logits = make([]float32, Batch*resnet.Classes)
+	if len(ev.x) < m*cifar.ImageSize {
+		ev.x = make([]float32, m*cifar.ImageSize)
+		ev.logits = make([]float32, m*resnet.Classes)
 	}
 	set.Batch(ev.x, first, m)
 	e.Forward(ev.logits[:m*resnet.Classes], ev.x[:m*cifar.ImageSize], m, &ev.wk)

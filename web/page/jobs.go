@@ -31,9 +31,10 @@ type Host interface {
 	After(ms int, f func()) // runs f later on the page's event loop (under the event lock)
 }
 
-// The workers: worker 0 answers the interactive jobs (layer views, uploads) so that they never
-// wait behind a pruning or an evaluation; worker 1 prunes (and times the layers), and is
-// terminated and replaced when the settings change while it works; workers 2… evaluate.
+// The workers: worker 0 (the page's own program in a worker: it links no engine) answers the
+// layer views, so that they never wait behind a pruning or an evaluation; worker 1 prunes (and
+// times the layers), and is terminated and replaced when the settings change while it works;
+// workers 2… evaluate, and the first of them classifies uploads between its batches' jobs.
 const viewWorker, pruneWorker = 0, 1
 
 // evalWorkers returns the indices of the evaluating workers.
@@ -143,7 +144,8 @@ func (c *Page) startEval(net string, start, count int, bin [][]byte) *EvalRun {
 	return e
 }
 
-// classifyUpload sends the uploaded picture to the view worker.
+// classifyUpload sends the uploaded picture to the first evaluating worker (the view worker has
+// no engine).
 func (c *Page) classifyUpload() {
 	if c.Upload == nil || c.Upload.pixels == nil {
 		return
@@ -152,7 +154,7 @@ func (c *Page) classifyUpload() {
 	if c.netBytes != nil {
 		bin = append(bin, c.netBytes)
 	}
-	c.host.Post(viewWorker, proto.Encode(proto.OpClassify, proto.Job{}, bin))
+	c.host.Post(c.evalWorkers()[0], proto.Encode(proto.OpClassify, proto.Job{}, bin))
 }
 
 // OnMessage handles one message from worker w. It reports whether the page changed: a message

@@ -1,7 +1,7 @@
 // Package site builds the browser demo's self-contained static site (what `make site` writes to
 // dist/): the page (index.html, web/static/*), Go's wasm_exec.js, the three WebAssembly programs
-// (wasm/app: the vugu page; wasm/worker: the core-only evaluation worker, built with SIMD;
-// wasm/anim: the ebiten K-Means animation), the sample pack cut from the CIFAR-10 folder (the
+// (wasm/app: the vugu page, also the view worker; wasm/worker: the engine of the prune and
+// evaluating workers, built with SIMD; wasm/anim: the ebiten K-Means animation), the sample pack cut from the CIFAR-10 folder (the
 // first test images and the first train images for calibration, raw CIFAR records), the weights
 // when present, the committed assets (sweep results), a manifest, and a .gz copy (and a .br copy
 // when the brotli tool is installed) of every compressible file for servers that serve
@@ -314,18 +314,16 @@ func Build(o Options) (*Manifest, error) {
 const MaxCritical = 3_000_000
 
 // Critical lists the files, relative to the site, that the page downloads before the filters and
-// the K-Means view are interactive: the page shell and loader, Go's wasm_exec.js, the page's and
-// the workers' programs, the manifest, the weights and the first part of the test pack. The
-// calibration pack, the rest of the test pack, the ebiten animation and the comparison page come
-// later. This is the one list the budget test and sitegen's report use.
+// the K-Means view are interactive: the page shell and loader, Go's wasm_exec.js, the manifest,
+// the page's program (app.wasm, which also runs as the view worker) and the weights. The engine
+// (worker.wasm), the test images, the sweep, the calibration images, the ebiten animation and the
+// comparison page come later (web/static/boot.js starts them at the first render). This is the
+// one list the budget test and sitegen's report use.
 func Critical(m *Manifest) []string {
 	names := []string{"index.html", "style.css", "favicon.svg", "wasm_exec.js", "boot.js", "worker.js",
-		"manifest.json", "app.wasm", "worker.wasm"}
+		"manifest.json", "app.wasm"}
 	if m.Weights != "" {
 		names = append(names, m.Weights)
-	}
-	if len(m.TestParts) > 0 {
-		names = append(names, m.TestParts[0].File)
 	}
 	return names
 }

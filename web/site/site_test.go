@@ -31,12 +31,12 @@ func TestNormalizeBaseURL(t *testing.T) {
 func TestCritical(t *testing.T) {
 	m := &Manifest{Weights: "weights/w.safetensors", TestParts: []Pack{{"data/test-0.bin", 200}, {"data/test-1.bin", 800}}}
 	c := Critical(m)
-	for _, want := range []string{"index.html", "boot.js", "app.wasm", "worker.wasm", "manifest.json", "weights/w.safetensors", "data/test-0.bin"} {
+	for _, want := range []string{"index.html", "boot.js", "worker.js", "wasm_exec.js", "app.wasm", "manifest.json", "weights/w.safetensors"} {
 		if !slices.Contains(c, want) {
 			t.Errorf("Critical lacks %s: %v", want, c)
 		}
 	}
-	for _, later := range []string{"data/test-1.bin", "data/train.bin", "anim.wasm", "compare.html"} {
+	for _, later := range []string{"worker.wasm", "data/test-0.bin", "data/test-1.bin", "data/train.bin", "anim.wasm", "compare.html", "assets/sweep.json"} {
 		if slices.Contains(c, later) {
 			t.Errorf("Critical holds %s, which the page loads later: %v", later, c)
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar/download"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
-	"github.com/resnet20-pruning/resnet20-pruning/internal/shared"
 	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
 	"github.com/resnet20-pruning/resnet20-pruning/web/site"
 )
@@ -94,7 +93,6 @@ func TestFreshClone(t *testing.T) {
 	}
 	sum := md5.Sum(archive)
 	tmp := t.TempDir()
-	realEnv := map[string]string{cifar.EnvDir: os.Getenv(cifar.EnvDir), "SHARED_DIR": os.Getenv("SHARED_DIR")}
 	t.Setenv(cifar.EnvDir, "")
 	t.Setenv("SHARED_DIR", filepath.Join(tmp, "no-shared"))
 	t.Setenv(download.EnvURL, srv.URL+"/mirror/cifar-10-binary.tar.gz")
@@ -191,25 +189,21 @@ func TestFreshClone(t *testing.T) {
 	if !strings.Contains(stdout.String(), "| total |") {
 		t.Error("no budget table in sitegen's output")
 	}
-	budget(t, out, &m, realEnv)
+	budget(t, out, &m)
 }
 
 // budget checks site.MaxCritical: the gzip sizes of the files the page needs before it is
-// interactive (site.Critical), from the site just built, except the first part of the test pack,
-// whose random pixels do not compress as photographs do: that one is cut from the real CIFAR-10
-// test images (skipped without them, a failure under CI=true).
-func budget(t *testing.T, out string, m *site.Manifest, env map[string]string) {
+// interactive (site.Critical), from the site just built with the repository's weights (none of
+// them depends on the data set: the test images come after the first view).
+func budget(t *testing.T, out string, m *site.Manifest) {
 	t.Run("Budget", func(t *testing.T) {
-		for k, v := range env {
-			t.Setenv(k, v) // where the real data set is
+		if m.Weights == "" {
+			t.Fatal("the site ships no weights: the budget would leave out their megabyte")
 		}
-		dir := shared.CIFAR10(t)
-		first, err := demo.ReadRecords(filepath.Join(dir, "test_batch.bin"), m.TestParts[0].Count)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, filepath.FromSlash(m.TestParts[0].File)), first, 0o644); err != nil {
-			t.Fatal(err)
+		for _, name := range site.Critical(m) {
+			if strings.HasPrefix(name, "data/") || name == "worker.wasm" {
+				t.Errorf("site.Critical holds %s, which the page loads after the first view", name)
+			}
 		}
 		sizes, total, err := site.Sizes(out, site.Critical(m))
 		if err != nil {
@@ -221,10 +215,10 @@ func budget(t *testing.T, out string, m *site.Manifest, env map[string]string) {
 			fmt.Fprintf(&b, "| %s | %d | %d |\n", s.Name, s.Bytes, s.Gz)
 		}
 		fmt.Fprintf(&b, "| total | | %d |\n", total)
-		t.Logf("before the page is interactive (site.Critical, real test images):\n%s", b.String())
+		t.Logf("before the page is interactive (site.Critical):\n%s", b.String())
 		if total > site.MaxCritical {
 			t.Errorf("the page needs %d gzip bytes before it is interactive, over the budget of %d (site.MaxCritical) by %d; "+
-				"the table above says which files (app.wasm stops linking the engine, issue 12 point 3)", total, site.MaxCritical, total-site.MaxCritical)
+				"the table above says which files (web/README.md: Downloads)", total, site.MaxCritical, total-site.MaxCritical)
 		}
 	})
 }

@@ -1,9 +1,11 @@
-// Loader of the demo page: downloads the page's wasm (app.wasm), the workers' wasm
-// (worker.wasm, compiled once and handed to every worker), the weights and the first 200 test
-// images with one progress bar, then starts the Go program, which takes over #app; the other test
-// images follow, the calibration images when a repair step needs them. window.rp holds the few
-// browser functions the Go side calls (workers, clipboard, image decoding); everything else,
-// including all computation, is Go.
+// Loader of the demo page. What the first view needs comes first, with one progress bar: the
+// manifest, the page's program (app.wasm, which is also the view worker's: compiled once) and the
+// weights (web/site.Critical lists exactly these, for the download budget). Once the filters and
+// the K-Means view are drawn (rp.firstRender), the rest follows: the engine (worker.wasm, for the
+// prune and evaluating workers), the test images (the first 200 first), the CLI's sweep for the
+// charts; the calibration images when a repair step needs them, the animation when it is first
+// on screen. window.rp holds the few browser functions the Go side calls (workers, clipboard,
+// image decoding); everything else, including all computation, is Go.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -88,17 +90,10 @@
     status("Loading the manifest…", 0);
     const manifest = await (await fetch("manifest.json")).json();
     const wurl = weightsURL(manifest);
-    // What the first view needs: the page's and the workers' programs, the weights and the first
-    // part of the test images (the sample grid). The rest of the test images follow at once, the
-    // calibration images only when a repair step asks for them (rp.needTrain), the animation
-    // when it is first on screen.
     parts = manifest.testParts && manifest.testParts.length ? manifest.testParts : [manifest.test];
     trainFile = manifest.train && manifest.train.file;
-    const files = [
-      { key: "app", url: "app.wasm" },
-      { key: "worker", url: "worker.wasm" },
-      { key: "test0", url: parts[0].file },
-    ];
+    sweepFile = manifest.sweep || "";
+    const files = [{ key: "app", url: "app.wasm" }];
     if (wurl) files.push({ key: "weights", url: wurl });
     const sizes = manifest.sizes || {};
     let total = 0;
@@ -114,9 +109,8 @@
     for (const f of files) {
       fetched[f.key] = fetchBytes(f.url, (n) => { got[f.url] = n; progress(); });
     }
-    // Both programs compile while the rest downloads.
-    const workerModule = fetched.worker.then((b) => WebAssembly.compile(b));
-    const app = fetched.app.then((b) => WebAssembly.instantiate(b, (window.rpGo = new Go()).importObject));
+    // The program compiles while the weights download.
+    const appModule = fetched.app.then((b) => WebAssembly.compile(b));
     await Promise.all(files.map(async (f) => {
       try {
         bytes[f.key] = await fetched[f.key];
@@ -125,31 +119,6 @@
         bytes.weightsError = String(err);
       }
     }));
-    // The other parts of the test images, in order, after the first.
-    testPack = bytes.test0;
-    (async () => {
-      const rest = await Promise.all(parts.slice(1).map((p) => fetchBytes(p.file, () => {})));
-      const n = rest.reduce((a, b) => a + b.length, testPack.length);
-      const all = new Uint8Array(n);
-      all.set(testPack, 0);
-      let o = testPack.length;
-      for (const b of rest) {
-        all.set(b, o);
-        o += b.length;
-      }
-      testPack = all;
-      allTest = true;
-      window.rpTimings.testImages = performance.now();
-      for (const f of testWaiters.splice(0)) f();
-      if (onTest) onTest(testPack);
-    })().catch((err) => fail("The test images could not be loaded: " + err));
-    if (manifest.sweep) {
-      try {
-        bytes.sweep = await (await fetch(manifest.sweep)).text();
-      } catch (e) {
-        bytes.sweep = "";
-      }
-    }
     window.rpTimings.downloaded = performance.now();
     // The name as the person wrote it (the command-line box quotes it for the shell).
     let weightsName = wurl;
@@ -163,94 +132,141 @@
       weightsName = w.name;
     }
     status("Compiling WebAssembly…", 1);
-    window.rpData = { manifest, weights: bytes.weights, weightsName, workerModule: await workerModule, sweep: bytes.sweep || "" };
-    // The workers start now, while the page's own program starts; the view worker is asked at
-    // once for the layer of the address's hash (the page knows it as job 1). Their first
-    // messages wait for the page.
+    window.rpData = { manifest, weights: bytes.weights, weightsName, appModule: await appModule };
+    window.rpTimings.compiled = performance.now();
+    // The view worker starts now, while the page's own program starts, and is asked at once for
+    // the layer of the address's hash (the page knows it as job 1). Its messages wait for the page.
     early = startAll(workerCount());
     window.rpData.earlyLayer = true;
-    const inst = await app;
-    window.rpTimings.compiled = performance.now();
+    const inst = await WebAssembly.instantiate(window.rpData.appModule, (window.rpGo = new Go()).importObject);
     status("Starting…", 1);
-    window.rpGo.run(inst.instance);
+    window.rpGo.run(inst);
   }
 
   // workerCount is the view worker, the prune worker and one evaluating worker per core (at most 8).
   const workerCount = () => 2 + Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8);
 
-  let early = null; // {workers, queue, handler, restart, needTrain}
+  let early = null; // {workers, queue, handler, restart, needTrain, poke}
   let parts = [];
-  let testPack = null; // the test images so far (all of them once testWaiters ran)
-  const testWaiters = [];
+  let testPack = null; // the test images so far (all of them once allTest)
+  let allTest = false;
   let onTest = null;
+  let sweepFile = "";
+  let sweep = null; // the sweep's text once fetched ("" when there is none or it failed)
+  let onSweep = null;
   let trainFile = "";
   let train = null; // the calibration images, once a repair asked for them
+  let trainLoading = false;
+  let engine = null; // the compiled worker.wasm
 
-  // whenAllTest runs f once every part of the test images is in.
-  let allTest = false;
-  const whenAllTest = (f) => (allTest ? f() : testWaiters.push(f));
+  // loadRest fetches what the first view did not need, once it is on screen: the engine, the test
+  // images (the first part first: the sample grid), the sweep.
+  let restLoading = false;
+  function loadRest() {
+    if (restLoading) return;
+    restLoading = true;
+    window.rpTimings.restRequested = performance.now();
+    fetchBytes("worker.wasm", () => {}).then((b) => WebAssembly.compile(b)).then((m) => {
+      engine = m;
+      window.rpTimings.engineCompiled = performance.now();
+      if (early) early.poke();
+    }, (err) => fail("The demo's engine (worker.wasm) could not be loaded: " + err));
+    (async () => {
+      testPack = await fetchBytes(parts[0].file, () => {});
+      if (onTest) onTest(testPack);
+      const rest = await Promise.all(parts.slice(1).map((p) => fetchBytes(p.file, () => {})));
+      const n = rest.reduce((a, b) => a + b.length, testPack.length);
+      const all = new Uint8Array(n);
+      all.set(testPack, 0);
+      let o = testPack.length;
+      for (const b of rest) {
+        all.set(b, o);
+        o += b.length;
+      }
+      testPack = all;
+      allTest = true;
+      window.rpTimings.testImages = performance.now();
+      if (onTest && rest.length) onTest(testPack);
+      if (early) early.poke();
+    })().catch((err) => fail("The test images could not be loaded: " + err));
+    (sweepFile ? fetch(sweepFile).then((r) => (r.ok ? r.text() : ""), () => "") : Promise.resolve("")).then((t) => {
+      sweep = t;
+      if (onSweep) onSweep(t);
+    });
+  }
 
-  // startAll starts the view worker (weights only: it must answer its first layer job quickly)
-  // and the prune worker (weights; the calibration images are added when a repair needs them) at
-  // once, and the evaluating workers (weights and all test images), which are needed only after
-  // a pruning, once the view worker has answered (or after 2 s) and the test images are in, so
-  // that they do not slow the first view down. The page gets a stable handle per worker: it
-  // queues messages until the worker starts and survives restarts.
+  // startAll starts the view worker (app.wasm with the weights) at once; the prune worker
+  // (worker.wasm with the weights; with the calibration images once a repair asked for them)
+  // when the engine is in, the evaluating workers (weights and all test images) when the engine
+  // and the test images are in. The page gets a stable handle per worker: it queues messages
+  // until the worker starts and survives restarts.
   function startAll(n) {
     const st = { workers: [], queue: [], handler: null };
     const deliver = (i, d) => (st.handler ? st.handler(i, d) : st.queue.push([i, d]));
     const d = window.rpData;
     const real = [];
     const waiting = [];
-    let rest = false;
-    const startRest = () => {
-      if (rest) return;
-      rest = true;
-      whenAllTest(() => {
-        for (let i = 2; i < n; i++) start(i);
-      });
-    };
+    const wanted = []; // wanted[i]: a fresh worker i starts as soon as what it needs is in
+    const canStart = (i) => i === 0 || (engine && (i === 1 ? !trainLoading || train : allTest));
     const initBin = (i) => (i === 0 ? [d.weights] : i === 1 ? (train ? [d.weights, new Uint8Array(0), train] : [d.weights]) : [d.weights, testPack]);
-    const start = (i) => {
+    const boot = (i) => {
+      if (!wanted[i] || !canStart(i)) return;
+      wanted[i] = false;
       const w = new Worker("worker.js");
       w.onmessage = (e) => {
-        if (i === 0 && e.data && (e.data.op === "layer" || e.data.op === "error")) startRest();
+        // The view worker's first answer: the page draws it now (or shows its error); what
+        // the first view did not need may come.
+        if (i === 0 && e.data && (e.data.op === "layer" || e.data.op === "error")) setTimeout(loadRest, 0);
         deliver(i, e.data);
       };
-      w.onerror = (e) => deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
-      w.postMessage({ op: "module", module: d.workerModule });
+      w.onerror = (e) => {
+        if (i === 0) loadRest();
+        deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
+      };
+      w.postMessage({ op: "module", module: i === 0 ? d.appModule : engine });
       w.postMessage({ op: "init", json: "{}", bin: initBin(i) });
       if (i === 0) w.postMessage({ op: "layer", json: JSON.stringify({ gen: 1, hash: location.hash }) });
       for (const [m, t] of waiting[i] || []) w.postMessage(m, t);
       waiting[i] = null;
       real[i] = w;
     };
+    const start = (i) => {
+      if (real[i]) real[i].terminate();
+      real[i] = null;
+      wanted[i] = true;
+      boot(i);
+    };
     for (let i = 0; i < n; i++) {
       st.workers.push({
         postMessage: (m, t) => (real[i] ? real[i].postMessage(m, t || []) : (waiting[i] = waiting[i] || []).push([m, t || []])),
       });
     }
+    // poke starts the workers whose data has come in.
+    st.poke = () => {
+      for (let i = 0; i < n; i++) boot(i);
+    };
+    // restart replaces worker i (its queued jobs go with it).
     st.restart = (i) => {
-      if (real[i]) real[i].terminate();
+      waiting[i] = null;
       start(i);
     };
     // needTrain holds the prune worker's jobs while the calibration images download, then
     // replaces the worker by one that has them.
-    let trainLoading = false;
     st.needTrain = () => {
       if (train || trainLoading || !trainFile) return;
       trainLoading = true;
-      if (real[1]) real[1].terminate();
-      real[1] = null;
+      start(1);
       fetchBytes(trainFile, () => {}).then((b) => {
         train = b;
         window.rpTimings.trainImages = performance.now();
-        start(1);
-      }, (err) => deliver(1, { op: "error", json: JSON.stringify({ msg: "calibration images: " + err }) }));
+        st.poke();
+      }, (err) => {
+        trainLoading = false;
+        st.poke();
+        deliver(1, { op: "error", json: JSON.stringify({ msg: "calibration images: " + err }) });
+      });
     };
-    start(0);
-    start(1);
-    setTimeout(startRest, 2000);
+    for (let i = 0; i < n; i++) start(i);
     return st;
   }
 
@@ -272,10 +288,17 @@
     needTrain() {
       early.needTrain();
     },
-    // onTestImages(f) calls f with the test images so far, and again once all have arrived.
+    // onTestImages(f) calls f with the test images once the first part is in, and again once
+    // all have arrived.
     onTestImages(f) {
       onTest = f;
-      f(testPack);
+      if (testPack) f(testPack);
+    },
+    // onSweep(f) calls f with the text of the CLI's sweep (assets/sweep.json) once it is in ("" when
+    // the site has none).
+    onSweep(f) {
+      onSweep = f;
+      if (sweep !== null) f(sweep);
     },
     // whenVisible calls f once the element with that id is first on screen (at once without
     // IntersectionObserver).
@@ -297,6 +320,7 @@
     firstRender() {
       if (!window.rpTimings.firstRender) window.rpTimings.firstRender = performance.now();
       $("loading").hidden = true;
+      loadRest();
     },
     copy(text, done) {
       const fallback = () => {

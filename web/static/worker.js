@@ -1,6 +1,7 @@
-// Bootstrap of one evaluation Web Worker: the page sends the compiled worker.wasm module first
-// ({op: "module"}); messages that arrive before the Go program installed its own onmessage are
-// kept in self.rpPending, which the Go side drains.
+// Bootstrap of one Web Worker: the page sends a compiled module first ({op: "module"}: app.wasm
+// for the view worker, worker.wasm for the prune and evaluating workers); messages that arrive
+// before the Go program installed its own onmessage are kept in self.rpPending, which the Go side
+// drains.
 "use strict";
 importScripts("wasm_exec.js");
 self.rpPending = [];
@@ -11,7 +12,7 @@ self.onmessage = (e) => {
     const go = new Go();
     WebAssembly.instantiate(d.module, go.importObject)
       .then((inst) => go.run(inst))
-      .catch((err) => postMessage({ op: "error", json: JSON.stringify({ msg: "worker.wasm: " + err }) }));
+      .catch((err) => postMessage({ op: "error", json: JSON.stringify({ msg: "module: " + err }) }));
     return;
   }
   self.rpPending.push(e);

@@ -1,25 +1,83 @@
-package demo
+// Package view prepares what the demo's filter grid and K-Means view show for one convolution:
+// its filters and their clusters (the pruning's, or the same K-Means as an illustration), and the
+// K-Means iterations projected on two principal components. It links K-Means, PCA and the
+// pruning's plan types but no evaluation, repair or calibration: the page's program (wasm/app)
+// runs it as the *view worker*, so that the first view needs no other program (web/README.md).
+package view
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/kmeans"
 	"github.com/resnet20-pruning/resnet20-pruning/core/pca"
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/safetensors"
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
+	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 )
+
+// Views holds the original network and the views' cache.
+type Views struct {
+	Orig  *resnet.Net
+	Convs []proto.ConvInfo
+
+	mu    sync.Mutex
+	cache map[viewKey]any // the views' PCA and K-Means results
+	order []viewKey       // cache keys, oldest first
+}
+
+// New returns the views of orig.
+func New(orig *resnet.Net) *Views { return &Views{Orig: orig, Convs: Convs(orig)} }
+
+// LoadNet reads safetensors bytes into a Net.
+func LoadNet(b []byte) (*resnet.Net, error) {
+	f, err := safetensors.ReadBytes(b)
+	if err != nil {
+		return nil, err
+	}
+	return resnet.FromTensors(f.Tensors)
+}
+
+// Convs lists n's convolutions in forward order.
+func Convs(n *resnet.Net) []proto.ConvInfo {
+	var out []proto.ConvInfo
+	add := func(c *resnet.ConvBN, block int, role string) {
+		out = append(out, proto.ConvInfo{Name: c.Name, Index: len(out), Block: block, Role: role, Cin: c.Cin, Cout: c.Cout, K: c.K})
+	}
+	add(&n.Stem, -1, "stem")
+	for i := range n.Blocks {
+		b := &n.Blocks[i]
+		add(&b.Conv1, i, "conv1")
+		add(&b.Conv2, i, "conv2")
+		if b.Shortcut != nil {
+			add(b.Shortcut, i, "shortcut")
+		}
+	}
+	return out
+}
+
+// Conv returns the ConvInfo named name.
+func (s *Views) Conv(name string) (proto.ConvInfo, bool) {
+	for _, c := range s.Convs {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return proto.ConvInfo{}, false
+}
 
 // Layer returns the view of layer name for a run: the plan's clustering when the method clusters
 // that layer, else an illustrative clustering with the same k and seed. pruned may be nil (then
 // Kept is empty).
-func (s *Session) Layer(name string, sp variant.Spec, plan *prune.Plan, pruned *resnet.Net) (*LayerView, error) {
+func (s *Views) Layer(name string, sp variant.Spec, plan *prune.Plan, pruned *resnet.Net) (*proto.LayerView, error) {
 	ci, ok := s.Conv(name)
 	if !ok {
 		return nil, fmt.Errorf("no layer %q in this %s-variant model", name, s.Orig.Arch)
 	}
 	c := s.Orig.Convs()[ci.Index]
-	v := &LayerView{ConvInfo: ci, W: c.W}
+	v := &proto.LayerView{ConvInfo: ci, W: c.W}
 	var lp *prune.LayerPlan
 	if plan != nil {
 		for i := range plan.Layers {
@@ -100,7 +158,7 @@ func (s *Session) Layer(name string, sp variant.Spec, plan *prune.Plan, pruned *
 		if pruned != nil && sp.Method == variant.Removal && ci.Role == "conv1" {
 			v.Kept = pruned.Blocks[ci.Block].Conv1.KeptFilter
 		}
-		v.Steps = []Step2{{Labels: v.Labels, Centroids2: v.Points2}}
+		v.Steps = []proto.Step2{{Labels: v.Labels, Centroids2: v.Points2}}
 		v.AnimSame = true
 		return v, nil
 	}
@@ -149,7 +207,7 @@ func (s *Session) Layer(name string, sp variant.Spec, plan *prune.Plan, pruned *
 				c2[2*j+1] = p[1]
 			}
 		}
-		v.Steps = append(v.Steps, Step2{Labels: st.Labels, Centroids2: c2, Inertia: st.Inertia})
+		v.Steps = append(v.Steps, proto.Step2{Labels: st.Labels, Centroids2: c2, Inertia: st.Inertia})
 	}
 	return v, nil
 }
@@ -195,42 +253,9 @@ func memberMeans(x []float64, n, d int, labels []int, k int) []float64 {
 	return c
 }
 
-// Diagrams describes every block of pruned (built from orig with plan).
-func Diagrams(orig *resnet.Net, plan *prune.Plan, pruned *resnet.Net) []BlockDiagram {
-	byName := map[string]*prune.LayerPlan{}
-	for i := range plan.Layers {
-		byName[plan.Layers[i].Name] = &plan.Layers[i]
-	}
-	out := make([]BlockDiagram, len(orig.Blocks))
-	for i := range orig.Blocks {
-		ob, pb := &orig.Blocks[i], &pruned.Blocks[i]
-		d := BlockDiagram{Block: ob.Name, Index: i, C: ob.Conv1.Cout, Method: int(plan.Method), Removed: make([]bool, ob.Conv1.Cout)}
-		if lp := byName[ob.Conv1.Name]; lp != nil && !plan.Kernels {
-			d.Clusters, d.Unchanged = lp.K, lp.Unchanged
-			if !lp.Unchanged {
-				d.Labels = lp.Labels
-			}
-		}
-		if lp := byName[ob.Conv2.Name]; lp != nil && !lp.Unchanged && !plan.Kernels {
-			d.Conv2Labels = lp.Labels
-		}
-		if kept := pb.Conv1.KeptFilter; kept != nil {
-			d.Rep = kept
-			for c := range d.Removed {
-				d.Removed[c] = true
-			}
-			for _, k := range kept {
-				d.Removed[k] = false
-			}
-		}
-		out[i] = d
-	}
-	return out
-}
-
 // applyOne builds the network that method 2 gives when only layer ci (conv1 of its block) is
 // clustered as in v, every other block's conv1 being left unchanged.
-func (s *Session) applyOne(sp variant.Spec, ci ConvInfo, x []float64, v *LayerView, centroids []float64) (*resnet.Net, error) {
+func (s *Views) applyOne(sp variant.Spec, ci proto.ConvInfo, x []float64, v *proto.LayerView, centroids []float64) (*resnet.Net, error) {
 	plan := &prune.Plan{Method: sp.Method, Ratio: sp.Ratio, Seed: sp.Seed, PCA: sp.Variant.PCA, Kernels: sp.Variant.Kernels}
 	for _, c := range s.Convs {
 		if c.Role != "conv1" {
@@ -266,7 +291,7 @@ const maxCached = 128
 
 // cached returns the value cached under key, computing it with f on a miss; the oldest entries go
 // first when the cache is full.
-func cached[T any](s *Session, key viewKey, f func() (T, error)) (T, error) {
+func cached[T any](s *Views, key viewKey, f func() (T, error)) (T, error) {
 	s.mu.Lock()
 	if v, ok := s.cache[key]; ok {
 		s.mu.Unlock()
@@ -295,7 +320,7 @@ func cached[T any](s *Session, key viewKey, f func() (T, error)) (T, error) {
 
 // fit is the views' K-Means of a layer's n points x (n×d): the pruning's (same points, k, seed and
 // options, in the same PCA space) with its history recorded, cached.
-func (s *Session) fit(name string, x []float64, n, d int, kernels bool, pcaD, k int, seed uint64) (*kmeans.Result, error) {
+func (s *Views) fit(name string, x []float64, n, d int, kernels bool, pcaD, k int, seed uint64) (*kmeans.Result, error) {
 	return cached(s, viewKey{layer: name, kernels: kernels, pca: pcaD, k: k, seed: seed}, func() (*kmeans.Result, error) {
 		space, sd := x, d
 		if pcaD > 0 {
@@ -311,7 +336,7 @@ func (s *Session) fit(name string, x []float64, n, d int, kernels bool, pcaD, k 
 
 // Warm computes (and caches) the view's K-Means of layer name with k clusters for the settings sp,
 // so that a later Layer with a ratio giving k answers at once. It does nothing for k outside 1…N−1.
-func (s *Session) Warm(name string, sp variant.Spec, k int) error {
+func (s *Views) Warm(name string, sp variant.Spec, k int) error {
 	ci, ok := s.Conv(name)
 	if !ok {
 		return nil
