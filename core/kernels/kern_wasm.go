@@ -27,12 +27,13 @@ var wasmKernels = kernelSet{
 	winoGatherY:  winoGatherYPortable,
 	winoYIn:      winoYInPortable,
 	dot4:         dot4Portable,
-	winoIn:       winoInWasm,
+	winoIn:       winoInPortable,
 	winoOut:      winoOutWasm,
 	winoOutStore: winoOutStoreWasm,
 	affine:       affineWasm,
 	affineRows:   affineRowsWasm,
-	winoGather:   winoGatherWasm,
+	winoGather:   winoGatherPortable,
+	winoGatherIn: winoGatherInWasm,
 	copyRows:     copyRowsWasm,
 	winoScatter:  winoScatterWasm,
 	decimate2:    decimate2Wasm,
@@ -48,10 +49,7 @@ func st4(x archsimd.Float32x4, p unsafe.Pointer, off uintptr) {
 	x.StoreArray((*[4]float32)(unsafe.Add(p, off)))
 }
 
-// gemm4Wasm computes the 4×32 tile as four 4×8 quarters, each with 8
-// Float32x4 accumulators, two depth steps per loop iteration (each loop
-// iteration costs a jump through the function's block dispatch in Go's
-// wasm code).
+// gemm4Wasm computes the 4×32 tile in assembly (gemm4Asm, kern_wasm.s).
 func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	if len(c) < 3*ldc+32 {
 		panic("kernels: gemm4 operands too short")
@@ -62,73 +60,21 @@ func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 		}
 		return
 	}
-	if len(a) < 4*k || len(b) < (k-1)*ldb+32 {
+	if len(a) < 4*k || len(b) < (k-1)*ldb+32 || ldb < 0 || ldc < 0 {
 		panic("kernels: gemm4 operands too short")
 	}
-	ap, b0p, cp := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), unsafe.Pointer(unsafe.SliceData(c))
-	step, row := uintptr(4*ldb), uintptr(4*ldc)
-	ae, ae2 := uintptr(16*k), uintptr(16*(k&^1)) // end of a, of its pairs of depth steps
-	for h := uintptr(0); h < 4*32; h += 4 * 8 {
-		bp := unsafe.Add(b0p, h)
-		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
-		ao, bo := uintptr(0), uintptr(0)
-		for ; ao < ae2; ao, bo = ao+32, bo+2*step {
-			b0, b1 := ld4(bp, bo), ld4(bp, bo+16)
-			a0 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao)))
-			c00 = a0.Mul(b0).Add(c00)
-			c01 = a0.Mul(b1).Add(c01)
-			a1 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+4)))
-			c10 = a1.Mul(b0).Add(c10)
-			c11 = a1.Mul(b1).Add(c11)
-			a2 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+8)))
-			c20 = a2.Mul(b0).Add(c20)
-			c21 = a2.Mul(b1).Add(c21)
-			a3 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+12)))
-			c30 = a3.Mul(b0).Add(c30)
-			c31 = a3.Mul(b1).Add(c31)
-			b0, b1 = ld4(bp, bo+step), ld4(bp, bo+step+16)
-			a0 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+16)))
-			c00 = a0.Mul(b0).Add(c00)
-			c01 = a0.Mul(b1).Add(c01)
-			a1 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+20)))
-			c10 = a1.Mul(b0).Add(c10)
-			c11 = a1.Mul(b1).Add(c11)
-			a2 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+24)))
-			c20 = a2.Mul(b0).Add(c20)
-			c21 = a2.Mul(b1).Add(c21)
-			a3 = archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+28)))
-			c30 = a3.Mul(b0).Add(c30)
-			c31 = a3.Mul(b1).Add(c31)
-		}
-		if ao < ae { // odd k: the last depth step
-			b0, b1 := ld4(bp, bo), ld4(bp, bo+16)
-			a0 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao)))
-			c00 = a0.Mul(b0).Add(c00)
-			c01 = a0.Mul(b1).Add(c01)
-			a1 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+4)))
-			c10 = a1.Mul(b0).Add(c10)
-			c11 = a1.Mul(b1).Add(c11)
-			a2 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+8)))
-			c20 = a2.Mul(b0).Add(c20)
-			c21 = a2.Mul(b1).Add(c21)
-			a3 := archsimd.BroadcastFloat32x4(*(*float32)(unsafe.Add(ap, ao+12)))
-			c30 = a3.Mul(b0).Add(c30)
-			c31 = a3.Mul(b1).Add(c31)
-		}
-		q := unsafe.Add(cp, h)
-		st4(c00, q, 0)
-		st4(c01, q, 16)
-		st4(c10, q, row)
-		st4(c11, q, row+16)
-		st4(c20, q, 2*row)
-		st4(c21, q, 2*row+16)
-		st4(c30, q, 3*row)
-		st4(c31, q, 3*row+16)
-	}
+	gemm4Asm(k, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), ldb, unsafe.Pointer(unsafe.SliceData(c)), ldc)
 }
 
-// winoGatherWasm is winoGatherPortable through raw pointers.
-func winoGatherWasm(p []float32, base []int32, pw int, kind int, g []float32) {
+// gemm4Asm is gemm4 on unchecked operands (k ≥ 1; kern_wasm.s).
+//
+//go:noescape
+func gemm4Asm(k int, a, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int)
+
+// winoGatherInWasm gathers the 6×6 input tiles of 16 lanes and applies the
+// input transform in assembly (winoGatherInAsm, kern_wasm.s); the gather is
+// scalar for every kind of block.
+func winoGatherInWasm(p []float32, base []int32, pw, kind int, g, v []float32, stride int) {
 	base = base[:lanes]
 	g = g[:36*lanes]
 	maxB := int32(0)
@@ -138,33 +84,20 @@ func winoGatherWasm(p []float32, base []int32, pw int, kind int, g []float32) {
 		}
 		maxB = max(maxB, b)
 	}
-	if len(p) < int(maxB)+5*pw+6 {
+	if pw < 6 || len(p) < int(maxB)+5*pw+6 {
 		panic("kernels: winoGather: plane too short")
 	}
-	pp, gp := unsafe.Pointer(unsafe.SliceData(p)), unsafe.Pointer(unsafe.SliceData(g))
-	row := uintptr(4 * pw)
-	for j, b := range base { // the 6 rows of a tile in straight-line code
-		src := unsafe.Add(pp, 4*int(b))
-		dst := unsafe.Add(gp, 4*j)
-		gatherRow6(src, dst)
-		gatherRow6(unsafe.Add(src, row), unsafe.Add(dst, 4*6*lanes))
-		gatherRow6(unsafe.Add(src, 2*row), unsafe.Add(dst, 2*4*6*lanes))
-		gatherRow6(unsafe.Add(src, 3*row), unsafe.Add(dst, 3*4*6*lanes))
-		gatherRow6(unsafe.Add(src, 4*row), unsafe.Add(dst, 4*4*6*lanes))
-		gatherRow6(unsafe.Add(src, 5*row), unsafe.Add(dst, 5*4*6*lanes))
+	if stride < lanes || len(v) < 35*stride+lanes {
+		panic("kernels: winoIn: v too short")
 	}
+	winoGatherInAsm(unsafe.Pointer(unsafe.SliceData(p)), unsafe.SliceData(base), pw,
+		unsafe.Pointer(unsafe.SliceData(g)), unsafe.Pointer(unsafe.SliceData(v)), stride)
 }
 
-// gatherRow6 copies the 6 floats at src to dst, 16 floats apart.
-func gatherRow6(src, dst unsafe.Pointer) {
-	r := (*[6]float32)(src)
-	*(*float32)(dst) = r[0]
-	*(*float32)(unsafe.Add(dst, 4*lanes)) = r[1]
-	*(*float32)(unsafe.Add(dst, 8*lanes)) = r[2]
-	*(*float32)(unsafe.Add(dst, 12*lanes)) = r[3]
-	*(*float32)(unsafe.Add(dst, 16*lanes)) = r[4]
-	*(*float32)(unsafe.Add(dst, 20*lanes)) = r[5]
-}
+// winoGatherInAsm is winoGatherIn on unchecked operands (kern_wasm.s).
+//
+//go:noescape
+func winoGatherInAsm(p unsafe.Pointer, base *int32, pw int, gt, vt unsafe.Pointer, stride int)
 
 // winoScatterWasm is winoScatterPortable with the epilogue's affine map in
 // SIMD and the stores through raw pointers.
@@ -228,62 +161,6 @@ func gemm1Wasm(k int, a, b []float32, ldb int, c []float32) {
 		c1.Store(c[h+4 : h+8])
 		c2.Store(c[h+8 : h+12])
 		c3.Store(c[h+12 : h+16])
-	}
-}
-
-// winoInWasm applies B^T·d·B to 16 tiles, 4 lanes at a time: first to the 6
-// columns (in place in g), then to the 6 rows into v.
-func winoInWasm(g, v []float32, stride int) {
-	g = g[:36*16]
-	if len(v) < 35*stride+16 {
-		panic("kernels: winoIn: v too short")
-	}
-	gp, vp := unsafe.Pointer(unsafe.SliceData(g)), unsafe.Pointer(unsafe.SliceData(v))
-	c4, c5, c2 := archsimd.BroadcastFloat32x4(4), archsimd.BroadcastFloat32x4(5), archsimd.BroadcastFloat32x4(2)
-	in1D := func(d0, d1, d2, d3, d4, d5 archsimd.Float32x4) (r0, r1, r2, r3, r4, r5 archsimd.Float32x4) {
-		r0 = d0.Mul(c4).Add(d4).Sub(d2.Mul(c5))
-		r1 = d3.Add(d4).Sub(d1.Add(d2).Mul(c4))
-		r2 = d4.Sub(d3).Add(d1.Sub(d2).Mul(c4))
-		d31, d42 := d3.Sub(d1).Mul(c2), d4.Sub(d2)
-		r3 = d42.Add(d31)
-		r4 = d42.Sub(d31)
-		r5 = d1.Mul(c4).Add(d5).Sub(d3.Mul(c5))
-		return
-	}
-	const e = 4 * 16 // bytes between consecutive entries (l*6+m) of g
-	vs := uintptr(4 * stride)
-	col := func(q unsafe.Pointer) { // entries (0..5, m) in place
-		r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, 6*e), ld4(q, 12*e), ld4(q, 18*e), ld4(q, 24*e), ld4(q, 30*e))
-		st4(r0, q, 0)
-		st4(r1, q, 6*e)
-		st4(r2, q, 12*e)
-		st4(r3, q, 18*e)
-		st4(r4, q, 24*e)
-		st4(r5, q, 30*e)
-	}
-	row := func(q, o unsafe.Pointer) { // entries (i, 0..5) to frequencies (i, 0..5)
-		r0, r1, r2, r3, r4, r5 := in1D(ld4(q, 0), ld4(q, e), ld4(q, 2*e), ld4(q, 3*e), ld4(q, 4*e), ld4(q, 5*e))
-		st4(r0, o, 0)
-		st4(r1, o, vs)
-		st4(r2, o, 2*vs)
-		st4(r3, o, 3*vs)
-		st4(r4, o, 4*vs)
-		st4(r5, o, 5*vs)
-	}
-	for h := uintptr(0); h < 4*16; h += 16 { // straight-line code per group of 4 lanes
-		q, o := unsafe.Add(gp, h), unsafe.Add(vp, h)
-		col(q)
-		col(unsafe.Add(q, e))
-		col(unsafe.Add(q, 2*e))
-		col(unsafe.Add(q, 3*e))
-		col(unsafe.Add(q, 4*e))
-		col(unsafe.Add(q, 5*e))
-		row(q, o)
-		row(unsafe.Add(q, 6*e), unsafe.Add(o, 6*vs))
-		row(unsafe.Add(q, 12*e), unsafe.Add(o, 12*vs))
-		row(unsafe.Add(q, 18*e), unsafe.Add(o, 18*vs))
-		row(unsafe.Add(q, 24*e), unsafe.Add(o, 24*vs))
-		row(unsafe.Add(q, 30*e), unsafe.Add(o, 30*vs))
 	}
 }
 
