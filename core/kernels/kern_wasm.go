@@ -15,6 +15,8 @@ import (
 // no shuffles in simd/archsimd, so the gathers and scatters (tiles in
 // lanes) stay scalar.
 
+//go:generate go run kern_wasm_gen.go
+
 func init() {
 	simdSets = append(simdSets, &wasmKernels)
 }
