@@ -74,7 +74,7 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 		e("F32x4Splat", "Set V10")
 		for j := range 2 {
 			acc := fmt.Sprintf("V%d", 2*i+j)
-			e("Get "+acc)
+			e("Get " + acc)
 			ef("Get V%d", 8+j)
 			e("Get V10", "F32x4Mul", "F32x4Add", "Set "+acc)
 		}
