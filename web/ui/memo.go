@@ -10,7 +10,10 @@ import "github.com/vugu/vugu"
 // accuracy card's key, redraws the accuracy card alone.
 //
 // A Memo must keep its position among its siblings (no vg-if before it in the same parent), or
-// vugu would hand its children-less root to another element.
+// vugu would hand its children-less root to another element. The other side of the same rule:
+// an element whose children all went away (a wrapper of one vg-if element that is now false)
+// would keep showing them, so such wrappers hold a text node too (`<div class="x-box"> <p
+// vg-if=…>`): hiding a control from the link's NAME_hide=true did not remove it without one.
 type Memo struct {
 	View vugu.Builder // the view (a generated vugu component)
 	Key  func() any   // the view's inputs' version; compared with ==
