@@ -36,6 +36,7 @@ var wasmKernels = kernelSet{
 	affineRows:   affineRowsWasm,
 	winoGather:   winoGatherPortable,
 	winoGatherIn: winoGatherInWasm,
+	dconv:        dconvWasm,
 	copyRows:     copyRowsWasm,
 	winoScatter:  winoScatterWasm,
 	decimate2:    decimate2Wasm,
@@ -329,6 +330,33 @@ func decimate2Wasm(dst []float32, dp int, src []float32, sp, rows, n int) {
 		}
 	}
 }
+
+// dconvWasm is the direct path's micro-kernel (see dconv) in assembly
+// (dconvAsm, kern_wasm.s); it writes all 4 rows of c.
+func dconvWasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	maxOff := 0
+	for _, o := range toff {
+		if o < 0 {
+			panic("kernels: dconv: negative tap offset")
+		}
+		maxOff = max(maxOff, int(o))
+	}
+	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < 3*ldc+dconvCols {
+		panic("kernels: dconv operands too short")
+	}
+	if len(toff) == 0 {
+		for i := range 4 {
+			clear(c[i*ldc : i*ldc+dconvCols])
+		}
+		return
+	}
+	dconvAsm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
+}
+
+// dconvAsm is dconv on unchecked operands (kern_wasm.s).
+//
+//go:noescape
+func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
 
 // gemmAccWasm adds the 4×32 tile as four 4×8 quarters (two from each B block).
 func gemmAccWasm(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {

@@ -68,17 +68,7 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 	e("Loop")
 	e("Get R1", "I32WrapI64", "V128Load $0", "Set V8")
 	e("Get R1", "I32WrapI64", "V128Load $16", "Set V9")
-	for i := range 4 {
-		e("Get R0", "I32WrapI64")
-		ef("F32Load $%d", 4*i)
-		e("F32x4Splat", "Set V10")
-		for j := range 2 {
-			acc := fmt.Sprintf("V%d", 2*i+j)
-			e("Get " + acc)
-			ef("Get V%d", 8+j)
-			e("Get V10", "F32x4Mul", "F32x4Add", "Set "+acc)
-		}
-	}
+	madd4x8("R0")
 	e("Get R0", "I64Const $16", "I64Add", "Set R0")
 	e("Get R1", "Get R3", "I64Add", "Set R1")
 	decrLoop("R2")
@@ -198,10 +188,86 @@ TEXT ·winoGatherInAsm(SB), NOSPLIT, $0-48
 	e("RET")
 }
 
+// madd4x8 adds the products of the 4 rows of A at R (a[0…3], splatted one at
+// a time into V10) with the two B vectors in V8 and V9 to the accumulators
+// V0…V7 (row i in V2i and V2i+1).
+func madd4x8(r string) {
+	for i := range 4 {
+		e("Get "+r, "I32WrapI64")
+		ef("F32Load $%d", 4*i)
+		e("F32x4Splat", "Set V10")
+		for j := range 2 {
+			acc := fmt.Sprintf("V%d", 2*i+j)
+			e("Get " + acc)
+			ef("Get V%d", 8+j)
+			e("Get V10", "F32x4Mul", "F32x4Add", "Set "+acc)
+		}
+	}
+}
+
+func dconv() {
+	w.WriteString(`
+// func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
+//
+// The direct path's micro-kernel: for the 4 rows of the packed block a
+// ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
+// a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < 4, j < 64), in 8 column blocks
+// of 8 with the 8 accumulators over all taps and channels. ps and ldc in
+// floats, cin ≥ 1, ntaps ≥ 1; the caller checks the operands.
+TEXT ·dconvAsm(SB), NOSPLIT, $0-64
+`)
+	e("I64Load a+8(FP)", "Set R0")
+	e("I64Load p+16(FP)", "Set R14")                          // p + column block
+	e("I64Load ps+24(FP)", "I64Const $2", "I64Shl", "Set R2") // channel stride, bytes
+	e("I64Load toff+32(FP)", "Set R3")
+	e("I64Load ntaps+40(FP)", "Set R4")
+	e("I64Load c+48(FP)", "Set R5")                             // c + column block
+	e("I64Load ldc+56(FP)", "I64Const $2", "I64Shl", "Set R13") // c row pitch, bytes
+	e("I64Load cin+0(FP)", "Set R12")
+	e("I64Const $8", "Set R6") // column blocks left
+	e("Loop")
+	for i := range 8 {
+		e("I32Const $0", "I32x4Splat")
+		ef("Set V%d", i)
+	}
+	e("Get R0", "Set R7", "Get R3", "Set R8", "Get R4", "Set R9")
+	e("Loop") // taps
+	e("Get R14", "Get R8", "I32WrapI64", "I64Load32S $0", "I64Const $2", "I64Shl", "I64Add", "Set R10")
+	e("Get R12", "Set R11")
+	e("Loop") // channels
+	e("Get R10", "I32WrapI64", "V128Load $0", "Set V8")
+	e("Get R10", "I32WrapI64", "V128Load $16", "Set V9")
+	madd4x8("R7")
+	e("Get R7", "I64Const $16", "I64Add", "Set R7")
+	e("Get R10", "Get R2", "I64Add", "Set R10")
+	decrLoop("R11")
+	e("Get R8", "I64Const $4", "I64Add", "Set R8")
+	decrLoop("R9")
+	e("Get R5", "Set R8")
+	for i := range 4 {
+		for j := range 2 {
+			e("Get R8", "I32WrapI64")
+			if j == 1 {
+				e("I32Const $16", "I32Add")
+			}
+			ef("Get V%d", 2*i+j)
+			e("V128Store $0")
+		}
+		if i < 3 {
+			e("Get R8", "Get R13", "I64Add", "Set R8")
+		}
+	}
+	e("Get R5", "I64Const $32", "I64Add", "Set R5")
+	e("Get R14", "I64Const $32", "I64Add", "Set R14")
+	decrLoop("R6")
+	e("RET")
+}
+
 func main() {
 	w.WriteString(header)
 	gemm4()
 	gatherIn()
+	dconv()
 	if err := os.WriteFile("kern_wasm.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

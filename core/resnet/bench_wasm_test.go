@@ -53,33 +53,40 @@ func medianOf(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// BenchmarkWasmForward times one goroutine's Engine.Forward of the unpruned network (variant B)
-// at batch sizes 1, 16 and 64, reporting the median wall-clock and CPU ms/image over b.N calls
-// (one untimed call first).
+// BenchmarkWasmForward times one goroutine's Engine.Forward of the unpruned network (variant B,
+// random weights) at batch sizes 1, 16 and 64 and of the same network pruned by method 2 at
+// r = 0.8 at batch 16, reporting the median wall-clock and CPU ms/image over b.N calls (one
+// untimed call first).
 func BenchmarkWasmForward(b *testing.B) {
-	n := resnettest.RandomNet(resnet.ArchB, 1)
-	e, err := resnet.Compile(n)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, batch := range []int{1, resnet.Batch, 64} {
-		b.Run(fmt.Sprintf("batch%d", batch), func(b *testing.B) {
-			x := resnettest.RandomImages(batch, 2)
-			logits := make([]float32, batch*resnet.Classes)
-			var wk resnet.Worker
-			e.Forward(logits, x, batch, &wk)
-			var walls, cpus []float64
-			b.ResetTimer()
-			for range b.N {
-				s := timeWasm(func() { e.Forward(logits, x, batch, &wk) })
-				walls, cpus = append(walls, s.wall), append(cpus, s.cpu)
-			}
-			b.ReportMetric(1000*medianOf(walls)/float64(batch), "ms/image")
-			if _, ok := nodeCPU(); ok {
-				b.ReportMetric(1000*medianOf(cpus)/float64(batch), "cpu-ms/image")
-			}
-			b.ReportMetric(0, "ns/op")
-		})
+	orig := resnettest.RandomNet(resnet.ArchB, 1)
+	for _, net := range []string{"unpruned", "m2_r0.8"} {
+		n, batches := orig, []int{1, resnet.Batch, 64}
+		if net != "unpruned" {
+			n, batches = pruneNet(b, orig, variant.Removal, 0.8), []int{resnet.Batch}
+		}
+		e, err := resnet.Compile(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range batches {
+			b.Run(fmt.Sprintf("%s/batch%d", net, batch), func(b *testing.B) {
+				x := resnettest.RandomImages(batch, 2)
+				logits := make([]float32, batch*resnet.Classes)
+				var wk resnet.Worker
+				e.Forward(logits, x, batch, &wk)
+				var walls, cpus []float64
+				b.ResetTimer()
+				for range b.N {
+					s := timeWasm(func() { e.Forward(logits, x, batch, &wk) })
+					walls, cpus = append(walls, s.wall), append(cpus, s.cpu)
+				}
+				b.ReportMetric(1000*medianOf(walls)/float64(batch), "ms/image")
+				if _, ok := nodeCPU(); ok {
+					b.ReportMetric(1000*medianOf(cpus)/float64(batch), "cpu-ms/image")
+				}
+				b.ReportMetric(0, "ns/op")
+			})
+		}
 	}
 }
 
