@@ -14,7 +14,7 @@ package kernels
 // so over the input channels the B rows of one tap are uniformly one channel
 // stride ps apart, and the convolution of a block of 64 outputs is
 // Σ_taps Σ_ci a[t][ci][r]·plane_ci[q + toff[t]]: one accumulating
-// micro-kernel call (dconv) per block of 4 filters, accumulators in
+// micro-kernel call (dconv) per block of 3 or 4 filters (directBlockRows), accumulators in
 // registers over all taps and channels.
 //
 // The margins and the pitch columns past the image are zero; they are
@@ -93,22 +93,30 @@ func (c *Conv) directScratch(h, w int) (nf, ni int) {
 // pitch positions covering the output, rounded up to whole dconv blocks.
 func (g *directGeom) zp() int { return roundUp(g.qn, dconvCols) }
 
-// directBlockRows is the number of filters per direct-path block: 3, which
-// splits the pruned convs' 3, 6 and 12 filters evenly (blocks of 4 split 6
-// and 12 as 4+2 and 4+4+4; chosen when dconv was archsimd code, whose
-// 4-filter tile also spilled 4 of its 16 accumulators).
-const directBlockRows = 3
+// directBlockRows returns the number of filters per direct-path block of a
+// conv with rows filters: 4 (dconv's 4×64 tile) unless blocks of 3 (dconv3)
+// leave fewer zero rows, so 16 filters run as 4 blocks of 4 (not 6 of 3,
+// the last one 2/3 zeros) and the pruned convs' 3 and 6 as blocks of 3.
+func directBlockRows(rows int) int {
+	if roundUp(rows, 4) <= roundUp(rows, 3) {
+		return 4
+	}
+	return 3
+}
 
 // directBlocks returns the number of direct-path blocks for rows filters.
-func directBlocks(rows int) int { return (rows + directBlockRows - 1) / directBlockRows }
+func directBlocks(rows int) int {
+	bh := directBlockRows(rows)
+	return (rows + bh - 1) / bh
+}
 
 // packDirect packs w (rows × cin × k × k) as ad[b][t][ci][i] =
-// w[b·directBlockRows+i][ci][t] for blocks b of directBlockRows filters,
+// w[b·bh+i][ci][t] for blocks b of bh = directBlockRows(rows) filters,
 // each stored 4 wide, zero past the block's (or the last) row.
 func packDirect(ad, w []float32, rows, cin, k int) {
 	kk := k * k
 	kd := cin * kk
-	bh := directBlockRows
+	bh := directBlockRows(rows)
 	for b := range directBlocks(rows) {
 		blk := ad[b*4*kd : (b+1)*4*kd]
 		for t := 0; t < kk; t++ {
@@ -158,7 +166,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 				}
 			}
 		}
-		bh := directBlockRows
+		bh := directBlockRows(c.rows)
 		for b := range directBlocks(c.rows) {
 			r := b * bh
 			mr := min(bh, c.rows-r)
@@ -166,7 +174,7 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 				continue // no output channel reads these rows
 			}
 			for q0 := 0; q0 < g.qn; q0 += dconvCols {
-				K.directConv(cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
+				K.directConv(bh, cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
 			}
 		}
 		for r := 0; r < c.rows; r++ {

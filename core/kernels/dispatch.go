@@ -77,11 +77,16 @@ type kernelSet struct {
 	// Σ_{t<n} a[i*lda+t]·b[j*ldb+t]; n is a multiple of 16.
 	dot4 func(n int, a []float32, lda int, b []float32, ldb int, c []float32)
 
-	// dconv, when non-nil, is the direct path's micro-kernel: for the
-	// directBlockRows filters of the packed block a ([tap][cin][4]) and 64
-	// outputs, c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j]
-	// (row 3 of c may be written too); nil means dconvGemmAcc.
+	// dconv, when non-nil, is the direct path's micro-kernel: for the 4
+	// filters of the packed block a ([tap][cin][4]) and 64 outputs,
+	// c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < 4,
+	// j < 64); nil means dconvGemmAcc.
 	dconv func(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
+
+	// dconv3, when non-nil, is dconv for the first 3 rows only (blocks of
+	// 3 filters, whose fourth packed row is zero: see directBlockRows); it
+	// may leave row 3 of c unwritten. nil means dconv.
+	dconv3 func(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int)
 
 	// copyRows copies rows×w floats: dst[r*dp+x] = src[r*w+x].
 	copyRows func(dst []float32, dp int, src []float32, rows, w int)
@@ -112,8 +117,13 @@ func (K *kernelSet) gatherIn(p []float32, base []int32, pw, kind int, g, v []flo
 	K.winoIn(g, v, stride)
 }
 
-// directConv runs the direct path's micro-kernel (see dconv).
-func (K *kernelSet) directConv(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+// directConv runs the direct path's micro-kernel (see dconv) on a block of
+// bh (3 or 4) filters.
+func (K *kernelSet) directConv(bh, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	if bh == 3 && K.dconv3 != nil {
+		K.dconv3(cin, a, p, ps, toff, c, ldc)
+		return
+	}
 	if K.dconv != nil {
 		K.dconv(cin, a, p, ps, toff, c, ldc)
 		return

@@ -173,6 +173,72 @@ channel:
 	VZEROUPPER
 	RET
 
+// func dconv4AsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)
+//
+// dconvAsmAVX512 for all 4 rows of the block: c[i*ldc+j] = Σ_t Σ_ci
+// a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 4, j < 64. Z0…Z15 accumulate
+// rows 0…3; Z16…Z19 hold the 64 inputs of one tap and channel, Z20…Z23 the
+// 4 broadcast weights.
+TEXT ·dconv4AsmAVX512(SB), NOSPLIT, $0-64
+	MOVQ a+8(FP), SI
+	MOVQ p+16(FP), R12
+	MOVQ ps+24(FP), DX
+	SHLQ $2, DX
+	MOVQ toff+32(FP), R10
+	MOVQ ntaps+40(FP), R11
+	MOVQ c+48(FP), R8
+	MOVQ ldc+56(FP), R9
+	SHLQ $2, R9
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+
+tap4:
+	MOVLQSX (R10), DI
+	LEAQ    (R12)(DI*4), DI
+	MOVQ    cin+0(FP), CX
+
+channel4:
+	VMOVUPS      (DI), Z16
+	VMOVUPS      64(DI), Z17
+	VMOVUPS      128(DI), Z18
+	VMOVUPS      192(DI), Z19
+	VBROADCASTSS (SI), Z20
+	VBROADCASTSS 4(SI), Z21
+	VBROADCASTSS 8(SI), Z22
+	VBROADCASTSS 12(SI), Z23
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VFMADD231PS  Z16, Z21, Z4
+	VFMADD231PS  Z17, Z21, Z5
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VFMADD231PS  Z16, Z22, Z8
+	VFMADD231PS  Z17, Z22, Z9
+	VFMADD231PS  Z18, Z22, Z10
+	VFMADD231PS  Z19, Z22, Z11
+	VFMADD231PS  Z16, Z23, Z12
+	VFMADD231PS  Z17, Z23, Z13
+	VFMADD231PS  Z18, Z23, Z14
+	VFMADD231PS  Z19, Z23, Z15
+	ADDQ             $16, SI
+	ADDQ             DX, DI
+	DECQ             CX
+	JNZ              channel4
+	ADDQ             $4, R10
+	DECQ             R11
+	JNZ              tap4
+
+	STORE4(Z0, Z1, Z2, Z3)
+	STORE4(Z4, Z5, Z6, Z7)
+	STORE4(Z8, Z9, Z10, Z11)
+	STORE4(Z12, Z13, Z14, Z15)
+	VZEROUPPER
+	RET
+
 // func dot4AsmAVX512(n int, a *float32, lda int, b *float32, ldb int, c *float32)
 //
 // c[4i+j] += Σ_t a[i*lda+t]·b[j*ldb+t] for i, j < 4, t < n (n a positive

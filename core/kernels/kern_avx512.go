@@ -42,7 +42,8 @@ var avx512Kernels = kernelSet{
 	copyRows:     copyRowsAVX512,
 	winoGatherIn: winoGatherInAVX512,
 	winoOutStore: winoOutStoreAVX512,
-	dconv:        dconvAVX512,
+	dconv:        dconv4AVX512,
+	dconv3:       dconv3AVX512,
 	winoScatter:  winoScatterAVX512,
 	decimate2:    decimate2AVX512,
 }

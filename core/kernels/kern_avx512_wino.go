@@ -227,13 +227,31 @@ func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, co
 	archsimd.ClearAVXUpperBits()
 }
 
-// dconvAVX512 is the direct path's micro-kernel for a block of 3 filters
+// dconv3AVX512 is the direct path's micro-kernel for a block of 3 filters
 // (directBlockRows): for the packed block a ([tap][cin][4], the fourth row
 // unused) and 64 outputs it computes
 // c[i*ldc+j] = Σ_t Σ_ci a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] for i < 3, with
 // the 3×64 accumulators in registers over all taps and channels, in
 // assembly for the reasons given at gemm4AVX512.
-func dconvAVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	dconvCheck(3, cin, a, p, ps, toff, c, ldc)
+	if len(toff) > 0 {
+		dconvAsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
+	}
+}
+
+// dconv4AVX512 is dconv3AVX512 for all 4 rows of the block (the 4×64
+// accumulators: 16 registers).
+func dconv4AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	dconvCheck(4, cin, a, p, ps, toff, c, ldc)
+	if len(toff) > 0 {
+		dconv4AsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
+	}
+}
+
+// dconvCheck panics unless the operands of a dconv call on rows rows are
+// in bounds, and clears the rows×64 outputs when there are no taps.
+func dconvCheck(rows, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
 	maxOff := 0
 	for _, o := range toff {
 		if o < 0 {
@@ -241,19 +259,22 @@ func dconvAVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc
 		}
 		maxOff = max(maxOff, int(o))
 	}
-	if cin <= 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < 2*ldc+dconvCols {
+	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < (rows-1)*ldc+dconvCols {
 		panic("kernels: dconv operands too short")
 	}
 	if len(toff) == 0 {
-		for i := range 3 {
+		for i := range rows {
 			clear(c[i*ldc : i*ldc+dconvCols])
 		}
-		return
 	}
-	dconvAsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
 }
 
-// dconvAsmAVX512 is dconvAVX512 without the checks (gemm4_avx512_amd64.s).
+// dconvAsmAVX512 is dconv3AVX512 without the checks (gemm4_avx512_amd64.s).
 //
 //go:noescape
 func dconvAsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)
+
+// dconv4AsmAVX512 is dconv4AVX512 without the checks (gemm4_avx512_amd64.s).
+//
+//go:noescape
+func dconv4AsmAVX512(cin int, a, p *float32, ps int, toff *int32, ntaps int, c *float32, ldc int)
