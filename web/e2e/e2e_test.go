@@ -641,10 +641,17 @@ func TestPage(t *testing.T) {
 	})
 
 	t.Run("hide-and-explain", func(t *testing.T) {
-		navigate(t, b, "#ratio_hide=true&explain=false&seed_hide=true")
-		n := run(t, b.ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("#ratio").length, document.querySelectorAll("#seed").length, document.querySelectorAll(".explain").length, document.querySelectorAll("#layer").length]`))
-		if n[0] != 0 || n[1] != 0 || n[2] != 0 || n[3] != 1 {
-			t.Errorf("ratio, seed, explanations, layer picker present: %v, want [0 0 0 1]", n)
+		// Loaded with the link, and reached from another link by a hash change (the controls
+		// are then taken away from a page that showed them, and given back).
+		const controls = `[document.querySelectorAll("#ratio").length, document.querySelectorAll("#seed").length, document.querySelectorAll(".explain").length, document.querySelectorAll("#layer").length]`
+		for _, hash := range []string{"#ratio_hide=true&explain=false&seed_hide=true", "#ratio=0.4", "#ratio_hide=true&explain=false&seed_hide=true"} {
+			navigate(t, b, hash)
+			n := run(t, b.ctx, chromedp.Evaluate[[]int](controls))
+			if hide := strings.Contains(hash, "hide"); hide && (n[0] != 0 || n[1] != 0 || n[2] != 0 || n[3] != 1) {
+				t.Errorf("%s: ratio, seed, explanations, layer picker present: %v, want [0 0 0 1]", hash, n)
+			} else if !hide && (n[0] != 1 || n[1] != 1 || n[2] == 0 || n[3] != 1) {
+				t.Errorf("%s: ratio, seed, explanations, layer picker present: %v, want [1 1 >0 1]", hash, n)
+			}
 		}
 	})
 

@@ -59,6 +59,26 @@
     return out;
   }
 
+  // compileWasm downloads and compiles a WebAssembly program, compiling while the bytes arrive
+  // (compileStreaming; the response is rewrapped, so that a host's MIME type does not matter),
+  // reporting the bytes received so far.
+  async function compileWasm(url, onBytes) {
+    if (typeof WebAssembly.compileStreaming !== "function" || typeof TransformStream !== "function") {
+      return WebAssembly.compile(await fetchBytes(url, onBytes));
+    }
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    let n = 0;
+    const counted = r.body.pipeThrough(new TransformStream({
+      transform(chunk, c) {
+        n += chunk.length;
+        onBytes(n);
+        c.enqueue(chunk);
+      },
+    }));
+    return WebAssembly.compileStreaming(new Response(counted, { headers: { "Content-Type": "application/wasm" } }));
+  }
+
   // weightsURL returns ?weights=… (same origin only, as the CSP allows) or the manifest's default.
   function weightsURL(manifest) {
     const q = new URLSearchParams(location.search).get("weights");
@@ -107,10 +127,11 @@
     const bytes = {};
     const fetched = {};
     for (const f of files) {
-      fetched[f.key] = fetchBytes(f.url, (n) => { got[f.url] = n; progress(); });
+      const onBytes = (n) => { got[f.url] = n; progress(); };
+      // The program compiles while it downloads.
+      fetched[f.key] = f.key === "app" ? compileWasm(f.url, onBytes) : fetchBytes(f.url, onBytes);
     }
-    // The program compiles while the weights download.
-    const appModule = fetched.app.then((b) => WebAssembly.compile(b));
+    const appModule = fetched.app;
     await Promise.all(files.map(async (f) => {
       try {
         bytes[f.key] = await fetched[f.key];
@@ -166,7 +187,7 @@
     if (restLoading) return;
     restLoading = true;
     window.rpTimings.restRequested = performance.now();
-    fetchBytes("worker.wasm", () => {}).then((b) => WebAssembly.compile(b)).then((m) => {
+    compileWasm("worker.wasm", () => {}).then((m) => {
       engine = m;
       window.rpTimings.engineCompiled = performance.now();
       if (early) early.poke();
