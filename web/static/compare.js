@@ -1,18 +1,47 @@
-// Speed comparison: the demo's Go engine (worker.wasm, in Web Workers) against TensorFlow.js with
-// its WebAssembly backend, both running the same weights on the same test images in this browser.
-// ?images=N (default 200), ?threads=T (default: all cores). TensorFlow.js's threads need
-// cross-origin isolation (cmd/serve's COOP/COEP headers); on a host without them (GitHub Pages)
-// both engines run one thread, so that they stay comparable. Results also go to window.rpCompare.
+// Speed comparison: the demo's Go engine (worker.wasm) against ONNX Runtime Web and TensorFlow.js,
+// both with their WebAssembly backends, running the same networks on the same test images in this
+// browser: the shipped weights and the method-2 pruned networks that make site writes
+// (compare/models.json, web/site/compare_assets.go: each as safetensors for the Go engine and
+// TensorFlow.js, and as ONNX exported from the same network for ONNX Runtime).
+//
+// Every engine runs in fresh Web Workers, one configuration after the other: one worker / one
+// thread, then (cross-origin isolated only) T workers / T threads. The thread count of ONNX Runtime
+// and TensorFlow.js is fixed when their wasm starts, so each configuration gets its own worker;
+// that worker is this very file (see the end). Each configuration first runs one warm-up batch,
+// then the page times all N images, batches of 16, from posting the job to its last answer.
+//
+// ?images=N (default 400), ?threads=T (default: all cores; 1 runs only the one-thread
+// configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need cross-origin isolation (cmd/serve's COOP/COEP headers); on a host
+// without them (GitHub Pages) every engine runs one thread. Missing engines (make site without
+// npm) are named on the page and in window.rpCompare.missing.
+//
+// window.rpCompare, set when everything ran (or {error} when the page failed):
+//   images, threads, isolated, versions {tfjs, ort}, missing: [engine names with the reason],
+//   models: [{name, label, params, macs, args}],
+//   runs: [{model, engine ("go" | "ort" | "tfjs"), threads, msPerImage, imagesPerSecond,
+//           accuracy (fraction), agreeGo (fraction of predictions equal to the Go engine's, one
+//           worker, same model), preds}],
+//   summary: {goVsPeer: {ratio, peer, goMs, peerMs} (Go one worker ÷ the faster of ONNX Runtime
+//             and TensorFlow.js at one thread, unpruned), speedup: {model: Go one worker's
+//             unpruned ms ÷ that model's}},
+//   errors: [what failed],
+//   and, as before, go / tfjs / agree for the unpruned network at T threads.
 "use strict";
 (() => {
-  const $ = (id) => document.getElementById(id);
-  const q = new URLSearchParams(location.search);
-  const N = Math.max(16, Math.min(1000, +(q.get("images") || 200)));
-  const isolated = self.crossOriginIsolated === true;
-  const asked = Math.max(1, Math.min(16, +(q.get("threads") || navigator.hardwareConcurrency || 2)));
-  const T = isolated ? asked : 1;
   const BATCH = 16; // the Go engine's batch (resnet.Batch)
   const MEAN = [0.485, 0.456, 0.406], STD = [0.229, 0.224, 0.225];
+  if (typeof document === "undefined") {
+    workerMain();
+    return;
+  }
+
+  const $ = (id) => document.getElementById(id);
+  const q = new URLSearchParams(location.search);
+  const N = Math.max(BATCH, Math.min(1000, Math.floor(+(q.get("images") || 400)) || 400));
+  const isolated = self.crossOriginIsolated === true;
+  const asked = Math.max(1, Math.min(16, Math.floor(+(q.get("threads") || navigator.hardwareConcurrency || 2)) || 1));
+  const T = isolated ? asked : 1;
+  const NAMES = { go: "Go engine (worker.wasm)", ort: "ONNX Runtime Web", tfjs: "TensorFlow.js" };
 
   function log(msg) {
     const li = document.createElement("li");
@@ -20,14 +49,324 @@
     $("log").appendChild(li);
   }
 
-  function row(cells, head) {
+  function row(table, cells, head) {
     const tr = document.createElement("tr");
     for (const c of cells) {
       const td = document.createElement(head ? "th" : "td");
       td.textContent = c;
       tr.appendChild(td);
     }
-    $("results").appendChild(tr);
+    table.appendChild(tr);
+  }
+
+  const fetchBytes = async (url) => {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  const exists = async (url) => (await fetch(url, { method: "HEAD" }).catch(() => ({ ok: false }))).ok;
+
+  // testImages returns the first n raw test records, from as many of the pack's parts as needed.
+  async function testImages(manifest, n) {
+    const parts = manifest.testParts || [manifest.test];
+    const out = new Uint8Array(n * 3073);
+    let have = 0;
+    for (const p of parts) {
+      if (have >= n) break;
+      const b = await fetchBytes(p.file);
+      const take = Math.min(b.length, (n - have) * 3073);
+      out.set(b.subarray(0, take), have * 3073);
+      have += take / 3073;
+    }
+    if (have < n) throw new Error("the site's test pack has " + have + " images, fewer than " + n);
+    return out;
+  }
+
+  // inputs normalises the records as the Go engine does (core/cifar: x/255, then minus the mean and
+  // divided by the std, each step rounded to float32), in NCHW (ONNX) and NHWC (TensorFlow.js).
+  function inputs(test, n) {
+    const nchw = new Float32Array(n * 3072), nhwc = new Float32Array(n * 3072);
+    const labels = [];
+    const f = Math.fround;
+    const lut = MEAN.map((m, c) => Float32Array.from({ length: 256 }, (_, v) => f(f(f(v) / 255 - f(m)) / f(STD[c]))));
+    for (let i = 0; i < n; i++) {
+      const r = i * 3073;
+      labels.push(test[r]);
+      for (let c = 0; c < 3; c++) {
+        for (let p = 0; p < 1024; p++) {
+          const v = lut[c][test[r + 1 + c * 1024 + p]];
+          nchw[i * 3072 + c * 1024 + p] = v;
+          nhwc[(i * 1024 + p) * 3 + c] = v;
+        }
+      }
+    }
+    return { nchw, nhwc, labels };
+  }
+
+  // ---- The Go engine: worker.wasm in T Web Workers, as in the demo ----
+  function startGo(module, weights, test) {
+    return new Promise((resolve, reject) => {
+      const w = new Worker("worker.js");
+      w.onmessage = (e) => {
+        if (e.data.op === "ready") resolve(w);
+        if (e.data.op === "error") reject(new Error("Go worker: " + JSON.parse(e.data.json).msg));
+      };
+      w.onerror = (e) => reject(new Error("Go worker: " + e.message));
+      w.postMessage({ op: "module", module });
+      w.postMessage({ op: "init", json: "{}", bin: [weights, test] });
+    });
+  }
+
+  // goEval evaluates images start…start+count with the original network (pruned false) or a
+  // pruned one: net's safetensors, or, when net is null, the one the worker was sent before and
+  // keeps. It writes the predictions into preds.
+  function goEval(w, gen, pruned, net, start, count, preds) {
+    return new Promise((resolve, reject) => {
+      w.onmessage = (e) => {
+        const d = e.data;
+        if (d.op === "error") reject(new Error("Go worker: " + JSON.parse(d.json).msg));
+        if (d.op !== "progress" && d.op !== "evaldone") return;
+        const p = JSON.parse(d.json);
+        if (p.gen !== gen) return;
+        (p.preds || []).forEach((v, k) => { preds[p.first + k] = v; });
+        if (d.op === "evaldone") resolve();
+      };
+      const msg = { op: "eval", json: JSON.stringify({ gen, net: pruned ? "pruned" : "orig", start, count }) };
+      if (net) msg.bin = [net.slice()];
+      w.postMessage(msg);
+    });
+  }
+
+  async function runGo(module, weights, test, model, threads) {
+    const net = model.name === "unpruned" ? null : model.bytes;
+    const ws = await Promise.all(Array.from({ length: threads }, () => startGo(module, weights, test)));
+    try {
+      await Promise.all(ws.map((w) => goEval(w, 1, net !== null, net, 0, BATCH, []))); // warm-up (and the pruned network's compilation)
+      const preds = new Array(N);
+      const per = Math.ceil(N / threads / BATCH) * BATCH;
+      const t0 = performance.now();
+      await Promise.all(ws.map((w, k) => {
+        const a = k * per, b = Math.min(N, a + per);
+        return a < b ? goEval(w, 2, net !== null, null, a, b - a, preds) : null;
+      }));
+      return { ms: performance.now() - t0, preds, threads };
+    } finally {
+      ws.forEach((w) => w.terminate());
+    }
+  }
+
+  // ---- ONNX Runtime Web and TensorFlow.js: one worker (this file) per configuration ----
+  function call(w, msg, transfer) {
+    return new Promise((resolve, reject) => {
+      w.onmessage = (e) => (e.data.op === "error" ? reject(new Error(e.data.msg)) : resolve(e.data));
+      w.onerror = (e) => reject(new Error(e.message || "worker failed"));
+      w.postMessage(msg, transfer || []);
+    });
+  }
+
+  async function runPeer(engine, model, x, threads) {
+    const w = new Worker("compare.js");
+    try {
+      const bytes = (engine === "ort" ? model.onnx : model.bytes).slice();
+      const xs = x.slice(); // each worker gets its own copy
+      const ready = await call(w, { op: "load", engine, threads, model: bytes, x: xs, n: N }, [bytes.buffer, xs.buffer]);
+      const t0 = performance.now();
+      const done = await call(w, { op: "run" });
+      return { ms: performance.now() - t0, preds: done.preds, threads, engineThreads: ready.threads, version: ready.version, backend: ready.backend, isolated: ready.isolated };
+    } finally {
+      w.terminate();
+    }
+  }
+
+  async function main() {
+    const manifest = await (await fetch("manifest.json")).json();
+    const wurl = q.get("weights") || manifest.weights;
+    if (!wurl) throw new Error("this site ships no weights (weights/resnet20.safetensors); pass ?weights=PATH");
+    const missing = [];
+    const idx = await fetch("compare/models.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    const engines = ["go"];
+    if (!idx || !idx.ort) missing.push("ort: ONNX Runtime Web is not part of this build (make site needs npm for it)");
+    else if (q.get("weights")) missing.push("ort: ?weights= has no ONNX export (only the shipped weights do)");
+    else if (!idx.models || !idx.models.length) missing.push("ort: this build has no ONNX exports of the weights");
+    else engines.push("ort");
+    if (await exists("tfjs/tf.min.js")) engines.push("tfjs");
+    else missing.push("tfjs: TensorFlow.js is not part of this build (make site needs npm for it)");
+    missing.forEach((m) => log("missing " + m));
+
+    const weights = await fetchBytes(wurl);
+    // The models: the shipped (or ?weights=) network, then the pruned ones when they are of the
+    // shipped weights.
+    const models = [{ name: "unpruned", label: "unpruned", bytes: weights }];
+    if (idx && idx.models && !q.get("weights")) {
+      for (const m of idx.models) {
+        const mm = m.name === "unpruned" ? models[0] : { name: m.name, label: m.label, bytes: await fetchBytes(m.safetensors) };
+        Object.assign(mm, { params: m.params, macs: m.macs, args: m.args || [] });
+        if (engines.includes("ort")) mm.onnx = await fetchBytes(m.onnx);
+        if (mm !== models[0]) models.push(mm);
+      }
+    }
+    if (q.get("models")) {
+      const want = q.get("models").split(",");
+      const unknown = want.filter((n) => !models.some((m) => m.name === n));
+      if (unknown.length) throw new Error("?models=: no network " + unknown.join(", ") + " (this build has " + models.map((m) => m.name).join(", ") + ")");
+      models.splice(0, models.length, ...models.filter((m) => want.includes(m.name)));
+    }
+    const test = await testImages(manifest, N);
+    const { nchw, nhwc, labels } = inputs(test, N);
+    log("images: " + N + ", threads / workers: 1" + (T > 1 ? " and " + T : "") + ", cross-origin isolated: " + isolated +
+      ", networks: " + models.map((m) => m.label).join(", "));
+    if (!isolated && asked > 1) log("this host sends no COOP/COEP headers, so ONNX Runtime and TensorFlow.js cannot use threads: every engine runs one thread");
+
+    const module = await WebAssembly.compileStreaming(fetch("worker.wasm"));
+    const counts = T > 1 ? [1, T] : [1];
+    const runs = [], errors = [], versions = {};
+    for (const model of models) {
+      for (const threads of counts) {
+        for (const engine of engines) {
+          log("running " + NAMES[engine] + ", " + model.label + ", " + threads + (threads > 1 ? " threads" : " thread") + "…");
+          try {
+            const r = engine === "go" ? await runGo(module, weights, test, model, threads)
+              : await runPeer(engine, model, engine === "ort" ? nchw : nhwc, threads);
+            if (r.version) versions[engine] = r.version;
+            if (r.engineThreads !== undefined && r.engineThreads !== threads) {
+              log(NAMES[engine] + " says it runs " + r.engineThreads + " thread(s), not " + threads + (r.isolated ? "" : " (its worker is not cross-origin isolated)"));
+            }
+            runs.push({ model: model.name, engine, threads, engineThreads: r.engineThreads === undefined ? threads : r.engineThreads, msPerImage: r.ms / N, imagesPerSecond: 1000 * N / r.ms,
+              accuracy: r.preds.filter((v, i) => v === labels[i]).length / N, preds: r.preds, backend: r.backend });
+          } catch (err) {
+            errors.push(engine + ", " + model.name + ", " + threads + " threads: " + err.message);
+            log("failed: " + errors[errors.length - 1]);
+          }
+        }
+      }
+    }
+    const find = (model, engine, threads) => runs.find((r) => r.model === model && r.engine === engine && r.threads === threads);
+    for (const r of runs) {
+      const g = find(r.model, "go", 1);
+      r.agreeGo = g ? r.preds.filter((v, i) => v === g.preds[i]).length / N : null;
+    }
+
+    // The tables: one per network.
+    for (const model of models) {
+      const h = document.createElement("h2");
+      h.textContent = model.label + (model.params ? " — " + model.params.toLocaleString("en") + " parameters, " +
+        (model.macs / 1e6).toFixed(1) + " M multiply-adds per image" : "");
+      const table = document.createElement("table");
+      table.className = "acc";
+      row(table, ["engine", "threads", "ms / image", "images / s", "accuracy", "same prediction as Go (1 worker)"], true);
+      for (const r of runs.filter((r) => r.model === model.name)) {
+        const name = NAMES[r.engine] + (versions[r.engine] ? " " + versions[r.engine] : "") + (r.backend ? " (" + r.backend + ")" : "");
+        row(table, [name, String(r.engineThreads), r.msPerImage.toFixed(3), r.imagesPerSecond.toFixed(0), (100 * r.accuracy).toFixed(1) + "%",
+          r.agreeGo === null ? "–" : (100 * r.agreeGo).toFixed(1) + "%"]);
+      }
+      $("results").append(h, table);
+    }
+
+    // The summary: Go (one worker) against the faster peer at one thread, unpruned; the Go
+    // engine's speed-up of each pruned network over the unpruned one.
+    const summary = { speedup: {} };
+    const go1 = find("unpruned", "go", 1);
+    const peers = ["ort", "tfjs"].map((e) => find("unpruned", e, 1)).filter(Boolean);
+    if (go1 && peers.length) {
+      const p = peers.reduce((a, b) => (b.msPerImage < a.msPerImage ? b : a));
+      summary.goVsPeer = { ratio: go1.msPerImage / p.msPerImage, peer: p.engine, goMs: go1.msPerImage, peerMs: p.msPerImage };
+      log("Go engine, one worker: " + summary.goVsPeer.ratio.toFixed(2) + "× the time per image of " + NAMES[p.engine] + " (one thread, the faster peer), unpruned");
+    }
+    for (const m of models.filter((m) => m.name !== "unpruned")) {
+      const g = find(m.name, "go", 1);
+      if (go1 && g) {
+        summary.speedup[m.name] = go1.msPerImage / g.msPerImage;
+        log("Go engine, one worker: " + m.label + " runs " + summary.speedup[m.name].toFixed(2) + "× as fast as the unpruned network");
+      }
+    }
+    for (const r of runs) {
+      if (r.engine === "ort" && r.agreeGo !== null && r.agreeGo < 1) log("ONNX Runtime and the Go engine disagree on " + Math.round((1 - r.agreeGo) * N) + " images (" + r.model + ")");
+    }
+
+    const out = { images: N, threads: T, isolated, versions, missing, errors, summary,
+      models: models.map((m) => ({ name: m.name, label: m.label, params: m.params, macs: m.macs, args: m.args })), runs };
+    // The earlier fields: Go against TensorFlow.js, unpruned, at T threads.
+    const goT = find("unpruned", "go", T), tfT = find("unpruned", "tfjs", T);
+    if (goT) out.go = { msPerImage: goT.msPerImage, accuracy: (100 * goT.accuracy).toFixed(1) + "%", workers: goT.threads };
+    if (tfT) {
+      out.tfjs = { msPerImage: tfT.msPerImage, accuracy: (100 * tfT.accuracy).toFixed(1) + "%", threads: tfT.threads, version: versions.tfjs };
+      if (goT) out.agree = (100 * goT.preds.filter((v, i) => v === tfT.preds[i]).length / N).toFixed(1) + "%";
+    }
+    if (errors.length) out.error = errors.join("; ");
+    window.rpCompare = out;
+  }
+
+  // ---- Worker side: ONNX Runtime Web or TensorFlow.js on one model, `threads` threads ----
+  function workerMain() {
+    let job = null;
+    self.onmessage = async (e) => {
+      const d = e.data;
+      try {
+        if (d.op === "load") {
+          job = d.engine === "ort" ? await loadORT(d) : await loadTF(d);
+          await job.batch(0, Math.min(BATCH, d.n)); // warm-up
+          postMessage({ op: "ready", threads: job.threads, version: job.version, backend: job.backend, isolated: self.crossOriginIsolated === true });
+        } else if (d.op === "run") {
+          postMessage({ op: "done", preds: await predict(job) });
+        }
+      } catch (err) {
+        postMessage({ op: "error", msg: (d.engine || "worker") + ": " + (err && err.message ? err.message : String(err)) });
+      }
+    };
+  }
+
+  // predict runs a loaded job on all its images, batch by batch, and returns the top classes.
+  async function predict(job) {
+    const preds = [];
+    for (let i = 0; i < job.n; i += BATCH) {
+      const m = Math.min(BATCH, job.n - i);
+      const v = await job.batch(i, m);
+      for (let k = 0; k < m; k++) {
+        let best = 0;
+        for (let c = 1; c < 10; c++) if (v[k * 10 + c] > v[k * 10 + best]) best = c;
+        preds.push(best);
+      }
+    }
+    return preds;
+  }
+
+  async function loadORT(d) {
+    importScripts("ort/ort.wasm.min.js");
+    ort.env.wasm.wasmPaths = new URL("ort/", location.href).href;
+    ort.env.wasm.numThreads = d.threads;
+    ort.env.wasm.proxy = false;
+    const s = await ort.InferenceSession.create(d.model, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+    const input = s.inputNames[0], output = s.outputNames[0];
+    return {
+      n: d.n, threads: ort.env.wasm.numThreads, version: ort.env.versions.web, backend: "wasm",
+      batch: async (i, m) => {
+        const r = await s.run({ [input]: new ort.Tensor("float32", d.x.subarray(i * 3072, (i + m) * 3072), [m, 3, 32, 32]) });
+        return r[output].data;
+      },
+    };
+  }
+
+  // loadTF loads TensorFlow.js and the model. Version 4.22 reports one thread whatever
+  // setThreadsCount asks, here, in a worker and in the page alike (tensorflow/tfjs#6081): the page
+  // shows the count it reports.
+  async function loadTF(d) {
+    importScripts("tfjs/tf.min.js", "tfjs/tf-backend-wasm.min.js");
+    tf.wasm.setWasmPaths(new URL("tfjs/", location.href).href);
+    if (tf.wasm.setThreadsCount) tf.wasm.setThreadsCount(d.threads);
+    if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
+    await tf.ready();
+    const model = buildTF(parseSafetensors(d.model));
+    return {
+      n: d.n, threads: tf.wasm.getThreadsCount ? tf.wasm.getThreadsCount() : 1, version: tf.version.tfjs, backend: tf.getBackend(),
+      batch: async (i, m) => {
+        const xb = tf.tensor4d(d.x.subarray(i * 3072, (i + m) * 3072), [m, 32, 32, 3]);
+        const y = model(xb);
+        const v = await y.data();
+        xb.dispose();
+        y.dispose();
+        return v;
+      },
+    };
   }
 
   // parseSafetensors returns {name: {shape, data: Float32Array}} (F32 tensors only).
@@ -47,35 +386,23 @@
     return out;
   }
 
-  // Inputs: NHWC float32, normalised as the checkpoints expect.
-  function inputs(test, n) {
-    const x = new Float32Array(n * 32 * 32 * 3);
-    const labels = [];
-    for (let i = 0; i < n; i++) {
-      const r = i * 3073;
-      labels.push(test[r]);
-      for (let c = 0; c < 3; c++) {
-        for (let p = 0; p < 1024; p++) {
-          x[(i * 1024 + p) * 3 + c] = (Math.fround(test[r + 1 + c * 1024 + p] / 255) - MEAN[c]) / STD[c];
-        }
-      }
-    }
-    return { x, labels };
-  }
-
-  // ---- TensorFlow.js: ResNet20 with BN folded into the convolutions ----
+  // buildTF makes ResNet20 in TensorFlow.js with BN folded into the convolutions; the widths are
+  // the tensors' (method 2's narrower conv1/bn1/conv2 included).
   function buildTF(ts) {
     const archB = !!ts["l.weight"];
     const conv = (wName, bnName, stride) => {
       const w = ts[wName + ".weight"];
+      if (!w) throw new Error("no tensor " + wName + ".weight");
+      if (ts[wName + ".assign"]) throw new Error(wName + ": shared filters (method 1) are not supported here");
       const [co, ci, kh, kw] = w.shape;
       const g = ts[bnName + ".weight"].data, be = ts[bnName + ".bias"].data;
       const mu = ts[bnName + ".running_mean"].data, va = ts[bnName + ".running_var"].data;
+      const cb = ts[wName + ".bias"] ? ts[wName + ".bias"].data : null;
       const f = new Float32Array(kh * kw * ci * co);
       const bias = new Float32Array(co);
       for (let o = 0; o < co; o++) {
         const s = g[o] / Math.sqrt(va[o] + 1e-5);
-        bias[o] = be[o] - mu[o] * s;
+        bias[o] = be[o] - mu[o] * s + (cb ? s * cb[o] : 0);
         for (let i = 0; i < ci; i++)
           for (let y = 0; y < kh; y++)
             for (let x = 0; x < kw; x++)
@@ -119,122 +446,6 @@
       const pooled = tf.mean(h, [1, 2]);
       return tf.add(tf.matMul(pooled, fcW), fcB);
     });
-  }
-
-  async function runTF(ts, x, n) {
-    tf.wasm.setWasmPaths("tfjs/");
-    if (tf.wasm.setThreadsCount) tf.wasm.setThreadsCount(T);
-    await tf.setBackend("wasm");
-    await tf.ready();
-    const threads = tf.wasm.getThreadsCount ? tf.wasm.getThreadsCount() : 1;
-    const model = buildTF(ts);
-    const batch = (i, m) => tf.tensor4d(x.subarray(i * 3072, (i + m) * 3072), [m, 32, 32, 3]);
-    { // warm-up
-      const xb = batch(0, BATCH);
-      await model(xb).data();
-      xb.dispose();
-    }
-    const preds = [];
-    const t0 = performance.now();
-    for (let i = 0; i < n; i += BATCH) {
-      const m = Math.min(BATCH, n - i);
-      const xb = batch(i, m);
-      const y = model(xb);
-      const v = await y.data();
-      for (let k = 0; k < m; k++) {
-        let best = 0;
-        for (let c = 1; c < 10; c++) if (v[k * 10 + c] > v[k * 10 + best]) best = c;
-        preds.push(best);
-      }
-      xb.dispose();
-      y.dispose();
-    }
-    const ms = performance.now() - t0;
-    return { ms, msPerImage: ms / n, preds, threads, backend: tf.getBackend() };
-  }
-
-  // ---- The Go engine: worker.wasm in T Web Workers, as in the demo ----
-  function startWorker(module, weights, test) {
-    return new Promise((resolve, reject) => {
-      const w = new Worker("worker.js");
-      w.onmessage = (e) => {
-        if (e.data.op === "ready") resolve(w);
-        if (e.data.op === "error") reject(new Error(JSON.parse(e.data.json).msg));
-      };
-      w.postMessage({ op: "module", module });
-      w.postMessage({ op: "init", json: "{}", bin: [weights, test] });
-    });
-  }
-
-  function evalRange(w, gen, start, count, preds) {
-    return new Promise((resolve, reject) => {
-      w.onmessage = (e) => {
-        const d = e.data;
-        if (d.op === "error") reject(new Error(JSON.parse(d.json).msg));
-        if (d.op !== "progress" && d.op !== "evaldone") return;
-        const p = JSON.parse(d.json);
-        if (p.gen !== gen) return;
-        p.preds.forEach((v, k) => { preds[p.first + k] = v; });
-        if (d.op === "evaldone") resolve();
-      };
-      w.postMessage({ op: "eval", json: JSON.stringify({ gen, net: "orig", start, count }) });
-    });
-  }
-
-  async function runGo(weights, test, n) {
-    const module = await WebAssembly.compileStreaming(fetch("worker.wasm"));
-    const ws = await Promise.all(Array.from({ length: T }, () => startWorker(module, weights, test)));
-    const preds = new Array(n);
-    await Promise.all(ws.map((w) => evalRange(w, 1, 0, BATCH, []))); // warm-up
-    const per = Math.ceil(n / T / BATCH) * BATCH;
-    const t0 = performance.now();
-    await Promise.all(ws.map((w, k) => {
-      const a = k * per, b = Math.min(n, a + per);
-      return a < b ? evalRange(w, 2, a, b - a, preds) : null;
-    }));
-    const ms = performance.now() - t0;
-    ws.forEach((w) => w.terminate());
-    return { ms, msPerImage: ms / n, preds, threads: T };
-  }
-
-  // testImages returns the first n raw test records, from as many of the pack's parts as needed.
-  async function testImages(manifest, n) {
-    const parts = manifest.testParts || [manifest.test];
-    const out = new Uint8Array(n * 3073);
-    let have = 0;
-    for (const p of parts) {
-      if (have >= n) break;
-      const b = new Uint8Array(await (await fetch(p.file)).arrayBuffer());
-      const take = Math.min(b.length, (n - have) * 3073);
-      out.set(b.subarray(0, take), have * 3073);
-      have += take / 3073;
-    }
-    if (have < n) throw new Error("the site's test pack has " + have + " images, fewer than " + n);
-    return out;
-  }
-
-  async function main() {
-    const manifest = await (await fetch("manifest.json")).json();
-    const wurl = q.get("weights") || manifest.weights;
-    if (!wurl) throw new Error("this site ships no weights (weights/resnet20.safetensors); pass ?weights=PATH");
-    if (typeof tf === "undefined" || !tf.wasm) throw new Error("TensorFlow.js is not part of this build (make site needs npm for it)");
-    log("images: " + N + ", threads / workers: " + T + ", cross-origin isolated: " + isolated);
-    if (!isolated && asked > 1) log("this host sends no COOP/COEP headers, so TensorFlow.js cannot use threads: both engines run one thread");
-    const weights = new Uint8Array(await (await fetch(wurl)).arrayBuffer());
-    const test = await testImages(manifest, N);
-    const { x, labels } = inputs(test, N);
-    log("running the Go engine…");
-    const go = await runGo(weights, test, N);
-    log("running TensorFlow.js…");
-    const tfr = await runTF(parseSafetensors(weights), x, N);
-    const acc = (p) => (100 * p.filter((v, i) => v === labels[i]).length / N).toFixed(1) + "%";
-    const agree = (100 * go.preds.filter((v, i) => v === tfr.preds[i]).length / N).toFixed(1) + "%";
-    row(["engine", "threads", "ms / image", "images / s", "accuracy"], true);
-    row(["Go (wasm, Web Workers)", String(go.threads), go.msPerImage.toFixed(3), (1000 / go.msPerImage).toFixed(0), acc(go.preds)]);
-    row(["TensorFlow.js " + tf.version.tfjs + " (" + tfr.backend + ")", String(tfr.threads), tfr.msPerImage.toFixed(3), (1000 / tfr.msPerImage).toFixed(0), acc(tfr.preds)]);
-    log("the two engines agree on " + agree + " of the predictions");
-    window.rpCompare = { images: N, threads: T, isolated, go: { msPerImage: go.msPerImage, accuracy: acc(go.preds), workers: go.threads },
-      tfjs: { msPerImage: tfr.msPerImage, accuracy: acc(tfr.preds), threads: tfr.threads, version: tf.version.tfjs }, agree };
   }
 
   main().catch((err) => {
