@@ -38,6 +38,15 @@ func (c *Page) DiagramViewBox() string {
 	return fmt.Sprintf("0 0 %.0f %.0f", c.Diagram.Width, c.Diagram.Height)
 }
 
+// DiagramStyle lets the SVG grow to its natural width (viz.Diagram.Width) at most: it shrinks on
+// narrow screens, a small block is not blown up on wide ones.
+func (c *Page) DiagramStyle() string {
+	if c.Diagram == nil {
+		return ""
+	}
+	return fmt.Sprintf("max-width: %.0fpx", c.Diagram.Width)
+}
+
 // DiagramLabel describes the diagram for screen readers.
 func (c *Page) DiagramLabel() string {
 	if c.Diagram == nil {

@@ -78,6 +78,7 @@ func (c *Diagram) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "svg", Data: "svg", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "diagram"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "diagram"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "img"}}}
 			vgparent.AppendChild(vgn)
 			vgn.AddAttrInterface("aria-label", c.P.DiagramLabel())
+			vgn.AddAttrInterface("style", c.P.DiagramStyle())
 			vgn.AddAttrInterface("viewBox", c.P.DiagramViewBox())
 			{
 				vgparent := vgn

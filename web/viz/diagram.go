@@ -55,9 +55,10 @@ type Diagram struct {
 
 // Diagram geometry.
 const (
-	diagramWidth = 940.0
-	labelWidth   = 150.0
-	rowGap       = 38.0
+	diagramWidth    = 940.0 // the most a diagram takes
+	minDiagramWidth = 460.0 // room for the summary line under the channels
+	labelWidth      = 150.0
+	rowGap          = 38.0
 )
 
 // Block draws d.
@@ -72,7 +73,9 @@ func Block(d proto.BlockDiagram) Diagram {
 	size := cell * 0.82
 	x0 := labelWidth
 	rowsY := [3]float64{24, 24 + rowGap + size, 24 + 2*(rowGap+size)}
-	out := Diagram{Width: diagramWidth, Height: rowsY[2] + size + 34}
+	// As wide as its channels need (and its summary line), so that a narrow screen scales a
+	// 16-channel block less than a 64-channel one.
+	out := Diagram{Width: max(x0+float64(c)*cell+10, minDiagramWidth), Height: rowsY[2] + size + 34}
 	members := map[int][]int{}
 	for ch := range c {
 		if d.Labels != nil {

@@ -170,3 +170,22 @@ func TestFinetuneChart(t *testing.T) {
 		}
 	}
 }
+
+// A diagram is as wide as its channels need, within minDiagramWidth…diagramWidth, and every
+// channel box lies inside it.
+func TestBlockDiagramWidth(t *testing.T) {
+	for _, c := range []int{6, 16, 32, 64} {
+		d := proto.BlockDiagram{Block: "b", C: c, Method: 2, Removed: make([]bool, c)}
+		g := Block(d)
+		if g.Width < minDiagramWidth || g.Width > diagramWidth {
+			t.Errorf("%d channels: width %v outside %v…%v", c, g.Width, minDiagramWidth, diagramWidth)
+		}
+		right := 0.0
+		for _, r := range g.Rects {
+			right = max(right, r.X+r.W)
+		}
+		if right > g.Width || (c == 64 && right < g.Width-40) {
+			t.Errorf("%d channels: boxes end at %v in a diagram %v wide", c, right, g.Width)
+		}
+	}
+}
