@@ -349,3 +349,101 @@ func TestInputAct(t *testing.T) {
 		}
 	})
 }
+
+// pad copies n×ch planes of h×w from x into the padded layout (see PaddedPlane), the border zero
+// and the slack past the last plane NaN (the direct path reads it only for outputs it drops).
+func pad(x []float32, n, ch, h, w int) []float32 {
+	pitch, plane := PaddedPlane(h, w)
+	p := make([]float32, PaddedLen(n, ch, h, w))
+	for i := n * ch * plane; i < len(p); i++ {
+		p[i] = float32(math.NaN())
+	}
+	for i := range n * ch {
+		for y := range h {
+			copy(p[i*plane+(y+1)*pitch+1:], x[(i*h+y)*w:(i*h+y+1)*w])
+		}
+	}
+	return p
+}
+
+// TestForwardPadded checks ForwardPadded against Forward on every case and kernel set where the
+// direct path runs (forced, and as chosen): the same bits for each padded input/output
+// combination that CanPad allows, the output planes' borders left as they were, and a panic where
+// it does not allow one.
+func TestForwardPadded(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		defer func() { forcePath = pathAuto }()
+		rng := rand.New(rand.NewPCG(17, 18))
+		var ws Workspace
+		tested := 0
+		for _, path := range []int{pathAuto, pathDirect} {
+			forcePath = path
+			for _, tc := range convCases {
+				c := NewConv(randSlice(rng, tc.rows*tc.cin*tc.k*tc.k), tc.rows, tc.cin, tc.k, tc.s, tc.p)
+				ho, wo := c.OutSize(tc.h, tc.w)
+				ep := tc.epilogue(rng, ho, wo)
+				cout := c.OutChannels(ep)
+				src := randSlice(rng, tc.n*tc.cin*tc.h*tc.w)
+				want := make([]float32, tc.n*cout*ho*wo)
+				c.Forward(want, src, tc.n, tc.h, tc.w, ep, &ws)
+				psrc := pad(src, tc.n, tc.cin, tc.h, tc.w)
+				for _, io := range [][2]bool{{true, false}, {false, true}, {true, true}} {
+					in, out := io[0], io[1]
+					x, pep := src, *ep
+					if in {
+						x = psrc
+					}
+					if out && ep.Residual != nil {
+						pep.Residual = pad(ep.Residual, tc.n, cout, ho, wo)
+					}
+					got := make([]float32, len(want))
+					if out {
+						got = make([]float32, PaddedLen(tc.n, cout, ho, wo))
+						for i := range got {
+							got[i] = 7
+						}
+					}
+					if !c.CanPad(tc.h, tc.w, in, out) {
+						func() {
+							defer func() {
+								if recover() == nil {
+									t.Errorf("%s (path=%s, in %v, out %v): ForwardPadded did not panic where CanPad is false", tc.name, pathNames[path], in, out)
+								}
+							}()
+							c.ForwardPadded(got, x, tc.n, tc.h, tc.w, in, out, &pep, &ws)
+						}()
+						continue
+					}
+					tested++
+					c.ForwardPadded(got, x, tc.n, tc.h, tc.w, in, out, &pep, &ws)
+					if out {
+						pw, pl := PaddedPlane(ho, wo)
+						for i := range tc.n * cout {
+							for y := range ho + 2 {
+								for xx := range wo + 2 {
+									v := got[i*pl+y*pw+xx]
+									if y == 0 || y > ho || xx == 0 || xx > wo {
+										if v != 7 {
+											t.Fatalf("%s (path=%s, in %v): border of plane %d written (%d,%d) = %v", tc.name, pathNames[path], in, i, y, xx, v)
+										}
+									} else if w := want[(i*ho+y-1)*wo+xx-1]; v != w {
+										t.Fatalf("%s (path=%s, in %v, out padded): output %d (%d,%d) = %v, Forward %v", tc.name, pathNames[path], in, i, y-1, xx-1, v, w)
+									}
+								}
+							}
+						}
+						continue
+					}
+					for i := range want {
+						if got[i] != want[i] {
+							t.Fatalf("%s (path=%s, in padded): output %d = %v, Forward %v", tc.name, pathNames[path], i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+		if tested == 0 {
+			t.Error("no case could use the padded layout")
+		}
+	})
+}
