@@ -60,12 +60,14 @@ type CompareModel struct {
 // CompareIndex is compare/models.json.
 type CompareIndex struct {
 	Models []CompareModel `json:"models"`
-	ORT    string         `json:"ort"` // ONNX Runtime Web's version, "" when the site does not ship it
+	ORT    string         `json:"ort"`  // ONNX Runtime Web's version, "" when the site does not ship it
+	TFJS   string         `json:"tfjs"` // TensorFlow.js's version when the site ships it (tfjs/, copied by Build), else ""
 }
 
-// compareAssets writes ort/ and compare/ (see above) into o.Out. net is the shipped network (nil
-// when the site ships no weights: then no models are written and the page says so); weights is
-// its site path (demo.DefaultWeights).
+// compareAssets writes ort/ and compare/ (see above) into o.Out, after Build has copied the
+// static files (TensorFlow.js's included) and before it lists the sizes. net is the shipped
+// network (nil when the site ships no weights: then no models are written and the page says so);
+// weights is its site path (demo.DefaultWeights).
 func compareAssets(o Options, net *resnet.Net, weights string) (*CompareIndex, error) {
 	idx := &CompareIndex{}
 	if o.Log == nil {
@@ -86,6 +88,11 @@ func compareAssets(o Options, net *resnet.Net, weights string) (*CompareIndex, e
 		}
 		idx.ORT = v
 		fmt.Fprintf(o.Log, "site: ONNX Runtime Web %s from %s\n", v, npm)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, "tfjs", "tf.min.js")); err == nil {
+		if idx.TFJS, err = npmVersion(filepath.Join(npm, "@tensorflow", "tfjs")); err != nil {
+			idx.TFJS = "?"
+		}
 	}
 	if net != nil {
 		models, err := compareModels(o, net, weights)

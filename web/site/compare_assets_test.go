@@ -44,8 +44,8 @@ func TestCompareAssetsNothing(t *testing.T) {
 	if _, err := compareAssets(Options{Out: out, NPM: t.TempDir()}, nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	if idx := readIndex(t, out); idx.ORT != "" || len(idx.Models) != 0 {
-		t.Errorf("index %+v, want no ONNX Runtime and no models", idx)
+	if idx := readIndex(t, out); idx.ORT != "" || idx.TFJS != "" || len(idx.Models) != 0 {
+		t.Errorf("index %+v, want no ONNX Runtime, no TensorFlow.js and no models", idx)
 	}
 	if _, err := os.Stat(filepath.Join(out, "ort")); err == nil {
 		t.Error("ort/ written without the npm package")
@@ -69,6 +69,11 @@ func TestCompareAssets(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, npm := t.TempDir(), fakeORT(t)
+	// TensorFlow.js as Build copies it.
+	os.MkdirAll(filepath.Join(out, "tfjs"), 0o755)
+	os.WriteFile(filepath.Join(out, "tfjs", "tf.min.js"), []byte("tf"), 0o644)
+	os.MkdirAll(filepath.Join(npm, "@tensorflow", "tfjs"), 0o755)
+	os.WriteFile(filepath.Join(npm, "@tensorflow", "tfjs", "package.json"), []byte(`{"version": "1.2.3"}`), 0o644)
 	var log bytes.Buffer
 	start := time.Now()
 	idx, err := compareAssets(Options{Out: out, NPM: npm, CIFAR: dir, Log: &log}, net, "weights/resnet20.safetensors")
@@ -78,8 +83,8 @@ func TestCompareAssets(t *testing.T) {
 	t.Logf("compareAssets in %v:\n%s", time.Since(start).Round(time.Millisecond), log.String())
 	if got := readIndex(t, out); !slices.EqualFunc(got.Models, idx.Models, func(a, b CompareModel) bool {
 		return a.Name == b.Name && a.ONNX == b.ONNX && a.Safetensors == b.Safetensors && a.Params == b.Params
-	}) || got.ORT != "9.8.7" {
-		t.Errorf("models.json %+v, want %+v with ORT 9.8.7", got, idx)
+	}) || got.ORT != "9.8.7" || got.TFJS != "1.2.3" {
+		t.Errorf("models.json %+v, want %+v with ORT 9.8.7 and TensorFlow.js 1.2.3", got, idx)
 	}
 	for _, f := range ortFiles {
 		if b, err := os.ReadFile(filepath.Join(out, "ort", f)); err != nil || string(b) != "content of "+f {

@@ -7,8 +7,10 @@
 // Every engine runs in fresh Web Workers, one configuration after the other: one worker / one
 // thread, then (cross-origin isolated only) T workers / T threads. The thread count of ONNX Runtime
 // and TensorFlow.js is fixed when their wasm starts, so each configuration gets its own worker;
-// that worker is this very file (see the end). Each configuration first runs one warm-up batch,
-// then the page times all N images, batches of 16, from posting the job to its last answer.
+// that worker is this very file (see the end). Each configuration first warms up (batches of the
+// first images until at least WARM_BATCHES batches and WARM_MS have passed: V8 first runs wasm
+// unoptimised and optimises the hot functions while they run), then the page times all N images,
+// batches of 16, from posting the job to its last answer.
 //
 // ?images=N (default 400), ?threads=T (default: all cores; 1 runs only the one-thread
 // configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need cross-origin isolation (cmd/serve's COOP/COEP headers); on a host
@@ -29,6 +31,7 @@
 "use strict";
 (() => {
   const BATCH = 16; // the Go engine's batch (resnet.Batch)
+  const WARM_BATCHES = 3, WARM_MS = 1000, WARM_MAX = 30; // warm-up: at least 3 batches and 1 s, at most 30 batches
   const MEAN = [0.485, 0.456, 0.406], STD = [0.229, 0.224, 0.225];
   if (typeof document === "undefined") {
     workerMain();
@@ -141,7 +144,13 @@
     const net = model.name === "unpruned" ? null : model.bytes;
     const ws = await Promise.all(Array.from({ length: threads }, () => startGo(module, weights, test)));
     try {
-      await Promise.all(ws.map((w) => goEval(w, 1, net !== null, net, 0, BATCH, []))); // warm-up (and the pruned network's compilation)
+      // Warm-up (the first batch also compiles the pruned network).
+      await Promise.all(ws.map(async (w) => {
+        const t = performance.now();
+        for (let k = 0; k < WARM_MAX && (k < WARM_BATCHES || performance.now() - t < WARM_MS); k++) {
+          await goEval(w, 1, net !== null, k === 0 ? net : null, 0, BATCH, []);
+        }
+      }));
       const preds = new Array(N);
       const per = Math.ceil(N / threads / BATCH) * BATCH;
       const t0 = performance.now();
@@ -189,7 +198,7 @@
     else if (q.get("weights")) missing.push("ort: ?weights= has no ONNX export (only the shipped weights do)");
     else if (!idx.models || !idx.models.length) missing.push("ort: this build has no ONNX exports of the weights");
     else engines.push("ort");
-    if (await exists("tfjs/tf.min.js")) engines.push("tfjs");
+    if (idx ? idx.tfjs : await exists("tfjs/tf.min.js")) engines.push("tfjs");
     else missing.push("tfjs: TensorFlow.js is not part of this build (make site needs npm for it)");
     missing.forEach((m) => log("missing " + m));
 
@@ -304,7 +313,10 @@
       try {
         if (d.op === "load") {
           job = d.engine === "ort" ? await loadORT(d) : await loadTF(d);
-          await job.batch(0, Math.min(BATCH, d.n)); // warm-up
+          const t = performance.now();
+          for (let k = 0; k < WARM_MAX && (k < WARM_BATCHES || performance.now() - t < WARM_MS); k++) {
+            await job.batch(0, Math.min(BATCH, d.n)); // warm-up
+          }
           postMessage({ op: "ready", threads: job.threads, version: job.version, backend: job.backend, isolated: self.crossOriginIsolated === true });
         } else if (d.op === "run") {
           postMessage({ op: "done", preds: await predict(job) });
