@@ -24,6 +24,7 @@ func init() {
 var wasmKernels = kernelSet{
 	name:         "wasm128",
 	gemm4:        gemm4Wasm,
+	gemm8:        gemm8Wasm,
 	gemm1:        gemm1Wasm,
 	gemmAcc:      gemmAccWasm,
 	winoGatherY:  winoGatherYPortable,
@@ -68,6 +69,20 @@ func gemm4Wasm(k int, a, b []float32, ldb int, c []float32, ldc int) {
 	}
 	gemm4Asm(k, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b)), ldb, unsafe.Pointer(unsafe.SliceData(c)), ldc)
 }
+
+// gemm8Wasm computes the 8×32 tile of two packed 4-row blocks in one
+// assembly call (gemm8Asm, kern_wasm.s; see gemm8).
+func gemm8Wasm(k int, a0, a1, b []float32, ldb int, c []float32, ldc int) {
+	if k <= 0 || ldb < 0 || ldc < 0 || len(a0) < 4*k || len(a1) < 4*k || len(b) < (k-1)*ldb+32 || len(c) < 7*ldc+32 {
+		panic("kernels: gemm8 operands too short")
+	}
+	gemm8Asm(k, unsafe.Pointer(unsafe.SliceData(a0)), unsafe.Pointer(unsafe.SliceData(a1)), unsafe.Pointer(unsafe.SliceData(b)), ldb, unsafe.Pointer(unsafe.SliceData(c)), ldc)
+}
+
+// gemm8Asm is gemm8 on unchecked operands (k ≥ 1; kern_wasm.s).
+//
+//go:noescape
+func gemm8Asm(k int, a0, a1, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int)
 
 // gemm4Asm is gemm4 on unchecked operands (k ≥ 1; kern_wasm.s).
 //
@@ -357,6 +372,50 @@ func dconvWasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc i
 //
 //go:noescape
 func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
+
+// winoOutStoreWasm is winoOut followed by the epilogue and the stores of
+// every output channel co of cos (scale[co], bias[co], channel stride hwo),
+// for blocks whose 16 tiles are all full (kinds blockContig and blockPairs),
+// in assembly (winoOutStoreAsm, kern_wasm.s): the output transform leaves,
+// per tile row, four vectors of four tiles, which are transposed into tile
+// rows (lane extracts) once; each channel then stores every tile row with
+// one vector multiply-add, residual add and ReLU. t is 40·16 floats of
+// scratch.
+func winoOutStoreWasm(z []float32, stride int, t []float32, a *scatterArgs, cos []int32, scale, bias []float32, hwo int) {
+	if len(cos) == 0 {
+		return
+	}
+	ob := a.ob[:lanes]
+	maxCo, minCo := cos[0], cos[0]
+	for _, co := range cos {
+		maxCo, minCo = max(maxCo, co), min(minCo, co)
+	}
+	maxOb, minOb := ob[0], ob[0]
+	for _, o := range ob {
+		maxOb, minOb = max(maxOb, o), min(minOb, o)
+	}
+	hi := int(maxOb) + int(maxCo)*hwo + 3*a.wo + 4
+	if a.kind == blockScalar || minCo < 0 || minOb < 0 || len(t) < 40*lanes || len(z) < 35*stride+lanes ||
+		hi > len(a.dst) || (a.res != nil && hi > len(a.res)) || int(maxCo) >= len(scale) || int(maxCo) >= len(bias) {
+		panic("kernels: winoOutStore: bad operands")
+	}
+	mode := 0
+	if a.relu {
+		mode = 1
+	}
+	if a.res != nil {
+		mode += 2
+	}
+	winoOutStoreAsm(unsafe.Pointer(unsafe.SliceData(z)), stride, unsafe.Pointer(unsafe.SliceData(t)),
+		unsafe.Pointer(unsafe.SliceData(a.dst)), unsafe.Pointer(unsafe.SliceData(a.res)), unsafe.SliceData(ob), a.wo,
+		unsafe.SliceData(cos), len(cos), unsafe.SliceData(scale), unsafe.SliceData(bias), hwo, mode)
+}
+
+// winoOutStoreAsm is winoOutStore on unchecked operands (kern_wasm.s); mode
+// is 1 for the ReLU plus 2 for the residual.
+//
+//go:noescape
+func winoOutStoreAsm(z unsafe.Pointer, zstride int, t, dst, res unsafe.Pointer, ob *int32, wo int, cos *int32, ncos int, scale, bias *float32, hwo, mode int)
 
 // gemmAccWasm adds the 4×32 tile as four 4×8 quarters (two from each B block).
 func gemmAccWasm(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {

@@ -25,9 +25,11 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 	I64Const $2
 	I64Shl
 	Set R4
+	I64Load c+32(FP)
+	Set R9
 	I64Load b+16(FP)
 	Set R5
-	I64Load c+32(FP)
+	Get R9
 	Set R6
 	I64Const $4
 	Set R7
@@ -57,6 +59,429 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 	I32x4Splat
 	Set V7
 	I64Load a+8(FP)
+	Set R0
+	Get R5
+	Set R1
+	I64Load k+0(FP)
+	Set R2
+	Loop
+	Get R1
+	I32WrapI64
+	V128Load $0
+	Set V8
+	Get R1
+	I32WrapI64
+	V128Load $16
+	Set V9
+	Get R0
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V10
+	Get V0
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V0
+	Get V1
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V1
+	Get R0
+	I32WrapI64
+	F32Load $4
+	F32x4Splat
+	Set V10
+	Get V2
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V2
+	Get V3
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V3
+	Get R0
+	I32WrapI64
+	F32Load $8
+	F32x4Splat
+	Set V10
+	Get V4
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V4
+	Get V5
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V5
+	Get R0
+	I32WrapI64
+	F32Load $12
+	F32x4Splat
+	Set V10
+	Get V6
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V6
+	Get V7
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V7
+	Get R0
+	I64Const $16
+	I64Add
+	Set R0
+	Get R1
+	Get R3
+	I64Add
+	Set R1
+	Get R2
+	I64Const $1
+	I64Sub
+	Tee R2
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R6
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V0
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V1
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V2
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V3
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V4
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V5
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V6
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V7
+	V128Store $0
+	Get R5
+	I64Const $32
+	I64Add
+	Set R5
+	Get R6
+	I64Const $32
+	I64Add
+	Set R6
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	RET
+
+// func gemm8Asm(k int, a0, a1, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int)
+//
+// gemm4Asm for the 4-row blocks a0 (rows 0…3 of c) and a1 (rows 4…7) in
+// one call (B is read twice).
+TEXT ·gemm8Asm(SB), NOSPLIT, $0-56
+	I64Load ldb+32(FP)
+	I64Const $2
+	I64Shl
+	Set R3
+	I64Load ldc+48(FP)
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load c+40(FP)
+	Set R9
+	I64Load b+24(FP)
+	Set R5
+	Get R9
+	Set R6
+	I64Const $4
+	Set R7
+	Loop
+	I32Const $0
+	I32x4Splat
+	Set V0
+	I32Const $0
+	I32x4Splat
+	Set V1
+	I32Const $0
+	I32x4Splat
+	Set V2
+	I32Const $0
+	I32x4Splat
+	Set V3
+	I32Const $0
+	I32x4Splat
+	Set V4
+	I32Const $0
+	I32x4Splat
+	Set V5
+	I32Const $0
+	I32x4Splat
+	Set V6
+	I32Const $0
+	I32x4Splat
+	Set V7
+	I64Load a0+8(FP)
+	Set R0
+	Get R5
+	Set R1
+	I64Load k+0(FP)
+	Set R2
+	Loop
+	Get R1
+	I32WrapI64
+	V128Load $0
+	Set V8
+	Get R1
+	I32WrapI64
+	V128Load $16
+	Set V9
+	Get R0
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V10
+	Get V0
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V0
+	Get V1
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V1
+	Get R0
+	I32WrapI64
+	F32Load $4
+	F32x4Splat
+	Set V10
+	Get V2
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V2
+	Get V3
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V3
+	Get R0
+	I32WrapI64
+	F32Load $8
+	F32x4Splat
+	Set V10
+	Get V4
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V4
+	Get V5
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V5
+	Get R0
+	I32WrapI64
+	F32Load $12
+	F32x4Splat
+	Set V10
+	Get V6
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V6
+	Get V7
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V7
+	Get R0
+	I64Const $16
+	I64Add
+	Set R0
+	Get R1
+	Get R3
+	I64Add
+	Set R1
+	Get R2
+	I64Const $1
+	I64Sub
+	Tee R2
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R6
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V0
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V1
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V2
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V3
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V4
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V5
+	V128Store $0
+	Get R8
+	Get R4
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V6
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V7
+	V128Store $0
+	Get R5
+	I64Const $32
+	I64Add
+	Set R5
+	Get R6
+	I64Const $32
+	I64Add
+	Set R6
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	I64Load c+40(FP)
+	Get R4
+	I64Const $4
+	I64Mul
+	I64Add
+	Set R9
+	I64Load b+24(FP)
+	Set R5
+	Get R9
+	Set R6
+	I64Const $4
+	Set R7
+	Loop
+	I32Const $0
+	I32x4Splat
+	Set V0
+	I32Const $0
+	I32x4Splat
+	Set V1
+	I32Const $0
+	I32x4Splat
+	Set V2
+	I32Const $0
+	I32x4Splat
+	Set V3
+	I32Const $0
+	I32x4Splat
+	Set V4
+	I32Const $0
+	I32x4Splat
+	Set V5
+	I32Const $0
+	I32x4Splat
+	Set V6
+	I32Const $0
+	I32x4Splat
+	Set V7
+	I64Load a1+16(FP)
 	Set R0
 	Get R5
 	Set R1
@@ -6725,5 +7150,11129 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 	I64Eqz
 	I32Eqz
 	BrIf $0
+	End
+	RET
+
+// func winoOutStoreAsm(z unsafe.Pointer, zstride int, t, dst, res unsafe.Pointer, ob *int32, wo int, cos *int32, ncos int, scale, bias *float32, hwo, mode int)
+//
+// winoOutStore for blocks of 16 full tiles: A^T·M·A of the 16 tiles whose
+// 36 frequencies are at z + ξ·zstride, transposed into tile rows at t + 1536
+// (tile j's row a at byte 64·j + 16·a; t + 0…1535 holds A^T·M), then for
+// every output channel co of cos[:ncos] each tile row is stored as
+// dst[co·hwo + ob[j] + a·wo + 0…3] = scale[co]·row + bias[co] (+ the same
+// element of res with mode modeRes or modeResReLU, then max(·, 0) with
+// modeReLU or modeResReLU; the ReLU is F32x4Pmax: NaN stays NaN). zstride,
+// wo and hwo in floats, ncos ≥ 1; the caller checks the operands.
+TEXT ·winoOutStoreAsm(SB), NOSPLIT, $0-104
+	I64Load z+0(FP)
+	Set R0
+	I64Load zstride+8(FP)
+	I64Const $2
+	I64Shl
+	Set R1
+	I64Load t+16(FP)
+	Set R2
+	Get R2
+	I64Const $1536
+	I64Add
+	Set R3
+	Get R1
+	I64Const $6
+	I64Mul
+	Set R6
+	I64Const $0
+	Get R0
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $0
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $384
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $768
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1152
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $64
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $448
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $832
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1216
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $128
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $512
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $896
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1280
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $192
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $576
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $960
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1344
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $256
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $640
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1024
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1408
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $320
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $704
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1088
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1472
+	I32Add
+	Get V9
+	V128Store $0
+	Get R2
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $64
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $128
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $192
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $256
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $320
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $0
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $4
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $8
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $12
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $64
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $68
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $72
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $76
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $128
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $132
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $136
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $140
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $192
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $196
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $200
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $204
+	Get R2
+	I32WrapI64
+	V128Load $384
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $448
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $512
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $576
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $640
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $704
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $16
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $20
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $24
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $28
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $80
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $84
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $88
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $92
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $144
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $148
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $152
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $156
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $208
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $212
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $216
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $220
+	Get R2
+	I32WrapI64
+	V128Load $768
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $832
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $896
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $960
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1024
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1088
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $32
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $36
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $40
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $44
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $96
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $100
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $104
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $108
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $160
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $164
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $168
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $172
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $224
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $228
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $232
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $236
+	Get R2
+	I32WrapI64
+	V128Load $1152
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $1216
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $1280
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $1344
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1408
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1472
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $48
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $52
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $56
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $60
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $112
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $116
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $120
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $124
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $176
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $180
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $184
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $188
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $240
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $244
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $248
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $252
+	I64Const $16
+	Get R0
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $400
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $784
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1168
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $80
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $464
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $848
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1232
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $144
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $528
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $912
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1296
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $208
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $592
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $976
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1360
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $272
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $656
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1040
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1424
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $336
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $720
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1104
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1488
+	I32Add
+	Get V9
+	V128Store $0
+	Get R2
+	I32WrapI64
+	V128Load $16
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $80
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $144
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $208
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $272
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $336
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $256
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $260
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $264
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $268
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $320
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $324
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $328
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $332
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $384
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $388
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $392
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $396
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $448
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $452
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $456
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $460
+	Get R2
+	I32WrapI64
+	V128Load $400
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $464
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $528
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $592
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $656
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $720
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $272
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $276
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $280
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $284
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $336
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $340
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $344
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $348
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $400
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $404
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $408
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $412
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $464
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $468
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $472
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $476
+	Get R2
+	I32WrapI64
+	V128Load $784
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $848
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $912
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $976
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1040
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1104
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $288
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $292
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $296
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $300
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $352
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $356
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $360
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $364
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $416
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $420
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $424
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $428
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $480
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $484
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $488
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $492
+	Get R2
+	I32WrapI64
+	V128Load $1168
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $1232
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $1296
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $1360
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1424
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1488
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $304
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $308
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $312
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $316
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $368
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $372
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $376
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $380
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $432
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $436
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $440
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $444
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $496
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $500
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $504
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $508
+	I64Const $32
+	Get R0
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $32
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $416
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $800
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1184
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $96
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $480
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $864
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1248
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $160
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $544
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $928
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1312
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $224
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $608
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $992
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1376
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $288
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $672
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1056
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1440
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $352
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $736
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1120
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1504
+	I32Add
+	Get V9
+	V128Store $0
+	Get R2
+	I32WrapI64
+	V128Load $32
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $96
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $160
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $224
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $288
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $352
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $512
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $516
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $520
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $524
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $576
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $580
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $584
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $588
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $640
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $644
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $648
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $652
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $704
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $708
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $712
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $716
+	Get R2
+	I32WrapI64
+	V128Load $416
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $480
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $544
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $608
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $672
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $736
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $528
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $532
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $536
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $540
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $592
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $596
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $600
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $604
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $656
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $660
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $664
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $668
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $720
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $724
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $728
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $732
+	Get R2
+	I32WrapI64
+	V128Load $800
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $864
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $928
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $992
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1056
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1120
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $544
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $548
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $552
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $556
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $608
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $612
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $616
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $620
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $672
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $676
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $680
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $684
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $736
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $740
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $744
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $748
+	Get R2
+	I32WrapI64
+	V128Load $1184
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $1248
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $1312
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $1376
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1440
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1504
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $560
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $564
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $568
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $572
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $624
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $628
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $632
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $636
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $688
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $692
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $696
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $700
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $752
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $756
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $760
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $764
+	I64Const $48
+	Get R0
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $48
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $432
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $816
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1200
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $112
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $496
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $880
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1264
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $176
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $560
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $944
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1328
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $240
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $624
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1008
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1392
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $304
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $688
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1072
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1456
+	I32Add
+	Get V9
+	V128Store $0
+	Get R5
+	Get R1
+	I64Add
+	Set R5
+	Get R5
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V0
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V1
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V2
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V3
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V4
+	Get R7
+	Get R6
+	I64Add
+	Set R7
+	Get R7
+	I32WrapI64
+	V128Load $0
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R2
+	I32WrapI64
+	I32Const $368
+	I32Add
+	Get V6
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $752
+	I32Add
+	Get V7
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1136
+	I32Add
+	Get V8
+	V128Store $0
+	Get R2
+	I32WrapI64
+	I32Const $1520
+	I32Add
+	Get V9
+	V128Store $0
+	Get R2
+	I32WrapI64
+	V128Load $48
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $112
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $176
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $240
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $304
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $368
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $768
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $772
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $776
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $780
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $832
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $836
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $840
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $844
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $896
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $900
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $904
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $908
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $960
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $964
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $968
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $972
+	Get R2
+	I32WrapI64
+	V128Load $432
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $496
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $560
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $624
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $688
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $752
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $784
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $788
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $792
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $796
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $848
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $852
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $856
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $860
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $912
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $916
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $920
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $924
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $976
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $980
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $984
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $988
+	Get R2
+	I32WrapI64
+	V128Load $816
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $880
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $944
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $1008
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1072
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1136
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $800
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $804
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $808
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $812
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $864
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $868
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $872
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $876
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $928
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $932
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $936
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $940
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $992
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $996
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $1000
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $1004
+	Get R2
+	I32WrapI64
+	V128Load $1200
+	Set V0
+	Get R2
+	I32WrapI64
+	V128Load $1264
+	Set V1
+	Get R2
+	I32WrapI64
+	V128Load $1328
+	Set V2
+	Get R2
+	I32WrapI64
+	V128Load $1392
+	Set V3
+	Get R2
+	I32WrapI64
+	V128Load $1456
+	Set V4
+	Get R2
+	I32WrapI64
+	V128Load $1520
+	Set V5
+	Get V1
+	Get V2
+	F32x4Add
+	Set V10
+	Get V1
+	Get V2
+	F32x4Sub
+	Set V11
+	Get V3
+	Get V4
+	F32x4Add
+	Set V1
+	Get V3
+	Get V4
+	F32x4Sub
+	Set V2
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V1
+	Get V1
+	F32x4Add
+	Set V3
+	Get V0
+	Get V10
+	F32x4Add
+	Get V1
+	F32x4Add
+	Set V6
+	Get V11
+	Get V2
+	F32x4Add
+	Set V7
+	Get V10
+	Get V3
+	Get V3
+	F32x4Add
+	F32x4Add
+	Set V8
+	Get V2
+	Get V2
+	F32x4Add
+	Set V2
+	Get V11
+	Get V5
+	F32x4Add
+	Get V2
+	Get V2
+	F32x4Add
+	F32x4Add
+	Set V9
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $0
+	F32Store $816
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $0
+	F32Store $820
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $0
+	F32Store $824
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $0
+	F32Store $828
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $1
+	F32Store $880
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $1
+	F32Store $884
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $1
+	F32Store $888
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $1
+	F32Store $892
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $2
+	F32Store $944
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $2
+	F32Store $948
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $2
+	F32Store $952
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $2
+	F32Store $956
+	Get R3
+	I32WrapI64
+	Get V6
+	F32x4ExtractLane $0, $3
+	F32Store $1008
+	Get R3
+	I32WrapI64
+	Get V7
+	F32x4ExtractLane $0, $3
+	F32Store $1012
+	Get R3
+	I32WrapI64
+	Get V8
+	F32x4ExtractLane $0, $3
+	F32Store $1016
+	Get R3
+	I32WrapI64
+	Get V9
+	F32x4ExtractLane $0, $3
+	F32Store $1020
+	I32Const $0
+	I32x4Splat
+	Set V14
+	I64Load wo+48(FP)
+	I64Const $2
+	I64Shl
+	Set R14
+	I64Load mode+96(FP)
+	I64Const $0
+	I64Eq
+	If
+	I64Load cos+56(FP)
+	Set R8
+	I64Load ncos+64(FP)
+	Set R9
+	Loop
+	Get R8
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load scale+72(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V12
+	I64Load bias+80(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V13
+	Get R4
+	I64Load hwo+88(FP)
+	I64Mul
+	Set R4
+	I64Load ob+40(FP)
+	Set R15
+	Get R15
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $16
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $32
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $48
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $4
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $64
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $80
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $96
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $112
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $8
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $128
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $144
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $160
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $176
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $12
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $192
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $208
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $224
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $240
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $16
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $256
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $272
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $288
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $304
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $20
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $320
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $336
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $352
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $368
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $24
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $384
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $400
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $416
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $432
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $28
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $448
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $464
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $480
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $496
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $32
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $512
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $528
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $544
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $560
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $36
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $576
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $592
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $608
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $624
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $40
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $640
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $656
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $672
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $688
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $44
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $704
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $720
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $736
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $752
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $48
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $768
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $784
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $800
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $816
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $52
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $832
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $848
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $864
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $880
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $56
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $896
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $912
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $928
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $944
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $60
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $960
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $976
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $992
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $1008
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R8
+	I64Const $4
+	I64Add
+	Set R8
+	Get R9
+	I64Const $1
+	I64Sub
+	Tee R9
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+96(FP)
+	I64Const $1
+	I64Eq
+	If
+	I64Load cos+56(FP)
+	Set R8
+	I64Load ncos+64(FP)
+	Set R9
+	Loop
+	Get R8
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load scale+72(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V12
+	I64Load bias+80(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V13
+	Get R4
+	I64Load hwo+88(FP)
+	I64Mul
+	Set R4
+	I64Load ob+40(FP)
+	Set R15
+	Get R15
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $16
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $32
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $48
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $4
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $64
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $80
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $96
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $112
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $8
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $128
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $144
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $160
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $176
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $12
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $192
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $208
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $224
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $240
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $16
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $256
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $272
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $288
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $304
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $20
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $320
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $336
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $352
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $368
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $24
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $384
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $400
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $416
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $432
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $28
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $448
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $464
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $480
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $496
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $32
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $512
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $528
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $544
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $560
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $36
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $576
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $592
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $608
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $624
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $40
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $640
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $656
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $672
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $688
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $44
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $704
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $720
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $736
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $752
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $48
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $768
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $784
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $800
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $816
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $52
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $832
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $848
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $864
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $880
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $56
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $896
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $912
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $928
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $944
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $60
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $960
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $976
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $992
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $1008
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R8
+	I64Const $4
+	I64Add
+	Set R8
+	Get R9
+	I64Const $1
+	I64Sub
+	Tee R9
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+96(FP)
+	I64Const $2
+	I64Eq
+	If
+	I64Load cos+56(FP)
+	Set R8
+	I64Load ncos+64(FP)
+	Set R9
+	Loop
+	Get R8
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load scale+72(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V12
+	I64Load bias+80(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V13
+	Get R4
+	I64Load hwo+88(FP)
+	I64Mul
+	Set R4
+	I64Load ob+40(FP)
+	Set R15
+	Get R15
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $16
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $32
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $48
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $4
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $64
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $80
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $96
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $112
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $8
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $128
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $144
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $160
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $176
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $12
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $192
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $208
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $224
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $240
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $16
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $256
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $272
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $288
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $304
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $20
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $320
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $336
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $352
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $368
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $24
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $384
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $400
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $416
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $432
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $28
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $448
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $464
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $480
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $496
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $32
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $512
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $528
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $544
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $560
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $36
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $576
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $592
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $608
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $624
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $40
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $640
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $656
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $672
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $688
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $44
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $704
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $720
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $736
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $752
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $48
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $768
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $784
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $800
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $816
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $52
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $832
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $848
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $864
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $880
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $56
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $896
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $912
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $928
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $944
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $60
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $960
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $976
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $992
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $1008
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R8
+	I64Const $4
+	I64Add
+	Set R8
+	Get R9
+	I64Const $1
+	I64Sub
+	Tee R9
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+96(FP)
+	I64Const $3
+	I64Eq
+	If
+	I64Load cos+56(FP)
+	Set R8
+	I64Load ncos+64(FP)
+	Set R9
+	Loop
+	Get R8
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load scale+72(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V12
+	I64Load bias+80(FP)
+	Get R4
+	I64Add
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V13
+	Get R4
+	I64Load hwo+88(FP)
+	I64Mul
+	Set R4
+	I64Load ob+40(FP)
+	Set R15
+	Get R15
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $16
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $32
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $48
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $4
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $64
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $80
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $96
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $112
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $8
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $128
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $144
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $160
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $176
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $12
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $192
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $208
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $224
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $240
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $16
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $256
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $272
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $288
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $304
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $20
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $320
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $336
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $352
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $368
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $24
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $384
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $400
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $416
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $432
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $28
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $448
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $464
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $480
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $496
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $32
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $512
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $528
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $544
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $560
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $36
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $576
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $592
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $608
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $624
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $40
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $640
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $656
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $672
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $688
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $44
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $704
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $720
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $736
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $752
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $48
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $768
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $784
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $800
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $816
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $52
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $832
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $848
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $864
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $880
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $56
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $896
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $912
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $928
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $944
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R15
+	I32WrapI64
+	I64Load32S $60
+	I64Const $2
+	I64Shl
+	Get R4
+	I64Add
+	Set R10
+	I64Load dst+24(FP)
+	Get R10
+	I64Add
+	Set R12
+	I64Load res+32(FP)
+	Get R10
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $960
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $976
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $992
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R12
+	Get R14
+	I64Add
+	Set R12
+	Get R13
+	Get R14
+	I64Add
+	Set R13
+	Get R12
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $1008
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R13
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R8
+	I64Const $4
+	I64Add
+	Set R8
+	Get R9
+	I64Const $1
+	I64Sub
+	Tee R9
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
 	End
 	RET

@@ -55,16 +55,38 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 `)
 	e("I64Load ldb+24(FP)", "I64Const $2", "I64Shl", "Set R3") // B row pitch, bytes
 	e("I64Load ldc+40(FP)", "I64Const $2", "I64Shl", "Set R4") // C row pitch, bytes
-	e("I64Load b+16(FP)", "Set R5")                            // B of this quarter
-	e("I64Load c+32(FP)", "Set R6")                            // C of this quarter
-	e("I64Const $4", "Set R7")                                 // quarters left
+	e("I64Load c+32(FP)", "Set R9")
+	tile4("a+8(FP)", "b+16(FP)")
+	e("RET")
+	w.WriteString(`
+// func gemm8Asm(k int, a0, a1, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int)
+//
+// gemm4Asm for the 4-row blocks a0 (rows 0…3 of c) and a1 (rows 4…7) in
+// one call (B is read twice).
+TEXT ·gemm8Asm(SB), NOSPLIT, $0-56
+`)
+	e("I64Load ldb+32(FP)", "I64Const $2", "I64Shl", "Set R3")
+	e("I64Load ldc+48(FP)", "I64Const $2", "I64Shl", "Set R4")
+	e("I64Load c+40(FP)", "Set R9")
+	tile4("a0+8(FP)", "b+24(FP)")
+	e("I64Load c+40(FP)", "Get R4", "I64Const $4", "I64Mul", "I64Add", "Set R9")
+	tile4("a1+16(FP)", "b+24(FP)")
+	e("RET")
+}
+
+// tile4 computes the 4×32 tile of the packed rows at the argument aArg
+// times the B at bArg into C at R9 (k from the argument k; R3, R4: B and C
+// row pitches in bytes).
+func tile4(aArg, bArg string) {
+	e("I64Load "+bArg, "Set R5") // B of this quarter
+	e("Get R9", "Set R6")        // C of this quarter
+	e("I64Const $4", "Set R7")   // quarters left
 	e("Loop")
 	for i := range 8 {
-		ef("I32Const $0")
-		e("I32x4Splat")
+		e("I32Const $0", "I32x4Splat")
 		ef("Set V%d", i)
 	}
-	e("I64Load a+8(FP)", "Set R0", "Get R5", "Set R1", "I64Load k+0(FP)", "Set R2")
+	e("I64Load "+aArg, "Set R0", "Get R5", "Set R1", "I64Load k+0(FP)", "Set R2")
 	e("Loop")
 	e("Get R1", "I32WrapI64", "V128Load $0", "Set V8")
 	e("Get R1", "I32WrapI64", "V128Load $16", "Set V9")
@@ -89,7 +111,6 @@ TEXT ·gemm4Asm(SB), NOSPLIT, $0-48
 	e("Get R5", "I64Const $32", "I64Add", "Set R5")
 	e("Get R6", "I64Const $32", "I64Add", "Set R6")
 	decrLoop("R7")
-	e("RET")
 }
 
 // in1D applies B^T (the input transform, 6 → 6) to d0…d5 in V0…V5, leaving
@@ -263,11 +284,154 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 	e("RET")
 }
 
+// out1D applies A^T (the output transform, 6 → 4) to m0…m5 in V0…V5,
+// leaving o0…o3 in V6…V9 (V10, V11 scratch). Same operations, in the same
+// order, as out1DWasm.
+func out1D() {
+	e("Get V1", "Get V2", "F32x4Add", "Set V10")                                             // s12
+	e("Get V1", "Get V2", "F32x4Sub", "Set V11")                                             // d12
+	e("Get V3", "Get V4", "F32x4Add", "Set V1")                                              // s34
+	e("Get V3", "Get V4", "F32x4Sub", "Set V2")                                              // d34
+	e("Get V2", "Get V2", "F32x4Add", "Set V2")                                              // d34x2
+	e("Get V1", "Get V1", "F32x4Add", "Set V3")                                              // s34x2
+	e("Get V0", "Get V10", "F32x4Add", "Get V1", "F32x4Add", "Set V6")                       // o0
+	e("Get V11", "Get V2", "F32x4Add", "Set V7")                                             // o1
+	e("Get V10", "Get V3", "Get V3", "F32x4Add", "F32x4Add", "Set V8")                       // o2
+	e("Get V2", "Get V2", "F32x4Add", "Set V2")                                              // d34x4
+	e("Get V11", "Get V5", "F32x4Add", "Get V2", "Get V2", "F32x4Add", "F32x4Add", "Set V9") // o3
+}
+
+// Epilogue modes of winoOutStoreAsm.
+const (
+	modePlain = iota
+	modeReLU
+	modeRes
+	modeResReLU
+)
+
+func outStore() {
+	w.WriteString(`
+// func winoOutStoreAsm(z unsafe.Pointer, zstride int, t, dst, res unsafe.Pointer, ob *int32, wo int, cos *int32, ncos int, scale, bias *float32, hwo, mode int)
+//
+// winoOutStore for blocks of 16 full tiles: A^T·M·A of the 16 tiles whose
+// 36 frequencies are at z + ξ·zstride, transposed into tile rows at t + 1536
+// (tile j's row a at byte 64·j + 16·a; t + 0…1535 holds A^T·M), then for
+// every output channel co of cos[:ncos] each tile row is stored as
+// dst[co·hwo + ob[j] + a·wo + 0…3] = scale[co]·row + bias[co] (+ the same
+// element of res with mode modeRes or modeResReLU, then max(·, 0) with
+// modeReLU or modeResReLU; the ReLU is F32x4Pmax: NaN stays NaN). zstride,
+// wo and hwo in floats, ncos ≥ 1; the caller checks the operands.
+TEXT ·winoOutStoreAsm(SB), NOSPLIT, $0-104
+`)
+	e("I64Load z+0(FP)", "Set R0")
+	e("I64Load zstride+8(FP)", "I64Const $2", "I64Shl", "Set R1")
+	e("I64Load t+16(FP)", "Set R2")
+	e("Get R2", "I64Const $1536", "I64Add", "Set R3") // tile rows
+	e("Get R1", "I64Const $6", "I64Mul", "Set R6")    // 6 frequencies
+	const ent = 64
+	for h := range 4 {
+		hb := 16 * h
+		// A^T over the rows of each column m, into t.
+		ef("I64Const $%d", hb)
+		e("Get R0", "I64Add", "Set R5")
+		for m := range 6 {
+			e("Get R5", "Set R7")
+			for l := range 6 {
+				e("Get R7", "I32WrapI64", "V128Load $0")
+				ef("Set V%d", l)
+				if l < 5 {
+					e("Get R7", "Get R6", "I64Add", "Set R7")
+				}
+			}
+			out1D()
+			for a := range 4 {
+				e("Get R2", "I32WrapI64")
+				ef("I32Const $%d", hb+(a*6+m)*ent)
+				e("I32Add")
+				ef("Get V%d", 6+a)
+				e("V128Store $0")
+			}
+			if m < 5 {
+				e("Get R5", "Get R1", "I64Add", "Set R5")
+			}
+		}
+		// A^T over the columns of each row a, then the 4×4 transposes into
+		// tile rows (the lane index of ExtractLane is its second operand:
+		// Go 1.27.3's assembler reads it from there).
+		for a := range 4 {
+			for b := range 6 {
+				e("Get R2", "I32WrapI64")
+				ef("V128Load $%d", hb+(a*6+b)*ent)
+				ef("Set V%d", b)
+			}
+			out1D()
+			for k := range 4 {
+				for b := range 4 {
+					e("Get R3", "I32WrapI64")
+					ef("Get V%d", 6+b)
+					ef("F32x4ExtractLane $0, $%d", k)
+					ef("F32Store $%d", (4*h+k)*64+a*16+b*4)
+				}
+			}
+		}
+	}
+	// The epilogue and the stores, channel by channel.
+	e("I32Const $0", "I32x4Splat", "Set V14")
+	e("I64Load wo+48(FP)", "I64Const $2", "I64Shl", "Set R14")
+	for mode := modePlain; mode <= modeResReLU; mode++ {
+		e("I64Load mode+96(FP)")
+		ef("I64Const $%d", mode)
+		e("I64Eq", "If")
+		e("I64Load cos+56(FP)", "Set R8", "I64Load ncos+64(FP)", "Set R9")
+		e("Loop")
+		// R4 = 4·co·hwo; V12, V13 = scale[co], bias[co].
+		e("Get R8", "I32WrapI64", "I64Load32S $0", "I64Const $2", "I64Shl", "Set R4")
+		e("I64Load scale+72(FP)", "Get R4", "I64Add", "I32WrapI64", "F32Load $0", "F32x4Splat", "Set V12")
+		e("I64Load bias+80(FP)", "Get R4", "I64Add", "I32WrapI64", "F32Load $0", "F32x4Splat", "Set V13")
+		e("Get R4", "I64Load hwo+88(FP)", "I64Mul", "Set R4")
+		e("I64Load ob+40(FP)", "Set R15")
+		for j := range 16 {
+			// R12 = dst + 4·(co·hwo + ob[j]), R13 the same in res.
+			e("Get R15", "I32WrapI64")
+			ef("I64Load32S $%d", 4*j)
+			e("I64Const $2", "I64Shl", "Get R4", "I64Add", "Set R10")
+			e("I64Load dst+24(FP)", "Get R10", "I64Add", "Set R12")
+			if mode >= modeRes {
+				e("I64Load res+32(FP)", "Get R10", "I64Add", "Set R13")
+			}
+			for a := range 4 {
+				e("Get R12", "I32WrapI64")
+				e("Get R3", "I32WrapI64")
+				ef("V128Load $%d", j*64+a*16)
+				e("Get V12", "F32x4Mul", "Get V13", "F32x4Add")
+				if mode >= modeRes {
+					e("Get R13", "I32WrapI64", "V128Load $0", "F32x4Add")
+				}
+				if mode == modeReLU || mode == modeResReLU {
+					e("Get V14", "F32x4Pmax")
+				}
+				e("V128Store $0")
+				if a < 3 {
+					e("Get R12", "Get R14", "I64Add", "Set R12")
+					if mode >= modeRes {
+						e("Get R13", "Get R14", "I64Add", "Set R13")
+					}
+				}
+			}
+		}
+		e("Get R8", "I64Const $4", "I64Add", "Set R8")
+		decrLoop("R9")
+		e("End")
+	}
+	e("RET")
+}
+
 func main() {
 	w.WriteString(header)
 	gemm4()
 	gatherIn()
 	dconv()
+	outStore()
 	if err := os.WriteFile("kern_wasm.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestGemm4Wasm checks the wasm assembly GEMM tile against the portable one for depths 1…70 and
-// row pitches larger than the tile, and that it writes nothing outside the tile.
+// TestGemm4Wasm checks the wasm assembly GEMM tiles (gemm4, gemm8) against the portable gemm4 for
+// depths 1…70 and row pitches larger than the tile, and that they write nothing outside the tile.
 func TestGemm4Wasm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := 1; k <= 70; k += 3 {
@@ -30,7 +30,24 @@ func TestGemm4Wasm(t *testing.T) {
 		gemm4Wasm(k, a, b, ldb, got, ldc)
 		for i := range got {
 			if d := got[i] - want[i]; d > 1e-5 || d < -1e-5 {
-				t.Fatalf("k=%d: c[%d] = %v, want %v", k, i, got[i], want[i])
+				t.Fatalf("gemm4, k=%d: c[%d] = %v, want %v", k, i, got[i], want[i])
+			}
+		}
+		// gemm8: a as the second block, a reversed as the first.
+		a0 := make([]float32, 4*k)
+		for i := range a0 {
+			a0[i] = a[len(a)-1-i]
+		}
+		want8, got8 := make([]float32, 7*ldc+32), make([]float32, 7*ldc+32)
+		for i := range got8 {
+			got8[i], want8[i] = 5, 5
+		}
+		gemm4Portable(k, a0, b, ldb, want8, ldc)
+		gemm4Portable(k, a, b, ldb, want8[4*ldc:], ldc)
+		gemm8Wasm(k, a0, a, b, ldb, got8, ldc)
+		for i := range got8 {
+			if d := got8[i] - want8[i]; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("gemm8, k=%d: c[%d] = %v, want %v", k, i, got8[i], want8[i])
 			}
 		}
 	}
