@@ -103,10 +103,14 @@ fuzz:
 clean:
 	rm -rf bin dist
 
-## bench-wasm: per-image latency of the engine compiled to wasm, under Node (batch 1 and 16).
+## bench-wasm: the engine compiled to wasm, under Node: ms/image (wall and Node's CPU time) of one
+## goroutine's forward pass, unpruned at batch 1, 16 and 64 and method 2 at r = 0.8 at batch 16, with
+## the wasm SIMD kernels, then the method-2 speed-ups at r = 0.8 and 0.5 (alternating runs), then
+## the portable kernels at batch 16.
 bench-wasm:
-	$(SIMD) GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
-	GOOS=js GOARCH=wasm go test -run=NONE -bench=Forward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
+	$(SIMD) GOOS=js GOARCH=wasm go test -run=NONE -bench=WasmForward -benchtime=20x -exec="$(WASM_EXEC)" ./core/resnet/
+	$(SIMD) GOOS=js GOARCH=wasm go test -run=NONE -bench='WasmPrunedSpeedup/m2' -benchtime=10x -exec="$(WASM_EXEC)" ./core/resnet/
+	GOOS=js GOARCH=wasm go test -run=NONE -bench=WasmForward/unpruned/batch16 -benchtime=10x -exec="$(WASM_EXEC)" ./core/resnet/
 
 # Browser demo targets: serve, site.
 include web/web.mk
