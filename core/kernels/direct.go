@@ -138,46 +138,29 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 // coordinates (dconv blocks of 64 positions × directBlockRows filters), then the epilogue
 // of each output channel as one call over its whole plane (z's columns
 // ox ≥ wo are skipped), so a filter gathered into many channels (method 1)
-// costs one pass per channel, not one call per row segment. With inPad the
-// input is in the padded layout (see PaddedPlane): a stride-1 conv (3×3,
-// padding 1) reads its planes in place, a stride-2 conv decimates from it;
-// with outPad the output (and the residual) is written in that layout.
-func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *epi, scratch []float32, is []int32, inPad, outPad bool) {
+// costs one pass per channel, not one call per row segment.
+func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *epi, scratch []float32, is []int32) {
 	K := kern()
 	g := c.geom(h, w, is[:c.k*c.k])
 	hw := g.ho * g.wo
 	cin, kd, s := c.cin, c.kdim, c.stride
 	zp := g.zp()
-	ipw, ipl := PaddedPlane(h, w)
-	opw, opl := PaddedPlane(g.ho, g.wo)
-	inPlace := inPad && s == 1 // the padded input is the planes
-	if inPlace && (g.pw != ipw || g.my != 1 || g.mx != 1) {
-		panic("kernels: padded input of a conv whose planes have another layout")
-	}
 	planes := scratch[:cin*g.ps]
 	z := scratch[cin*g.ps : cin*g.ps+(c.rows+4)*zp] // a block may write up to 4 rows
-	if !inPlace {
-		clear(planes)
-	}
+	clear(planes)
 	for img := 0; img < n; img++ {
-		pl, ps := planes, g.ps
-		if inPlace {
-			pl, ps = src[img*cin*ipl:], ipl
-		}
-		for ci := 0; ci < cin && !inPlace; ci++ {
-			cp := planes[ci*g.ps : (ci+1)*g.ps]
+		for ci := 0; ci < cin; ci++ {
+			in := src[(img*cin+ci)*h*w : (img*cin+ci+1)*h*w]
+			pl := planes[ci*g.ps : (ci+1)*g.ps]
 			for ph, off := range g.phases {
 				if off < 0 {
 					continue
 				}
 				py, px := ph/s, ph%s
-				d := cp[off+g.my*g.pw+g.mx:]
-				switch {
-				case s == 1:
-					act.copyRows(K, d, g.pw, src[(img*cin+ci)*h*w:(img*cin+ci+1)*h*w], h, w, ci)
-				case inPad: // act is nil: ForwardPadded
-					K.decimate2(d, g.pw, src[(img*cin+ci)*ipl+(1+py)*ipw+1+px:], 2*ipw, g.hp[py], g.wp[px])
-				default: // act is nil: ForwardAct mapped the input
+				d := pl[off+g.my*g.pw+g.mx:]
+				if s == 1 {
+					act.copyRows(K, d, g.pw, in, h, w, ci)
+				} else { // act is nil: ForwardAct mapped the input
 					// The rest of the image as source: slack for vector reads.
 					K.decimate2(d, g.pw, src[(img*cin+ci)*h*w+py*w+px:], 2*w, g.hp[py], g.wp[px])
 				}
@@ -191,22 +174,18 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 				continue // no output channel reads these rows
 			}
 			for q0 := 0; q0 < g.qn; q0 += dconvCols {
-				K.directConv(bh, cin, c.ad[b*4*kd:(b+1)*4*kd], pl[q0:], ps, g.toff, z[r*zp+q0:], zp)
+				K.directConv(bh, cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
 			}
 		}
 		for r := 0; r < c.rows; r++ {
 			zr := z[r*zp : r*zp+g.qn]
 			for _, co := range e.inv[e.start[r]:e.start[r+1]] {
-				off, op := (img*e.cout+int(co))*hw, g.wo
-				if outPad {
-					off, op = (img*e.cout+int(co))*opl+opw+1, opw
-				}
-				end := off + (g.ho-1)*op + g.wo
+				off := (img*e.cout + int(co)) * hw
 				var res []float32
 				if e.res != nil {
-					res = e.res[off:end]
+					res = e.res[off : off+hw]
 				}
-				K.affineRowsOf(dst[off:end], op, zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
+				K.affineRowsOf(dst[off:off+hw], g.wo, zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
 			}
 		}
 	}

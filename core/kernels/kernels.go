@@ -281,52 +281,6 @@ func (c *Conv) Forward(dst, src []float32, n, h, w int, ep *Epilogue, ws *Worksp
 // epilogue, x' = act(src). The Winograd path and the stride-1 direct path map each input row as
 // they copy it into their padded planes; the other paths map the images into scratch first.
 func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Epilogue, ws *Workspace) {
-	c.forward(dst, src, n, h, w, act, ep, ws, false, false)
-}
-
-// The padded layout of an activation, in which the direct path reads its input without copying
-// it and writes its output: each h×w channel plane is stored with a zero border of one pixel,
-// row pitch w+2 and (h+2)·(w+2) floats per channel, channels and images one after another, so
-// pixel (y,x) of channel ci of image i lies at (i·c + ci)·(h+2)·(w+2) + (y+1)·(w+2) + x+1. The
-// border must be zero (the direct path reads it as the convolution's zero padding) and is never
-// written by ForwardPadded, so a buffer cleared once keeps it. That is the direct path's own plane
-// for a 3×3 stride-1 convolution with padding 1 (margin of one row and column, pitch w+2), so its
-// channel planes are the activation itself; a stride-2 conv decimates from it as from NCHW.
-
-// PaddedPlane returns the row pitch (w+2) and the floats per channel ((h+2)·(w+2)) of an h×w
-// activation in the padded layout.
-func PaddedPlane(h, w int) (pitch, plane int) { return w + 2, (h + 2) * (w + 2) }
-
-// PaddedLen returns the floats that n images of ch channels of h×w take in the padded layout,
-// including the slack that the direct path's last blocks read past the last plane (outputs it
-// drops): the tap offset 2·pitch+2 plus the whole 64-position blocks covering h rows of pitch.
-func PaddedLen(n, ch, h, w int) int {
-	pitch, plane := PaddedPlane(h, w)
-	return n*ch*plane + max(0, 2*pitch+2+roundUp(h*pitch, dconvCols)-plane)
-}
-
-// CanPad reports whether ForwardPadded can read its h×w input (in) and write its output (out) in
-// the padded layout: only the direct path does (see directWorthIt; for the input, a stride-2
-// conv, or a 3×3 stride-1 conv with padding 1, whose planes are the padded layout).
-func (c *Conv) CanPad(h, w int, in, out bool) bool {
-	ho, wo := c.OutSize(h, w)
-	if c.choosePath(1, ho, wo) != pathDirect {
-		return !in && !out
-	}
-	return !in || c.stride == 2 || c.stride == 1 && c.k == 3 && c.pad == 1
-}
-
-// ForwardPadded is Forward with src in the padded layout when inPad and dst (and ep.Residual,
-// which has dst's layout) in the padded layout when outPad; it writes only the planes' interiors.
-// It panics unless CanPad(h, w, inPad, outPad).
-func (c *Conv) ForwardPadded(dst, src []float32, n, h, w int, inPad, outPad bool, ep *Epilogue, ws *Workspace) {
-	if !c.CanPad(h, w, inPad, outPad) {
-		panic("kernels: ForwardPadded: this convolution cannot use the padded layout here")
-	}
-	c.forward(dst, src, n, h, w, nil, ep, ws, inPad, outPad)
-}
-
-func (c *Conv) forward(dst, src []float32, n, h, w int, act *InputAct, ep *Epilogue, ws *Workspace, inPad, outPad bool) {
 	if n <= 0 {
 		return
 	}
@@ -335,17 +289,10 @@ func (c *Conv) forward(dst, src []float32, n, h, w int, act *InputAct, ep *Epilo
 		panic("kernels: input smaller than kernel")
 	}
 	cout := c.OutChannels(ep)
-	srcLen, dstLen := n*c.cin*h*w, n*cout*ho*wo
-	if inPad {
-		srcLen = PaddedLen(n, c.cin, h, w)
-	}
-	if outPad {
-		dstLen = PaddedLen(n, cout, ho, wo)
-	}
-	if len(src) < srcLen || len(dst) < dstLen {
+	if len(src) < n*c.cin*h*w || len(dst) < n*cout*ho*wo {
 		panic("kernels: src or dst too short")
 	}
-	if ep != nil && ep.Residual != nil && len(ep.Residual) < dstLen {
+	if ep != nil && ep.Residual != nil && len(ep.Residual) < n*cout*ho*wo {
 		panic("kernels: residual too short")
 	}
 	// Scratch layout: the resolved epilogue lives at the start of ws.i32 and
@@ -375,7 +322,7 @@ func (c *Conv) forward(dst, src []float32, n, h, w int, act *InputAct, ep *Epilo
 	case pathWinograd:
 		c.winogradForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:], &ws.sa)
 	case pathDirect:
-		c.directForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:], inPad, outPad)
+		c.directForward(dst, src, n, h, w, act, &e, fs[nf:], is[ni:])
 	default:
 		c.im2colForward(dst, src, n, h, w, &e, fs[nf:])
 	}
