@@ -138,23 +138,67 @@ func shareFilters(n *Net, seed uint64) {
 	}
 }
 
+// thinConv1 gives every block's conv1 Cout/5 filters (3, 6, 12) and conv2 as many input channels,
+// with seeded random weights and BN: the shapes of method 2 at r = 0.8. With shared, conv1 and
+// conv2 instead keep their channels and share Cout/5 centroid filters (method 1's shapes).
+func thinConv1(n *Net, seed uint64, shared bool) {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	random := func(m int, std float64) []float32 {
+		v := make([]float32, m)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64() * std)
+		}
+		return v
+	}
+	for i := range n.Blocks {
+		b := &n.Blocks[i]
+		keep := b.Conv1.Cout / 5
+		if shared {
+			for _, c := range []*ConvBN{&b.Conv1, &b.Conv2} {
+				c.W = random(keep*c.FilterLen(), math.Sqrt(2/float64(c.FilterLen())))
+				c.Assign = make([]int32, c.Cout)
+				for ch := range c.Assign {
+					c.Assign[ch] = int32(rng.IntN(keep))
+				}
+			}
+			continue
+		}
+		c1, c2 := &b.Conv1, &b.Conv2
+		c1.Cout = keep
+		c1.W = random(keep*c1.FilterLen(), math.Sqrt(2/float64(c1.FilterLen())))
+		c1.BN = BatchNorm{Gamma: random(keep, 0.1), Beta: random(keep, 0.1), Mean: random(keep, 0.1), Var: make([]float32, keep)}
+		for ch := range keep {
+			c1.BN.Gamma[ch] += 1
+			c1.BN.Var[ch] = float32(0.5 + rng.Float64())
+		}
+		c2.Cin = keep
+		c2.W = random(c2.Cout*c2.FilterLen(), math.Sqrt(2/float64(c2.FilterLen())))
+	}
+}
+
 // TestEngineMatchesReference checks the compiled engine (BN folding, fused epilogues, gathers,
 // both shortcut kinds, batching and threads) against the literal forward pass. Tolerance 1e-3 absolute
 // on logits of magnitude ~1–10, from float32 accumulation over ~600-term dot products.
 func TestEngineMatchesReference(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		arch   Arch
-		shared bool
+		name         string
+		arch         Arch
+		shared, thin bool
 	}{
-		{"A", ArchA, false},
-		{"B", ArchB, false},
-		{"B-shared", ArchB, true},
-		{"A-shared", ArchA, true},
+		{"A", ArchA, false, false},
+		{"B", ArchB, false, false},
+		{"B-shared", ArchB, true, false},
+		{"A-shared", ArchA, true, false},
+		{"B-thin", ArchB, false, true},
+		{"B-shared-thin", ArchB, true, true},
+		{"A-thin", ArchA, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := randomNet(t, tc.arch, 7)
-			if tc.shared {
+			switch {
+			case tc.thin:
+				thinConv1(n, 9, tc.shared)
+			case tc.shared:
 				shareFilters(n, 9)
 			}
 			e, err := Compile(n)
