@@ -82,9 +82,12 @@ data:
 bench: build
 	bin/resnetprune bench --threads 2 --images 2000 --runs 5
 
-## bench-compare: Go engine vs PyTorch CPU, same model and data, same machine, 2 threads each.
+## bench-compare: Go engine vs PyTorch CPU, same model and data, same machine, 2 threads each:
+## the unpruned study network, then its method-2 r = 0.8 export (Go eval and scripts/load_pruned.py
+## on the same file; target: Go ≤ 0.33× PyTorch's time). BENCH_ROUNDS alternating rounds (3).
+BENCH_ROUNDS ?= 3
 bench-compare: build
-	scripts/bench_compare.sh
+	scripts/bench_compare.sh $(BENCH_ROUNDS)
 
 ## train-compare: Go trainer vs PyTorch CPU training steps, same model, batch, images and threads.
 train-compare:
