@@ -9,8 +9,9 @@
 // and TensorFlow.js is fixed when their wasm starts, so each configuration gets its own worker;
 // that worker is this very file (see the end). Each configuration first warms up (batches of the
 // first images until at least WARM_BATCHES batches and WARM_MS have passed: V8 first runs wasm
-// unoptimised and optimises the hot functions while they run), then the page times all N images,
-// batches of 16, from posting the job to its last answer.
+// unoptimised and optimises the hot functions while they run). The page then times the engines
+// of one network and thread count in turns, on chunks of 4 batches (or T) of 16 images, each from
+// posting the chunk to its last answer, so that the machine's other load falls on all alike.
 //
 // ?images=N (default 400), ?threads=T (default: all cores; 1 runs only the one-thread
 // configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need cross-origin isolation (cmd/serve's COOP/COEP headers); on a host
@@ -140,28 +141,43 @@
     });
   }
 
-  async function runGo(module, weights, test, model, threads) {
+  // Each configuration (an engine with a thread count, on one network) is loaded and warmed up
+  // first, then timed on ranges of the images by the page: {engine, threads, engineThreads,
+  // version, backend, run(start, count) → predictions, close()}.
+
+  // warmUp repeats one batch until at least WARM_BATCHES batches and WARM_MS have passed.
+  async function warmUp(batch) {
+    const t = performance.now();
+    for (let k = 0; k < WARM_MAX && (k < WARM_BATCHES || performance.now() - t < WARM_MS); k++) await batch(k);
+  }
+
+  async function goConfig(module, weights, test, model, threads) {
     const net = model.name === "unpruned" ? null : model.bytes;
     const ws = await Promise.all(Array.from({ length: threads }, () => startGo(module, weights, test)));
+    const close = () => ws.forEach((w) => w.terminate());
+    let gen = 1;
     try {
-      // Warm-up (the first batch also compiles the pruned network).
-      await Promise.all(ws.map(async (w) => {
-        const t = performance.now();
-        for (let k = 0; k < WARM_MAX && (k < WARM_BATCHES || performance.now() - t < WARM_MS); k++) {
-          await goEval(w, 1, net !== null, k === 0 ? net : null, 0, BATCH, []);
-        }
-      }));
-      const preds = new Array(N);
-      const per = Math.ceil(N / threads / BATCH) * BATCH;
-      const t0 = performance.now();
-      await Promise.all(ws.map((w, k) => {
-        const a = k * per, b = Math.min(N, a + per);
-        return a < b ? goEval(w, 2, net !== null, null, a, b - a, preds) : null;
-      }));
-      return { ms: performance.now() - t0, preds, threads };
-    } finally {
-      ws.forEach((w) => w.terminate());
+      // The first batch also compiles the pruned network, which the workers then keep.
+      await Promise.all(ws.map((w) => warmUp((k) => goEval(w, gen, net !== null, k === 0 ? net : null, 0, BATCH, []))));
+    } catch (err) {
+      close();
+      throw err;
     }
+    return {
+      engine: "go", threads, engineThreads: threads, close,
+      // run splits the range among the workers in whole batches.
+      run: async (start, count) => {
+        const preds = new Array(count).fill(-1), got = [];
+        const per = Math.ceil(count / threads / BATCH) * BATCH;
+        gen++;
+        await Promise.all(ws.map((w, k) => {
+          const a = start + k * per, b = Math.min(start + count, a + per);
+          return a < b ? goEval(w, gen, net !== null, null, a, b - a, got) : null;
+        }));
+        for (let i = 0; i < count; i++) preds[i] = got[start + i];
+        return preds;
+      },
+    };
   }
 
   // ---- ONNX Runtime Web and TensorFlow.js: one worker (this file) per configuration ----
@@ -173,17 +189,17 @@
     });
   }
 
-  async function runPeer(engine, model, x, threads) {
+  async function peerConfig(engine, model, x, threads) {
     const w = new Worker("compare.js");
     try {
       const bytes = (engine === "ort" ? model.onnx : model.bytes).slice();
       const xs = x.slice(); // each worker gets its own copy
       const ready = await call(w, { op: "load", engine, threads, model: bytes, x: xs, n: N }, [bytes.buffer, xs.buffer]);
-      const t0 = performance.now();
-      const done = await call(w, { op: "run" });
-      return { ms: performance.now() - t0, preds: done.preds, threads, engineThreads: ready.threads, version: ready.version, backend: ready.backend, isolated: ready.isolated };
-    } finally {
+      return { engine, threads, engineThreads: ready.threads, version: ready.version, backend: ready.backend, isolated: ready.isolated,
+        run: async (start, count) => (await call(w, { op: "run", start, count })).preds, close: () => w.terminate() };
+    } catch (err) {
       w.terminate();
+      throw err;
     }
   }
 
@@ -229,23 +245,50 @@
     const module = await WebAssembly.compileStreaming(fetch("worker.wasm"));
     const counts = T > 1 ? [1, T] : [1];
     const runs = [], errors = [], versions = {};
+    // One group per network and thread count: its engines are loaded, then timed in turns on
+    // chunks of the images (go, ort, tfjs, go, …), so that a load on the machine that comes and
+    // goes falls on all of them alike; each engine's time is the sum of its chunks.
     for (const model of models) {
       for (const threads of counts) {
+        const group = [];
         for (const engine of engines) {
-          log("running " + NAMES[engine] + ", " + model.label + ", " + threads + (threads > 1 ? " threads" : " thread") + "…");
+          log("loading " + NAMES[engine] + ", " + model.label + ", " + threads + (threads > 1 ? " threads" : " thread") + "…");
           try {
-            const r = engine === "go" ? await runGo(module, weights, test, model, threads)
-              : await runPeer(engine, model, engine === "ort" ? nchw : nhwc, threads);
-            if (r.version) versions[engine] = r.version;
-            if (r.engineThreads !== undefined && r.engineThreads !== threads) {
-              log(NAMES[engine] + " says it runs " + r.engineThreads + " thread(s), not " + threads + (r.isolated ? "" : " (its worker is not cross-origin isolated)"));
+            const c = engine === "go" ? await goConfig(module, weights, test, model, threads)
+              : await peerConfig(engine, model, engine === "ort" ? nchw : nhwc, threads);
+            if (c.version) versions[engine] = c.version;
+            if (c.engineThreads !== threads) {
+              log(NAMES[engine] + " says it runs " + c.engineThreads + " thread(s), not " + threads + (c.isolated === false ? " (its worker is not cross-origin isolated)" : ""));
             }
-            runs.push({ model: model.name, engine, threads, engineThreads: r.engineThreads === undefined ? threads : r.engineThreads, msPerImage: r.ms / N, imagesPerSecond: 1000 * N / r.ms,
-              accuracy: r.preds.filter((v, i) => v === labels[i]).length / N, preds: r.preds, backend: r.backend });
+            group.push(Object.assign(c, { ms: 0, preds: [] }));
           } catch (err) {
             errors.push(engine + ", " + model.name + ", " + threads + " threads: " + err.message);
             log("failed: " + errors[errors.length - 1]);
           }
+        }
+        log("timing " + group.map((c) => c.engine).join(", ") + " in turns on " + N + " images…");
+        const chunk = BATCH * Math.max(4, threads);
+        for (let start = 0; start < N; start += chunk) {
+          for (const c of group) {
+            if (c.failed) continue;
+            const count = Math.min(chunk, N - start);
+            try {
+              const t0 = performance.now();
+              const p = await c.run(start, count);
+              c.ms += performance.now() - t0;
+              c.preds.push(...p);
+            } catch (err) {
+              c.failed = true;
+              errors.push(c.engine + ", " + model.name + ", " + threads + " threads: " + err.message);
+              log("failed: " + errors[errors.length - 1]);
+            }
+          }
+        }
+        for (const c of group) {
+          c.close();
+          if (c.failed) continue;
+          runs.push({ model: model.name, engine: c.engine, threads, engineThreads: c.engineThreads, msPerImage: c.ms / N, imagesPerSecond: 1000 * N / c.ms,
+            accuracy: c.preds.filter((v, i) => v === labels[i]).length / N, preds: c.preds, backend: c.backend });
         }
       }
     }
@@ -313,13 +356,10 @@
       try {
         if (d.op === "load") {
           job = d.engine === "ort" ? await loadORT(d) : await loadTF(d);
-          const t = performance.now();
-          for (let k = 0; k < WARM_MAX && (k < WARM_BATCHES || performance.now() - t < WARM_MS); k++) {
-            await job.batch(0, Math.min(BATCH, d.n)); // warm-up
-          }
+          await warmUp(() => job.batch(0, Math.min(BATCH, d.n)));
           postMessage({ op: "ready", threads: job.threads, version: job.version, backend: job.backend, isolated: self.crossOriginIsolated === true });
         } else if (d.op === "run") {
-          postMessage({ op: "done", preds: await predict(job) });
+          postMessage({ op: "done", preds: await predict(job, d.start, d.count) });
         }
       } catch (err) {
         postMessage({ op: "error", msg: (d.engine || "worker") + ": " + (err && err.message ? err.message : String(err)) });
@@ -327,11 +367,13 @@
     };
   }
 
-  // predict runs a loaded job on all its images, batch by batch, and returns the top classes.
-  async function predict(job) {
+  // predict runs a loaded job on images start…start+count, batch by batch, and returns the top
+  // classes.
+  async function predict(job, start, count) {
+    if (!(start >= 0 && count >= 0 && start + count <= job.n)) throw new Error("images " + start + "+" + count + " outside 0…" + job.n);
     const preds = [];
-    for (let i = 0; i < job.n; i += BATCH) {
-      const m = Math.min(BATCH, job.n - i);
+    for (let i = start; i < start + count; i += BATCH) {
+      const m = Math.min(BATCH, start + count - i);
       const v = await job.batch(i, m);
       for (let k = 0; k < m; k++) {
         let best = 0;
