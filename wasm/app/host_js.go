@@ -248,8 +248,9 @@ func (b *browser) Copy(text string, done func(ok bool)) {
 	b.rp.Call("copy", text, f)
 }
 
-// ensureAnim puts the animation's iframe into its slot once the slot is first on screen: the
-// animation (anim.wasm, the largest download) is fetched only when someone can see it. vugu
+// ensureAnim puts the animation's iframe into its slot once the slot is first on screen and the
+// engine's prune worker has started (rp.whenVisible): the animation (anim.wasm, the largest
+// download) is fetched only when someone can see it, and does not hold up the engine. vugu
 // does not render the iframe: the slot has no children in kmeans.vugu, so vugu leaves its content
 // alone.
 func (b *browser) ensureAnim() {

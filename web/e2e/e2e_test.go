@@ -10,6 +10,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -307,6 +309,26 @@ func navigate(t *testing.T, b *browser, hash string) {
 	poll(t, b, "the filters of the layer shown", `document.querySelectorAll("#filter-grid figure").length > 0`, 120*time.Second)
 }
 
+// milestones lists the rpTimings marks (not the durations boot.js and the page note) in time order.
+func milestones(tm map[string]float64) string {
+	type m struct {
+		k string
+		v float64
+	}
+	var ms []m
+	for k, v := range tm {
+		if v > 0 && !strings.HasSuffix(k, "Ms") && k != "renders" {
+			ms = append(ms, m{k, v})
+		}
+	}
+	slices.SortFunc(ms, func(a, b m) int { return cmp.Compare(a.v, b.v) })
+	var b strings.Builder
+	for _, x := range ms {
+		fmt.Fprintf(&b, "%s %.0f, ", x.k, x.v)
+	}
+	return strings.TrimSuffix(b.String(), ", ")
+}
+
 // evalDone waits until the pruned network's evaluation has finished and returns "correct/images".
 func evalDone(t *testing.T, b *browser) string {
 	t.Helper()
@@ -350,6 +372,7 @@ func TestPage(t *testing.T) {
 		orig := run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-orig").textContent`))
 		mismatch := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#baseline-mismatch").length`))
 		t.Logf("load → first render %.0f ms, original accuracy shown %.0f ms (%s), pruned accuracy over 1,000 images %.0f ms", timings["firstRender"], timings["baselineShown"], orig, timings["evalDone"])
+		t.Logf("milestones (ms since navigation start): %s", milestones(timings))
 		f.note("load", map[string]float64{"firstRender": timings["firstRender"], "baselineShown": timings["baselineShown"], "evalDone": timings["evalDone"], "evalMs": mustFloat(ms)})
 		if mismatch != 0 {
 			t.Errorf("the page reports a baseline mismatch: %s", run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("baseline-mismatch").textContent`)))

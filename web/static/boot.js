@@ -179,6 +179,16 @@
   let train = null; // the calibration images, once a repair asked for them
   let trainLoading = false;
   let engine = null; // the compiled worker.wasm
+  // whenEngineUp runs f once the prune worker has answered its init (or failed).
+  let engineUp = false;
+  const engineUpWaiters = [];
+  const whenEngineUp = (f) => (engineUp ? f() : engineUpWaiters.push(f));
+  const setEngineUp = () => {
+    if (engineUp) return;
+    engineUp = true;
+    window.rpTimings.engineUp = performance.now();
+    for (const f of engineUpWaiters.splice(0)) f();
+  };
 
   // loadRest fetches what the first view did not need, once it is on screen: the engine, the test
   // images (the first part first: the sample grid), the sweep.
@@ -191,7 +201,10 @@
       engine = m;
       window.rpTimings.engineCompiled = performance.now();
       if (early) early.poke();
-    }, (err) => fail("The demo's engine (worker.wasm) could not be loaded: " + err));
+    }, (err) => {
+      setEngineUp();
+      fail("The demo's engine (worker.wasm) could not be loaded: " + err);
+    });
     (async () => {
       testPack = await fetchBytes(parts[0].file, () => {});
       if (onTest) onTest(testPack);
@@ -238,10 +251,12 @@
         // The view worker's first answer: the page draws it now (or shows its error); what
         // the first view did not need may come.
         if (i === 0 && e.data && (e.data.op === "layer" || e.data.op === "error")) setTimeout(loadRest, 0);
+        if (i === 1) setEngineUp();
         deliver(i, e.data);
       };
       w.onerror = (e) => {
         if (i === 0) loadRest();
+        if (i === 1) setEngineUp();
         deliver(i, { op: "error", json: JSON.stringify({ msg: "worker " + i + ": " + (e.message || "failed") }) });
       };
       w.postMessage({ op: "module", module: i === 0 ? d.appModule : engine });
@@ -322,17 +337,19 @@
       if (sweep !== null) f(sweep);
     },
     // whenVisible calls f once the element with that id is first on screen (at once without
-    // IntersectionObserver).
+    // IntersectionObserver) and the prune worker has started: the animation (anim.wasm, the
+    // largest download) must not hold up the engine's download, compile and start.
     whenVisible(id, f) {
       const el = $(id);
+      const go = () => whenEngineUp(f);
       if (!el || typeof IntersectionObserver !== "function") {
-        f();
+        go();
         return;
       }
       const obs = new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting)) {
           obs.disconnect();
-          f();
+          go();
         }
       });
       obs.observe(el);
