@@ -80,11 +80,17 @@ func (c *Page) startRun() {
 	c.V.Table++
 	c.refreshSamples()
 	// While a slider is dragged the layer view goes first; the whole network is pruned once the
-	// settings have rested for a moment.
+	// settings have rested for a moment (a pruning for settings that changed since costs a new
+	// worker, whose start takes CPU from the page and the view worker). The first run, the
+	// address's, starts at once.
 	if c.needsCalibration() {
 		c.host.NeedTrain()
 	}
 	gen, hash := c.gen, c.S.Hash()
+	if gen == 1 {
+		c.postPrune(proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)
+		return
+	}
 	c.host.After(runDelayMs, func() {
 		if gen == c.gen {
 			c.postPrune(proto.OpPrune, proto.Job{Gen: gen, Hash: hash}, nil)

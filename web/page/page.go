@@ -19,7 +19,7 @@ import (
 var ClassNames = [10]string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
 // runDelayMs is how long the settings must rest before the network is pruned again.
-const runDelayMs = 250
+const runDelayMs = 400
 
 // SampleCount is the number of test images in the sample grid.
 const SampleCount = 24

@@ -95,13 +95,9 @@ func TestRunFlow(t *testing.T) {
 	if h.ops(proto.OpLayer) != 1 {
 		t.Fatalf("%d layer jobs", h.ops(proto.OpLayer))
 	}
-	// The pruning starts after the debounce.
-	if h.ops(proto.OpPrune) != 0 || len(h.later) != 1 {
-		t.Fatalf("prune posted before the delay")
-	}
-	h.later[0]()
-	if h.ops(proto.OpPrune) != 1 {
-		t.Fatal("no prune job")
+	// The address's run is pruned at once; a later setting only after the debounce (below).
+	if h.ops(proto.OpPrune) != 1 || len(h.later) != 0 {
+		t.Fatalf("%d prune jobs, %d delayed: want the first run's posted at once", h.ops(proto.OpPrune), len(h.later))
 	}
 	gen := c.gen
 	pr := proto.Pruned{Gen: gen, Blocks: []proto.BlockDiagram{{Block: "layer1", C: 4, Method: 2, Labels: []int{0, 1, 0, 1}, Removed: []bool{false, false, true, true}, Rep: []int{0, 1}, Clusters: 2}},
@@ -227,7 +223,6 @@ func TestHashIsTheStateDeclaration(t *testing.T) {
 
 func TestStalePruningRestartsThePruneWorker(t *testing.T) {
 	c, h := newRoot(t, "#method=2&ratio=0.5")
-	h.later[0]()
 	if h.ops(proto.OpPrune) != 1 || h.posts[len(h.posts)-1].w != pruneWorker {
 		t.Fatal("no prune job on the prune worker")
 	}
@@ -236,6 +231,9 @@ func TestStalePruningRestartsThePruneWorker(t *testing.T) {
 	c.apply(true)
 	if len(h.restart) != 1 || h.restart[0] != pruneWorker {
 		t.Fatalf("restarts %v", h.restart)
+	}
+	if h.ops(proto.OpPrune) != 1 || len(h.later) != 1 {
+		t.Fatalf("%d prune jobs, %d delayed: want the new setting's after the delay", h.ops(proto.OpPrune), len(h.later))
 	}
 	h.later[len(h.later)-1]()
 	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
@@ -267,8 +265,7 @@ func TestLoaderAskedLayer(t *testing.T) {
 // A progress message redraws the accuracy card only (and the sample tiles when it is about
 // them); a layer view redraws the filter grid only.
 func TestProgressTouchesOnlyTheAccuracyCard(t *testing.T) {
-	c, h := newRoot(t, "#method=2&ratio=0.5&seed=1&limit=200")
-	h.later[0]()
+	c, _ := newRoot(t, "#method=2&ratio=0.5&seed=1&limit=200")
 	pr := proto.Pruned{Gen: c.gen, Layers: []proto.LayerRow{{Name: "total"}}, Orig: []proto.LayerRow{{Name: "total"}}}
 	if _, err := c.OnMessage(pruneWorker, proto.Encode(proto.OpPrune, pr, [][]byte{[]byte("net")})); err != nil {
 		t.Fatal(err)
