@@ -29,17 +29,32 @@ type directGeom struct {
 	ho, wo     int
 	my, mx     int     // zero margin (rows, columns) before each phase plane
 	pw, ph     int     // pitch and rows of a phase plane
+	plane      int     // ph·pw: floats of one image's phase plane
+	imgs       int     // images whose phase planes are stacked (see stackImages)
 	ps         int     // floats per input channel (all used phases + slack)
 	phases     [4]int  // offset of phase plane py*s+px in a channel, -1 if unused
 	toff       []int32 // per tap (ky*k+kx): offset of output q's input in a channel
-	qn         int     // pitch positions covering the output: ho·pw
+	qn         int     // pitch positions covering the outputs: (imgs−1)·plane + ho·pw
 	hp, wp     [2]int  // rows and columns of phase planes py and px
 	usedPhases int
 }
 
-// geom returns the direct path's layout for an h×w input; toff (k·k
+// directStackFloats bounds the stacked images' planes (cin channels, all
+// phases): they stay in L2 while dconv reads each of them k·k times.
+const directStackFloats = 64 << 10
+
+// geom returns the direct path's layout for n images of h×w; toff (k·k
 // values, or nil to only size the layout) receives the tap offsets.
-func (c *Conv) geom(h, w int, toff []int32) directGeom {
+//
+// Images are stacked when that wastes fewer outputs: each image's phase
+// planes follow the previous image's in the same channel (one plane apart,
+// per phase), so output q = i·plane + oy·pw + ox of image i reads its own
+// planes at q + toff[t], and one run of dconv blocks covers imgs images
+// with only the rows between them (ph − ho per image) wasted, instead of
+// rounding each image's ho·pw outputs up to whole 64-output blocks (the
+// stride-2 convs: 8×8 outputs are 72 positions, 128 computed, 4 images
+// stacked 315, 320 computed).
+func (c *Conv) geom(n, h, w int, toff []int32) directGeom {
 	s, k, pad := c.stride, c.k, c.pad
 	var g directGeom
 	g.ho, g.wo = c.OutSize(h, w)
@@ -50,11 +65,28 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 	}
 	g.pw = g.mx + max(g.wo+maxD, g.wp[0])
 	g.ph = g.my + max(g.ho+maxD, g.hp[0])
-	g.qn = g.ho * g.pw
+	g.plane = g.ph * g.pw
 	for i := range g.phases {
 		g.phases[i] = -1
 	}
-	plane := g.ph * g.pw
+	// Phases used: tap offset ky−pad has phase (ky−pad) mod s (likewise kx).
+	phase := func(t int) int { return t - pad - floorDiv(t-pad, s)*s }
+	var used [4]bool
+	nUsed := 0
+	for ky := 0; ky < k; ky++ {
+		for kx := 0; kx < k; kx++ {
+			if ph := phase(ky)*s + phase(kx); !used[ph] {
+				used[ph] = true
+				nUsed++
+			}
+		}
+	}
+	g.imgs = 1
+	if one := g.ho * g.pw; g.plane-one < roundUp(one, dconvCols)-one {
+		g.imgs = max(1, min(n, directStackFloats/(c.cin*nUsed*g.plane)))
+	}
+	g.qn = (g.imgs-1)*g.plane + g.ho*g.pw
+	region := g.imgs * g.plane // one phase's planes of all stacked images
 	g.toff = toff
 	maxOff := 0
 	for ky := 0; ky < k; ky++ {
@@ -65,7 +97,7 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 			px := kx - pad - dx*s
 			ph := py*s + px
 			if g.phases[ph] < 0 {
-				g.phases[ph] = g.usedPhases * plane
+				g.phases[ph] = g.usedPhases * region
 				g.usedPhases++
 			}
 			off := g.phases[ph] + (g.my+dy)*g.pw + g.mx + dx
@@ -76,7 +108,7 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 		}
 	}
 	// Slack: the last block reads up to q = roundUp(qn, 64) past each tap offset.
-	g.ps = max(g.usedPhases*plane, maxOff+roundUp(g.qn, dconvCols))
+	g.ps = max(g.usedPhases*region, maxOff+roundUp(g.qn, dconvCols))
 	if g.ps%32 == 0 { // keep channel planes out of one L1 set
 		g.ps += 16
 	}
@@ -84,13 +116,13 @@ func (c *Conv) geom(h, w int, toff []int32) directGeom {
 }
 
 // directScratch returns the float32 and int32 scratch sizes of directForward.
-func (c *Conv) directScratch(h, w int) (nf, ni int) {
-	g := c.geom(h, w, nil)
+func (c *Conv) directScratch(n, h, w int) (nf, ni int) {
+	g := c.geom(n, h, w, nil)
 	return c.cin*g.ps + (c.rows+4)*g.zp(), c.k * c.k
 }
 
-// zp is the row pitch of the direct path's raw output of one image: the
-// pitch positions covering the output, rounded up to whole dconv blocks.
+// zp is the row pitch of the direct path's raw output of g.imgs images: the
+// pitch positions covering their outputs, rounded up to whole dconv blocks.
 func (g *directGeom) zp() int { return roundUp(g.qn, dconvCols) }
 
 // directBlockRows returns the number of filters per direct-path block of a
@@ -133,36 +165,42 @@ func packDirect(ad, w []float32, rows, cin, k int) {
 	}
 }
 
-// directForward computes image by image: the phase planes of all input
-// channels, then the raw output z of every used filter in pitch
-// coordinates (dconv blocks of 64 positions × directBlockRows filters), then the epilogue
-// of each output channel as one call over its whole plane (z's columns
-// ox ≥ wo are skipped), so a filter gathered into many channels (method 1)
-// costs one pass per channel, not one call per row segment.
+// directForward computes image by image (or g.imgs stacked images at a
+// time, see geom): the phase planes of all input channels, then the raw
+// output z of every used filter in pitch coordinates (dconv blocks of 64
+// positions × directBlockRows filters), then the epilogue of each output
+// channel as one call over its whole plane (z's columns ox ≥ wo are
+// skipped), so a filter gathered into many channels (method 1) costs one
+// pass per channel, not one call per row segment.
 func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *epi, scratch []float32, is []int32) {
 	K := kern()
-	g := c.geom(h, w, is[:c.k*c.k])
+	g := c.geom(n, h, w, is[:c.k*c.k])
 	hw := g.ho * g.wo
 	cin, kd, s := c.cin, c.kdim, c.stride
 	zp := g.zp()
 	planes := scratch[:cin*g.ps]
 	z := scratch[cin*g.ps : cin*g.ps+(c.rows+4)*zp] // a block may write up to 4 rows
 	clear(planes)
-	for img := 0; img < n; img++ {
-		for ci := 0; ci < cin; ci++ {
-			in := src[(img*cin+ci)*h*w : (img*cin+ci+1)*h*w]
-			pl := planes[ci*g.ps : (ci+1)*g.ps]
-			for ph, off := range g.phases {
-				if off < 0 {
-					continue
-				}
-				py, px := ph/s, ph%s
-				d := pl[off+g.my*g.pw+g.mx:]
-				if s == 1 {
-					act.copyRows(K, d, g.pw, in, h, w, ci)
-				} else { // act is nil: ForwardAct mapped the input
-					// The rest of the image as source: slack for vector reads.
-					K.decimate2(d, g.pw, src[(img*cin+ci)*h*w+py*w+px:], 2*w, g.hp[py], g.wp[px])
+	for img0 := 0; img0 < n; img0 += g.imgs {
+		m := min(g.imgs, n-img0)
+		qn := (m-1)*g.plane + g.ho*g.pw
+		for i := 0; i < m; i++ {
+			img := img0 + i
+			for ci := 0; ci < cin; ci++ {
+				in := src[(img*cin+ci)*h*w : (img*cin+ci+1)*h*w]
+				pl := planes[ci*g.ps+i*g.plane : (ci+1)*g.ps]
+				for ph, off := range g.phases {
+					if off < 0 {
+						continue
+					}
+					py, px := ph/s, ph%s
+					d := pl[off+g.my*g.pw+g.mx:]
+					if s == 1 {
+						act.copyRows(K, d, g.pw, in, h, w, ci)
+					} else { // act is nil: ForwardAct mapped the input
+						// The rest of the image as source: slack for vector reads.
+						K.decimate2(d, g.pw, src[(img*cin+ci)*h*w+py*w+px:], 2*w, g.hp[py], g.wp[px])
+					}
 				}
 			}
 		}
@@ -173,19 +211,22 @@ func (c *Conv) directForward(dst, src []float32, n, h, w int, act *InputAct, e *
 			if e.start[r+mr] == e.start[r] {
 				continue // no output channel reads these rows
 			}
-			for q0 := 0; q0 < g.qn; q0 += dconvCols {
+			for q0 := 0; q0 < qn; q0 += dconvCols {
 				K.directConv(bh, cin, c.ad[b*4*kd:(b+1)*4*kd], planes[q0:], g.ps, g.toff, z[r*zp+q0:], zp)
 			}
 		}
-		for r := 0; r < c.rows; r++ {
-			zr := z[r*zp : r*zp+g.qn]
-			for _, co := range e.inv[e.start[r]:e.start[r+1]] {
-				off := (img*e.cout + int(co)) * hw
-				var res []float32
-				if e.res != nil {
-					res = e.res[off : off+hw]
+		for i := 0; i < m; i++ {
+			img := img0 + i
+			for r := 0; r < c.rows; r++ {
+				zr := z[r*zp+i*g.plane : r*zp+i*g.plane+g.ho*g.pw]
+				for _, co := range e.inv[e.start[r]:e.start[r+1]] {
+					off := (img*e.cout + int(co)) * hw
+					var res []float32
+					if e.res != nil {
+						res = e.res[off : off+hw]
+					}
+					K.affineRowsOf(dst[off:off+hw], g.wo, zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
 				}
-				K.affineRowsOf(dst[off:off+hw], g.wo, zr, g.pw, res, g.ho, g.wo, e.scale[co], e.bias[co], e.relu)
 			}
 		}
 	}

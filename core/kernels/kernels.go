@@ -311,7 +311,7 @@ func (c *Conv) ForwardAct(dst, src []float32, n, h, w int, act *InputAct, ep *Ep
 	case pathWinograd:
 		need, needI = c.winogradScratch(n, h, w)
 	case pathDirect:
-		need, needI = c.directScratch(h, w)
+		need, needI = c.directScratch(n, h, w)
 	default:
 		need, needI = c.im2colScratch(h, w)
 	}

@@ -90,6 +90,8 @@ var convCases = []convCase{
 	{name: "k3_s3", n: 2, cin: 3, h: 13, w: 13, rows: 5, k: 3, s: 3, p: 1},
 	{name: "multichunk", n: 6, cin: 16, h: 32, w: 32, rows: 6, k: 3, s: 1, p: 1, scale: true, res: true, relu: true},
 	{name: "big_n", n: 17, cin: 16, h: 8, w: 8, rows: 24, k: 3, s: 1, p: 1, relu: true},
+	// method 2's 32→12 stride-2 conv: the direct path stacks 6 images (7 = 6 + 1).
+	{name: "s2_stacked", n: 7, cin: 32, h: 16, w: 16, rows: 12, k: 3, s: 2, p: 1, bias: true, res: true, relu: true},
 }
 
 func (tc convCase) epilogue(rng *rand.Rand, ho, wo int) *Epilogue {
@@ -348,4 +350,24 @@ func TestInputAct(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDirectStacking checks which direct-path layouts stack images (see geom): the stride-2 convs
+// whose outputs would leave most of their last 64-output block empty, never more than n images,
+// and not the 32×32 stride-1 ones, whose 32·34 outputs fill 17 blocks exactly.
+func TestDirectStacking(t *testing.T) {
+	for _, tc := range []struct {
+		rows, cin, h, k, s, n, want int
+	}{
+		{12, 32, 16, 3, 2, 16, 6}, // 8×8 outputs: 72 positions in 128, 81 apart stacked
+		{12, 32, 16, 3, 2, 4, 4},
+		{6, 16, 32, 3, 2, 16, 3}, // 16×16 outputs: 272 in 320, 289 apart
+		{3, 16, 32, 3, 1, 16, 1},
+		{32, 16, 32, 1, 2, 16, 1}, // 1×1: 256 outputs, whole blocks
+	} {
+		c := NewConv(make([]float32, tc.rows*tc.cin*tc.k*tc.k), tc.rows, tc.cin, tc.k, tc.s, tc.k/2)
+		if g := c.geom(tc.n, tc.h, tc.h, nil); g.imgs != tc.want {
+			t.Errorf("%d→%d k%d s%d at %d×%d, n = %d: %d images stacked, want %d", tc.cin, tc.rows, tc.k, tc.s, tc.h, tc.h, tc.n, g.imgs, tc.want)
+		}
+	}
 }
