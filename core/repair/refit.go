@@ -137,20 +137,18 @@ func (c *Calibration) storeTargets(n, p int, tg []target) []target {
 
 // origStem returns the original network's stem output (the first block's input) on the first n
 // calibration images.
-func (c *Calibration) origStem(n int) ([]float32, int, int) {
-	cur, h, w := c.convRaw(&c.orig.Stem, c.x[:n*3*32*32], n, 32, 32)
-	c.orig.Stem.ApplyBN(cur, n, h*w, true)
-	return cur, h, w
+func (c *Calibration) origStem(n int, bufs *buffers) ([]float32, int, int) {
+	return c.convBN(&c.orig.Stem, c.x[:n*3*32*32], n, 32, 32, true, nil, bufs)
 }
 
 // blockTarget runs the original network's block i on its input x (n×cin×h×w) and returns the block's
 // refit target at positions sampled p per image, and its output (the next block's input) with its
 // size.
-func (c *Calibration) blockTarget(i int, x []float32, n, cin, h, w, p int) (target, []float32, int, int) {
+func (c *Calibration) blockTarget(i int, x []float32, n, cin, h, w, p int, bufs *buffers) (target, []float32, int, int) {
 	b := &c.orig.Blocks[i]
-	t, ho, wo := c.convRaw(&b.Conv1, x, n, h, w)
-	b.Conv1.ApplyBN(t, n, ho*wo, true)
-	y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+	t, ho, wo := c.convBN(&b.Conv1, x, n, h, w, true, nil, bufs)
+	y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo, bufs)
+	bufs.put(t)
 	hw, cout := ho*wo, b.Conv2.Cout
 	tg := target{pos: samplePositions(n, hw, p, i), cout: cout}
 	rows := 0
@@ -166,9 +164,12 @@ func (c *Calibration) blockTarget(i int, x []float32, n, cin, h, w, p int) (targ
 		}
 	}
 	b.Conv2.ApplyBN(y, n, hw, false)
-	s := b.ShortcutOf(x, n, cin, h, w)
+	s := c.shortcut(b, x, n, cin, h, w, bufs)
 	for j := range y {
 		y[j] += s[j]
+	}
+	if len(s) > 0 && &s[0] != &x[0] {
+		bufs.put(s)
 	}
 	for img, ps := range tg.pos {
 		for _, q := range ps {
@@ -341,8 +342,8 @@ func (c *Calibration) normals(conv *resnet.ConvBN, t []float32, h, w int, tg *ta
 }
 
 // accumulate adds the rows of images lo…hi-1 to nm. t is the n×cin×h×w hidden activation.
-// Rows are gathered in chunks of 256; each chunk's AᵀA (its upper triangle only) and AᵀY are float32
-// GEMMs (kernels.Sgemm, sums of 256 products) added into the float64 totals. AᵀA is skipped when
+// Rows are gathered in chunks of 256; each chunk's AᵀA (its upper triangle only) and AᵀY (as YᵀA)
+// are float32 GEMMs (kernels.Sgemm, sums of 256 products) added into the float64 totals. AᵀA is skipped when
 // nm.g is nil; normals fills its lower triangle.
 //
 // With wt (d×cout, float32) the targets are ReLU-relaxed (see target.compensated) on the fly: each chunk's
@@ -362,7 +363,7 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 	if nm.g != nil {
 		gc = make([]float32, d*d)
 	}
-	rc := make([]float32, d*cout)
+	rc := make([]float32, cout*d)
 	row := 0
 	for img := range lo {
 		row += len(tg.pos[img])
@@ -401,22 +402,37 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 				}
 			}
 		}
-		kernels.Sgemm(true, false, d, cout, m, 1, a, d, yc, cout, 0, rc, cout)
-		for i, v := range rc {
-			nm.r[i] += float64(v)
+		// (AᵀY)ᵀ = YᵀA: Sgemm packs its first operand element by element and copies the second's
+		// rows, so the narrow Y goes first (AᵀY itself costs twice as much).
+		kernels.Sgemm(true, false, cout, d, m, 1, yc, cout, a, d, 0, rc, d)
+		for ch := range cout {
+			for i, v := range rc[ch*d : (ch+1)*d] {
+				nm.r[i*cout+ch] += float64(v)
+			}
 		}
-		for i, v := range yc[:m*cout] {
-			nm.yy[i%cout] += float64(v) * float64(v)
+		for i := range m {
+			for ch, v := range yc[i*cout : (i+1)*cout] {
+				nm.yy[ch] += float64(v) * float64(v)
+			}
 		}
 		nm.rows += m
 		m = 0
 	}
+	// Each image is copied once into zero-padded maps, so that every patch is k runs of k values
+	// per channel.
+	hp, wp := h+2*pad, w+2*pad
+	padded := make([]float32, cin*hp*wp)
 	for img := lo; img < hi; img++ {
-		src := t[img*cin*h*w : (img+1)*cin*h*w]
+		for ci := range cin {
+			for y := range h {
+				o := (ci*hp+y+pad)*wp + pad
+				copy(padded[o:o+w], t[((img*cin+ci)*h+y)*w:])
+			}
+		}
 		for _, q := range tg.pos[img] {
 			oy, ox := int(q)/ow*stride, int(q)%ow*stride
 			dst := a[m*d : (m+1)*d]
-			patch(dst[:cin*k*k], src, cin, h, w, k, oy-pad, ox-pad)
+			patch(dst[:cin*k*k], padded, cin, hp, wp, k, oy, ox)
 			j := cin * k * k
 			if ex := tg.ex; ex != nil {
 				xs := ex.x[img*ex.c*ex.h*ex.w:]
@@ -443,33 +459,26 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 // gramPanel is the row panel of the upper-triangular AᵀA products in accumulate.
 const gramPanel = 64
 
-// patch writes the k×k patch of the cin maps src (h×w each) whose top-left corner is (y0, x0) into
-// dst (cin·k·k, [cin][ky][kx]), zero outside the maps.
+// patch writes the k×k patch of the cin maps src (h×w each) whose top-left corner is (y0, x0),
+// which lies inside them, into dst (cin·k·k, [cin][ky][kx]).
 func patch(dst, src []float32, cin, h, w, k, y0, x0 int) {
-	if y0 >= 0 && x0 >= 0 && y0+k <= h && x0+k <= w { // inside: k runs of k values per channel
-		j := 0
+	if k == 3 {
 		for ci := range cin {
-			for ky := range k {
-				o := (ci*h+y0+ky)*w + x0
-				copy(dst[j:j+k], src[o:o+k])
-				j += k
-			}
+			o := (ci*h+y0)*w + x0
+			r0, r1, r2 := src[o:o+3], src[o+w:o+w+3], src[o+2*w:o+2*w+3]
+			d := dst[9*ci : 9*ci+9]
+			d[0], d[1], d[2] = r0[0], r0[1], r0[2]
+			d[3], d[4], d[5] = r1[0], r1[1], r1[2]
+			d[6], d[7], d[8] = r2[0], r2[1], r2[2]
 		}
 		return
 	}
 	j := 0
 	for ci := range cin {
 		for ky := range k {
-			iy := y0 + ky
-			for kx := range k {
-				ix := x0 + kx
-				var v float32
-				if iy >= 0 && iy < h && ix >= 0 && ix < w {
-					v = src[(ci*h+iy)*w+ix]
-				}
-				dst[j] = v
-				j++
-			}
+			o := (ci*h+y0+ky)*w + x0
+			copy(dst[j:j+k], src[o:o+k])
+			j += k
 		}
 	}
 }

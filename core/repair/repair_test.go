@@ -2,6 +2,7 @@ package repair
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet/resnettest"
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestSetStats(t *testing.T) {
@@ -295,4 +297,76 @@ func TestRepairThreadIndependent(t *testing.T) {
 			t.Errorf("run %d: linear layer: weights differ from the first run's", run)
 		}
 	}
+}
+
+// TestChannelErrs checks the select step's Schur-complement errors against solving each choice's
+// whole ridge system.
+func TestChannelErrs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const kk, nc, cout, rows = 4, 7, 3, 60
+	d := nc*kk + 1
+	a := mat.NewDense(rows, d, nil)
+	y := mat.NewDense(rows, cout, nil)
+	for i := range rows {
+		for j := range d {
+			a.Set(i, j, rng.NormFloat64())
+		}
+		a.Set(i, d-1, 1)
+		for o := range cout {
+			y.Set(i, o, rng.NormFloat64())
+		}
+	}
+	var g, r mat.Dense
+	g.Mul(a.T(), a)
+	r.Mul(a.T(), y)
+	nm := normal{g: make([]float64, d*d), r: make([]float64, d*cout)}
+	for i := range d {
+		for j := range d {
+			nm.g[i*d+j] = g.At(i, j)
+		}
+		for o := range cout {
+			nm.r[i*cout+o] = r.At(i, o)
+		}
+	}
+	const lambda = 0.5
+	choice := []int{0, 3, 5} // channel 1's candidates are 2, 3, 4
+	errs, err := channelErrs(nm, d, kk, cout, lambda, choice, 1, 2, 5)
+	if err != nil || len(errs) != 3 {
+		t.Fatal(errs, err)
+	}
+	for k, ci := range []int{2, 3, 4} {
+		var idx []int
+		for _, c := range []int{choice[0], ci, choice[2]} {
+			for u := range kk {
+				idx = append(idx, c*kk+u)
+			}
+		}
+		idx = append(idx, d-1)
+		m := len(idx)
+		gs := mat.NewSymDense(m, nil)
+		rs := mat.NewDense(m, cout, nil)
+		for p, ip := range idx {
+			for q, iq := range idx {
+				gs.SetSym(p, q, g.At(ip, iq))
+			}
+			gs.SetSym(p, p, gs.At(p, p)+lambda)
+			for o := range cout {
+				rs.Set(p, o, r.At(ip, o))
+			}
+		}
+		var sol mat.Dense
+		if err := sol.Solve(gs, rs); err != nil {
+			t.Fatal(err)
+		}
+		want := -mat.Sum(mulElem(rs, &sol))
+		if math.Abs(errs[k]-want) > 1e-9*math.Abs(want) {
+			t.Errorf("candidate %d: err %v, want %v", ci, errs[k], want)
+		}
+	}
+}
+
+func mulElem(a, b *mat.Dense) *mat.Dense {
+	var c mat.Dense
+	c.MulElem(a, b)
+	return &c
 }

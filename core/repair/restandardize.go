@@ -30,7 +30,7 @@ func (c *Calibration) Restandardize(net *resnet.Net, n int) error {
 	std := func(conv *resnet.ConvBN, z []float32, hw int) {
 		restandardize(&conv.BN, z, n, conv.Cout, hw)
 	}
-	cur, h, w := c.convRaw(&net.Stem, c.x[:n*3*32*32], n, 32, 32)
+	cur, h, w := c.convRaw(&net.Stem, c.x[:n*3*32*32], n, 32, 32, nil)
 	std(&net.Stem, cur, h*w)
 	net.Stem.ApplyBN(cur, n, h*w, true)
 	cin := net.Stem.Cout
@@ -39,16 +39,16 @@ func (c *Calibration) Restandardize(net *resnet.Net, n int) error {
 		var s []float32
 		if b.Shortcut != nil {
 			var hs, ws int
-			s, hs, ws = c.convRaw(b.Shortcut, cur, n, h, w)
+			s, hs, ws = c.convRaw(b.Shortcut, cur, n, h, w, nil)
 			std(b.Shortcut, s, hs*ws)
 			b.Shortcut.ApplyBN(s, n, hs*ws, false)
 		} else {
 			s = b.ShortcutOf(cur, n, cin, h, w)
 		}
-		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w)
+		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w, nil)
 		std(&b.Conv1, t, ho*wo)
 		b.Conv1.ApplyBN(t, n, ho*wo, true)
-		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo)
+		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo, nil)
 		std(&b.Conv2, y, ho*wo)
 		b.Conv2.ApplyBN(y, n, ho*wo, false)
 		for j := range y {

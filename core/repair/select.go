@@ -20,15 +20,17 @@ import (
 //
 //	err(c) = Σ y² − R_cᵀ (G_cc + λI)⁻¹ R_c,   G = AᵀA, R = AᵀY over the candidates' patch columns A,
 //
-// found by coordinate descent from the all-centroid choice: each cluster in turn takes the candidate
-// that lowers err most, until a sweep changes nothing (at most selectSweeps sweeps).
+// (λ = ridge × the mean diagonal of all candidates' G) found by coordinate descent from the
+// all-centroid choice: each cluster in turn takes the candidate that lowers err most, until a sweep
+// changes nothing (at most selectSweeps sweeps). A cluster's candidates are compared through the
+// Schur complement of the other channels' columns (see channelErrs), factorised once per cluster.
 const selectSweeps = 3
 
 // selectReps rewrites the pruned block b's conv1 rows and bn1 entries with the chosen candidates
 // (see above). l is the plan of b's conv1, ob the original block, xo its input on the first n
 // calibration images (h×w maps) and tg the original conv2 outputs at the sampled positions (of at
-// least n images).
-func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []float32, n, h, w int, tg *target, ridge float64) error {
+// least n images), of which the choice uses at most positions per image (see target.subset).
+func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []float32, n, h, w int, tg *target, positions int, ridge float64, bufs *buffers) error {
 	members := l.Members()
 	var order []int
 	for j, m := range members {
@@ -74,7 +76,8 @@ func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []f
 			cc.BN.Gamma[i], cc.BN.Beta[i], cc.BN.Mean[i], cc.BN.Var[i] = oc.BN.Gamma[m], oc.BN.Beta[m], oc.BN.Mean[m], oc.BN.Var[m]
 		}
 	}
-	z, ho, wo := c.convRaw(&cc, xo, n, h, w)
+	z, ho, wo := c.convRaw(&cc, xo, n, h, w, bufs)
+	defer bufs.put(z)
 	hw := ho * wo
 	cen := resnet.BatchNorm{Gamma: cc.BN.Gamma, Beta: cc.BN.Beta, Mean: slices.Clone(cc.BN.Mean), Var: slices.Clone(cc.BN.Var)}
 	setStats(&cen, z, n, nc, hw) // the centroids' statistics on the original input
@@ -86,78 +89,40 @@ func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []f
 	cc.ApplyBN(z, n, hw, true)
 	// Normal equations over all candidates' patches (conv2's geometry).
 	g2 := resnet.ConvBN{Cin: nc, Cout: ob.Conv2.Cout, K: ob.Conv2.K, Stride: ob.Conv2.Stride}
-	sub := &target{pos: tg.pos[:n], cout: tg.cout}
-	rows := 0
-	for _, p := range sub.pos {
-		rows += len(p)
-	}
-	sub.y = tg.y[:rows*tg.cout]
+	sub := tg.subset(n, positions)
 	kk := g2.K * g2.K
 	d := nc*kk + 1
 	nm := c.normals(&g2, z, ho, wo, sub, n, d, true, nil)
-	// err of a choice (candidate index per channel), up to the constant Σ y².
-	cost := func(choice []int) float64 {
-		var idx []int
-		for _, ci := range choice {
-			for t := range kk {
-				idx = append(idx, ci*kk+t)
-			}
-		}
-		idx = append(idx, d-1)
-		m := len(idx)
-		gs := mat.NewSymDense(m, nil)
-		var tr float64
-		for a, ia := range idx {
-			for bb := a; bb < m; bb++ {
-				gs.SetSym(a, bb, nm.g[ia*d+idx[bb]])
-			}
-			tr += nm.g[ia*d+ia]
-		}
-		lambda := ridge * tr / float64(m)
-		for a := range m {
-			gs.SetSym(a, a, gs.At(a, a)+lambda)
-		}
-		rs := mat.NewDense(m, tg.cout, nil)
-		for a, ia := range idx {
-			for o := range tg.cout {
-				rs.Set(a, o, nm.r[ia*tg.cout+o])
-			}
-		}
-		var chol mat.Cholesky
-		if !chol.Factorize(gs) {
-			return math.Inf(1)
-		}
-		var sol mat.Dense
-		if err := chol.SolveTo(&sol, rs); err != nil {
-			return math.Inf(1)
-		}
-		var e float64
-		for a := range m {
-			for o := range tg.cout {
-				e -= rs.At(a, o) * sol.At(a, o)
-			}
-		}
-		return e
+	// λ is fixed for the block: ridge times the mean diagonal of all the candidates' G.
+	var tr float64
+	for i := range d {
+		tr += nm.g[i*d+i]
 	}
+	lambda := ridge * tr / float64(d)
 	choice := make([]int, len(order))
 	for j := range order {
 		choice[j] = first[j]
 	}
-	best := cost(choice)
 	for range selectSweeps {
 		changed := false
 		for j := range order {
-			cur := choice[j]
-			for ci := first[j]; ci < first[j+1]; ci++ {
-				if ci == cur {
-					continue
-				}
-				choice[j] = ci
-				if e := cost(choice); e < best-1e-9*math.Abs(best) {
-					best, cur, changed = e, ci, true
+			errs, err := channelErrs(nm, d, kk, tg.cout, lambda, choice, j, first[j], first[j+1])
+			if err != nil {
+				return err
+			}
+			if errs == nil { // the other channels' equations are singular: keep this one
+				continue
+			}
+			cur := errs[choice[j]-first[j]]
+			best := choice[j]
+			for k, e := range errs {
+				if e < errs[best-first[j]]-1e-9*math.Abs(cur) {
+					best = first[j] + k
 				}
 			}
-			choice[j] = cur
+			if best != choice[j] {
+				choice[j], changed = best, true
+			}
 		}
 		if !changed {
 			break
@@ -171,4 +136,118 @@ func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []f
 		}
 	}
 	return nil
+}
+
+// subset returns the target's rows of its first n images, at most p positions each (0: all), spread
+// evenly over each image's sampled positions.
+func (tg *target) subset(n, p int) *target {
+	sub := &target{pos: tg.pos[:n], cout: tg.cout}
+	rows := 0
+	for _, ps := range sub.pos {
+		rows += len(ps)
+	}
+	if p <= 0 || !slices.ContainsFunc(sub.pos, func(ps []int32) bool { return len(ps) > p }) {
+		sub.y = tg.y[:rows*tg.cout]
+		return sub
+	}
+	sub.pos = make([][]int32, n)
+	row := 0
+	for img, ps := range tg.pos[:n] {
+		for k := range min(p, len(ps)) {
+			i := k * len(ps) / min(p, len(ps))
+			sub.pos[img] = append(sub.pos[img], ps[i])
+			sub.y = append(sub.y, tg.y[(row+i)*tg.cout:(row+i+1)*tg.cout]...)
+		}
+		row += len(ps)
+	}
+	return sub
+}
+
+// channelErrs returns err (up to the constant Σ y²) of the choice with channel j's candidate set to
+// each of lo…hi-1 in turn, the other channels as chosen. With F the other channels' columns and the
+// intercept (factorised once), and C a candidate's kk columns,
+//
+//	err = −R_Fᵀ G_FF⁻¹ R_F − vᵀ S⁻¹ v,   S = G_CC − G_CF G_FF⁻¹ G_FC,   v = R_C − G_CF G_FF⁻¹ R_F,
+//
+// all G with λ added to their diagonal: the same value as solving the whole choice's equations.
+// It returns nil errs when G_FF is not positive definite.
+func channelErrs(nm normal, d, kk, cout int, lambda float64, choice []int, j, lo, hi int) ([]float64, error) {
+	var idx []int
+	for l, ci := range choice {
+		if l != j {
+			for t := range kk {
+				idx = append(idx, ci*kk+t)
+			}
+		}
+	}
+	idx = append(idx, d-1)
+	m := len(idx)
+	gf := mat.NewSymDense(m, nil)
+	rf := mat.NewDense(m, cout, nil)
+	for a, ia := range idx {
+		for b := a; b < m; b++ {
+			gf.SetSym(a, b, nm.g[ia*d+idx[b]])
+		}
+		gf.SetSym(a, a, gf.At(a, a)+lambda)
+		for o := range cout {
+			rf.Set(a, o, nm.r[ia*cout+o])
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(gf) {
+		return nil, nil
+	}
+	var w mat.Dense // G_FF⁻¹ R_F
+	if err := chol.SolveTo(&w, rf); err != nil {
+		return nil, err
+	}
+	var base float64
+	for a := range m {
+		for o := range cout {
+			base += rf.At(a, o) * w.At(a, o)
+		}
+	}
+	errs := make([]float64, hi-lo)
+	gfc := mat.NewDense(m, kk, nil)
+	scc := mat.NewSymDense(kk, nil)
+	rc := mat.NewDense(kk, cout, nil)
+	var q, bq, bw, sol mat.Dense
+	var sc mat.Cholesky
+	for ci := lo; ci < hi; ci++ {
+		for a, ia := range idx {
+			for t := range kk {
+				gfc.Set(a, t, nm.g[ia*d+ci*kk+t])
+			}
+		}
+		if err := chol.SolveTo(&q, gfc); err != nil {
+			return nil, err
+		}
+		bq.Mul(gfc.T(), &q)
+		bw.Mul(gfc.T(), &w)
+		for t := range kk {
+			c := ci*kk + t
+			for u := t; u < kk; u++ {
+				scc.SetSym(t, u, nm.g[c*d+ci*kk+u]-bq.At(t, u))
+			}
+			scc.SetSym(t, t, scc.At(t, t)+lambda)
+			for o := range cout {
+				rc.Set(t, o, nm.r[c*cout+o]-bw.At(t, o))
+			}
+		}
+		if !sc.Factorize(scc) {
+			errs[ci-lo] = math.Inf(1)
+			continue
+		}
+		if err := sc.SolveTo(&sol, rc); err != nil {
+			return nil, err
+		}
+		e := -base
+		for t := range kk {
+			for o := range cout {
+				e -= rc.At(t, o) * sol.At(t, o)
+			}
+		}
+		errs[ci-lo] = e
+	}
+	return errs, nil
 }

@@ -172,57 +172,64 @@ func TestStudyCalibCurve(t *testing.T) {
 }
 
 // TestStudyOptions compares repair settings on the study checkpoint ($REPAIR_EXP=1): accuracy on
-// the first 1,000 test images and repair time, method 2 at r = 0.5 and 0.8 with Best's steps.
-// $REPAIR_CONFIGS picks some of them by name (comma-separated).
+// the first 1,000 test images and the repair's wall and CPU time (a fresh Calibration each time,
+// $REPAIR_THREADS goroutines, default 2), at r = 0.5 and 0.8 with Best's steps. A setting is
+// calib/positions/select positions/ReLU passes, e.g. 2048/32/16/1;
+// $REPAIR_CONFIGS lists them (comma-separated), $REPAIR_METHOD picks method 1 (default 2).
 func TestStudyOptions(t *testing.T) {
 	if os.Getenv("REPAIR_EXP") == "" {
 		t.Skip("set REPAIR_EXP=1")
 	}
-	type config struct {
-		name      string
-		calib     int
-		positions int
-		sel       int
+	m := prune.Removal
+	if os.Getenv("REPAIR_METHOD") == "1" {
+		m = prune.Sharing
 	}
-	configs := []config{
-		{"now", 2048, 256, 0},
-		{"sel512", 2048, 256, 512},
-		{"pos64", 2048, 64, 0},
-		{"pos128", 2048, 128, 0},
-		{"c1024", 1024, 256, 0},
-		{"pos64sel512", 2048, 64, 512},
-		{"c4096pos64sel512", 4096, 64, 512},
+	threads := 2
+	if s := os.Getenv("REPAIR_THREADS"); s != "" {
+		threads, _ = strconv.Atoi(s)
 	}
-	want := map[string]bool{}
-	for _, s := range strings.Split(os.Getenv("REPAIR_CONFIGS"), ",") {
-		if s != "" {
-			want[s] = true
-		}
-	}
+	type config struct{ calib, positions, selPos, passes int }
+	var configs []config
 	maxCalib := 0
-	for _, c := range configs {
-		if len(want) == 0 || want[c.name] {
-			maxCalib = max(maxCalib, c.calib)
+	for _, s := range strings.Split(os.Getenv("REPAIR_CONFIGS"), ",") {
+		var c config
+		if _, err := fmt.Sscanf(s, "%d/%d/%d/%d", &c.calib, &c.positions, &c.selPos, &c.passes); err != nil {
+			t.Fatalf("setting %q: want calib/positions/select positions/passes", s)
 		}
+		configs = append(configs, c)
+		maxCalib = max(maxCalib, c.calib)
 	}
 	d := loadStudy(t, maxCalib)
-	name := variant.Best(prune.Removal).Name()
-	for _, r := range []float64{0.5, 0.8} {
-		plan, _ := d.plan(t, prune.Removal, r, name, 512)
+	name := variant.Best(m).Name()
+	ratios := []float64{0.5, 0.8}
+	if s := os.Getenv("REPAIR_RATIOS"); s != "" {
+		ratios = nil
+		for _, f := range strings.Split(s, ",") {
+			r, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ratios = append(ratios, r)
+		}
+	}
+	for _, r := range ratios {
+		plan, _ := d.plan(t, m, r, name, maxCalib)
 		for _, c := range configs {
-			if len(want) > 0 && !want[c.name] {
-				continue
-			}
-			v, err := variant.Parse(name, c.calib)
+			v, err := variant.Parse(name, c.calib) // the same clustering: only the counts differ
 			if err != nil {
 				t.Fatal(err)
 			}
-			cal, err := NewCalibration(d.net, d.x[:c.calib*cifar.ImageSize], c.calib, 2)
+			cal, err := NewCalibration(d.net, d.x[:c.calib*cifar.ImageSize], c.calib, threads)
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, el, cpu := repairOnce(t, d, cal, plan, v, func(o *Options) { o.Positions, o.SelectImages = c.positions, c.sel })
-			fmt.Printf("r=%.1f %-18s %.1f%%  %.1f s wall, %.1f s CPU\n", r, c.name, d.accuracy(t, net), el.Seconds(), cpu.Seconds())
+			net, el, cpu := repairOnce(t, d, cal, plan, v, func(o *Options) {
+				o.Positions, o.SelectPositions = c.positions, c.selPos
+				if o.ReLUPasses > 0 {
+					o.ReLUPasses = c.passes
+				}
+			})
+			fmt.Printf("method %d r=%.1f %d/%d/%d/%d %.1f%%  %.2f s wall, %.2f s CPU\n", m, r, c.calib, c.positions, c.selPos, c.passes, d.accuracy(t, net), el.Seconds(), cpu.Seconds())
 		}
 	}
 }
