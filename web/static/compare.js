@@ -9,9 +9,10 @@
 // and TensorFlow.js is fixed when their wasm starts, so each configuration gets its own worker;
 // that worker is this very file (see the end). Each configuration first warms up (batches of the
 // first images until at least WARM_BATCHES batches and WARM_MS have passed: V8 first runs wasm
-// unoptimised and optimises the hot functions while they run). The page then times the engines
-// of one network and thread count in turns, on chunks of 4 batches (or T) of 16 images, each from
-// posting the chunk to its last answer, so that the machine's other load falls on all alike.
+// unoptimised and optimises the hot functions while they run). The page then times all the
+// configurations of one thread count (every engine on every network) in turns, on chunks of 4
+// (or T) batches of 16 images, each from posting the chunk to its last answer, so that the
+// machine's other load falls on all alike and the ratios between them hold.
 //
 // ?images=N (default 400), ?threads=T (default: all cores; 1 runs only the one-thread
 // configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need cross-origin isolation (cmd/serve's COOP/COEP headers); on a host
@@ -245,12 +246,13 @@
     const module = await WebAssembly.compileStreaming(fetch("worker.wasm"));
     const counts = T > 1 ? [1, T] : [1];
     const runs = [], errors = [], versions = {};
-    // One group per network and thread count: its engines are loaded, then timed in turns on
-    // chunks of the images (go, ort, tfjs, go, …), so that a load on the machine that comes and
-    // goes falls on all of them alike; each engine's time is the sum of its chunks.
-    for (const model of models) {
-      for (const threads of counts) {
-        const group = [];
+    // One group per thread count: its engines are loaded on every network, then timed in turns on
+    // chunks of the images (go, ort, tfjs on the first network, then on the next, …, then the
+    // next chunk), so that a load on the machine that comes and goes falls on all of them alike;
+    // each one's time is the sum of its chunks.
+    for (const threads of counts) {
+      const group = [];
+      for (const model of models) {
         for (const engine of engines) {
           log("loading " + NAMES[engine] + ", " + model.label + ", " + threads + (threads > 1 ? " threads" : " thread") + "…");
           try {
@@ -260,36 +262,36 @@
             if (c.engineThreads !== threads) {
               log(NAMES[engine] + " says it runs " + c.engineThreads + " thread(s), not " + threads + (c.isolated === false ? " (its worker is not cross-origin isolated)" : ""));
             }
-            group.push(Object.assign(c, { ms: 0, preds: [] }));
+            group.push(Object.assign(c, { model, ms: 0, preds: [] }));
           } catch (err) {
             errors.push(engine + ", " + model.name + ", " + threads + " threads: " + err.message);
             log("failed: " + errors[errors.length - 1]);
           }
         }
-        log("timing " + group.map((c) => c.engine).join(", ") + " in turns on " + N + " images…");
-        const chunk = BATCH * Math.max(4, threads);
-        for (let start = 0; start < N; start += chunk) {
-          for (const c of group) {
-            if (c.failed) continue;
-            const count = Math.min(chunk, N - start);
-            try {
-              const t0 = performance.now();
-              const p = await c.run(start, count);
-              c.ms += performance.now() - t0;
-              c.preds.push(...p);
-            } catch (err) {
-              c.failed = true;
-              errors.push(c.engine + ", " + model.name + ", " + threads + " threads: " + err.message);
-              log("failed: " + errors[errors.length - 1]);
-            }
+      }
+      log("timing them in turns on " + N + " images…");
+      const chunk = BATCH * Math.max(4, threads);
+      for (let start = 0; start < N; start += chunk) {
+        for (const c of group) {
+          if (c.failed) continue;
+          const count = Math.min(chunk, N - start);
+          try {
+            const t0 = performance.now();
+            const p = await c.run(start, count);
+            c.ms += performance.now() - t0;
+            c.preds.push(...p);
+          } catch (err) {
+            c.failed = true;
+            errors.push(c.engine + ", " + c.model.name + ", " + threads + " threads: " + err.message);
+            log("failed: " + errors[errors.length - 1]);
           }
         }
-        for (const c of group) {
-          c.close();
-          if (c.failed) continue;
-          runs.push({ model: model.name, engine: c.engine, threads, engineThreads: c.engineThreads, msPerImage: c.ms / N, imagesPerSecond: 1000 * N / c.ms,
-            accuracy: c.preds.filter((v, i) => v === labels[i]).length / N, preds: c.preds, backend: c.backend });
-        }
+      }
+      for (const c of group) {
+        c.close();
+        if (c.failed) continue;
+        runs.push({ model: c.model.name, engine: c.engine, threads, engineThreads: c.engineThreads, msPerImage: c.ms / N, imagesPerSecond: 1000 * N / c.ms,
+          accuracy: c.preds.filter((v, i) => v === labels[i]).length / N, preds: c.preds, backend: c.backend });
       }
     }
     const find = (model, engine, threads) => runs.find((r) => r.model === model && r.engine === engine && r.threads === threads);
