@@ -4,27 +4,31 @@
 // (compare/models.json, web/site/compare_assets.go: each as safetensors for the Go engine and
 // TensorFlow.js, and as ONNX exported from the same network for ONNX Runtime).
 //
-// Every engine runs in fresh Web Workers, one configuration after the other: one worker / one
-// thread, then (cross-origin isolated only) T workers / T threads. The thread count of ONNX Runtime
-// and TensorFlow.js is fixed when their wasm starts, so each configuration gets its own worker;
-// that worker is this very file (see the end). Each configuration first warms up (batches of the
-// first images until at least WARM_BATCHES batches and WARM_MS have passed: V8 first runs wasm
-// unoptimised and optimises the hot functions while they run). The page then times all the
-// configurations of one thread count (every engine on every network) in turns, on chunks of 4
-// (or T) batches of 16 images, each from posting the chunk to its last answer, so that the
-// machine's other load falls on all alike and the ratios between them hold.
+// Every engine runs in fresh Web Workers: one worker / one thread, then (cross-origin isolated
+// only) T workers / T threads. The thread count of ONNX Runtime and TensorFlow.js is fixed when
+// their wasm starts, so each configuration gets its own worker; that worker is this very file (see
+// the end). Each configuration first warms up (batches of the first images until at least
+// WARM_BATCHES batches and WARM_MS have passed: V8 first runs wasm unoptimised and optimises the
+// hot functions while they run). The page then times all the configurations of one thread count
+// (every engine on every network) in turns, on chunks of 4 (or T) batches of 16 images, each from
+// posting the chunk to its last answer, so that the machine's other load falls on all alike and
+// the ratios between them hold.
 //
 // ?images=N (default 400), ?threads=T (default: all cores; 1 runs only the one-thread
-// configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need cross-origin isolation (cmd/serve's COOP/COEP headers); on a host
-// without them (GitHub Pages) every engine runs one thread. Missing engines (make site without
-// npm) are named on the page and in window.rpCompare.missing.
+// configurations), ?models=unpruned,m2-r0.8 (default: all the build's networks). Threads need
+// cross-origin isolation (cmd/serve's COOP/COEP headers); on a host without them (GitHub Pages)
+// every engine runs one thread. Missing engines (make site without npm) are named on the page and
+// in window.rpCompare.missing; ?weights= (other weights than the shipped ones) runs only those,
+// unpruned, without ONNX Runtime.
 //
-// window.rpCompare, set when everything ran (or {error} when the page failed):
-//   images, threads, isolated, versions {tfjs, ort}, missing: [engine names with the reason],
+// window.rpCompare, set when everything ran (or {error} when the page failed; error is also set,
+// with the rest, when some configuration failed):
+//   images, threads (T), isolated, versions {ort, tfjs}, missing: [engine: reason],
 //   models: [{name, label, params, macs, args}],
-//   runs: [{model, engine ("go" | "ort" | "tfjs"), threads, msPerImage, imagesPerSecond,
-//           accuracy (fraction), agreeGo (fraction of predictions equal to the Go engine's, one
-//           worker, same model), preds}],
+//   runs: [{model, engine ("go" | "ort" | "tfjs"), threads (asked for), engineThreads (what the
+//           engine says it runs), msPerImage, imagesPerSecond, accuracy (fraction), agreeGo
+//           (fraction of predictions equal to the Go engine's, one worker, same model), preds,
+//           backend}],
 //   summary: {goVsPeer: {ratio, peer, goMs, peerMs} (Go one worker ÷ the faster of ONNX Runtime
 //             and TensorFlow.js at one thread, unpruned), speedup: {model: Go one worker's
 //             unpruned ms ÷ that model's}},
