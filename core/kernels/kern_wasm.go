@@ -38,6 +38,7 @@ var wasmKernels = kernelSet{
 	winoGather:   winoGatherPortable,
 	winoGatherIn: winoGatherInWasm,
 	dconv:        dconvWasm,
+	dconv3:       dconv3Wasm,
 	copyRows:     copyRowsWasm,
 	winoScatter:  winoScatterWasm,
 	decimate2:    decimate2Wasm,
@@ -346,9 +347,24 @@ func decimate2Wasm(dst []float32, dp int, src []float32, sp, rows, n int) {
 	}
 }
 
-// dconvWasm is the direct path's micro-kernel (see dconv) in assembly
-// (dconvAsm, kern_wasm.s); it writes all 4 rows of c.
+// dconvWasm and dconv3Wasm are the direct path's micro-kernels (see dconv
+// and dconv3) in assembly (dconvAsm, dconv3Asm: kern_wasm.s); dconv3Wasm
+// leaves row 3 of c alone.
 func dconvWasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	if dconvWasmCheck(4, cin, a, p, ps, toff, c, ldc) {
+		dconvAsm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
+	}
+}
+
+func dconv3Wasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
+	if dconvWasmCheck(3, cin, a, p, ps, toff, c, ldc) {
+		dconv3Asm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
+	}
+}
+
+// dconvWasmCheck panics on operands too short for a dconv of rows rows;
+// without taps it clears c's rows and returns false.
+func dconvWasmCheck(rows, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) bool {
 	maxOff := 0
 	for _, o := range toff {
 		if o < 0 {
@@ -356,22 +372,27 @@ func dconvWasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc i
 		}
 		maxOff = max(maxOff, int(o))
 	}
-	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < 3*ldc+dconvCols {
+	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < (rows-1)*ldc+dconvCols {
 		panic("kernels: dconv operands too short")
 	}
 	if len(toff) == 0 {
-		for i := range 4 {
+		for i := range rows {
 			clear(c[i*ldc : i*ldc+dconvCols])
 		}
-		return
+		return false
 	}
-	dconvAsm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
+	return true
 }
 
 // dconvAsm is dconv on unchecked operands (kern_wasm.s).
 //
 //go:noescape
 func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
+
+// dconv3Asm is dconv3 on unchecked operands (kern_wasm.s).
+//
+//go:noescape
+func dconv3Asm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
 
 // winoOutStoreWasm is winoOut followed by the epilogue and the stores of
 // every output channel co of cos (scale[co], bias[co], channel stride hwo),

@@ -6906,8 +6906,8 @@ TEXT ·winoGatherInAsm(SB), NOSPLIT, $0-48
 
 // func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
 //
-// The direct path's micro-kernel: for the 4 rows of the packed block a
-// ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
+// The direct path's micro-kernel: for the first 4 rows of the packed
+// block a ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
 // a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < 4, j < 64), in 8 column blocks
 // of 8 with the 8 accumulators over all taps and channels. ps and ldc in
 // floats, cin ≥ 1, ntaps ≥ 1; the caller checks the operands.
@@ -7134,6 +7134,218 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 	I32Const $16
 	I32Add
 	Get V7
+	V128Store $0
+	Get R5
+	I64Const $32
+	I64Add
+	Set R5
+	Get R14
+	I64Const $32
+	I64Add
+	Set R14
+	Get R6
+	I64Const $1
+	I64Sub
+	Tee R6
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	RET
+
+// func dconv3Asm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
+//
+// The direct path's micro-kernel: for the first 3 rows of the packed
+// block a ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
+// a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < 3, j < 64), in 8 column blocks
+// of 8 with the 6 accumulators over all taps and channels. ps and ldc in
+// floats, cin ≥ 1, ntaps ≥ 1; the caller checks the operands.
+TEXT ·dconv3Asm(SB), NOSPLIT, $0-64
+	I64Load a+8(FP)
+	Set R0
+	I64Load p+16(FP)
+	Set R14
+	I64Load ps+24(FP)
+	I64Const $2
+	I64Shl
+	Set R2
+	I64Load toff+32(FP)
+	Set R3
+	I64Load ntaps+40(FP)
+	Set R4
+	I64Load c+48(FP)
+	Set R5
+	I64Load ldc+56(FP)
+	I64Const $2
+	I64Shl
+	Set R13
+	I64Load cin+0(FP)
+	Set R12
+	I64Const $8
+	Set R6
+	Loop
+	I32Const $0
+	I32x4Splat
+	Set V0
+	I32Const $0
+	I32x4Splat
+	Set V1
+	I32Const $0
+	I32x4Splat
+	Set V2
+	I32Const $0
+	I32x4Splat
+	Set V3
+	I32Const $0
+	I32x4Splat
+	Set V4
+	I32Const $0
+	I32x4Splat
+	Set V5
+	Get R0
+	Set R7
+	Get R3
+	Set R8
+	Get R4
+	Set R9
+	Loop
+	Get R14
+	Get R8
+	I32WrapI64
+	I64Load32S $0
+	I64Const $2
+	I64Shl
+	I64Add
+	Set R10
+	Get R12
+	Set R11
+	Loop
+	Get R10
+	I32WrapI64
+	V128Load $0
+	Set V8
+	Get R10
+	I32WrapI64
+	V128Load $16
+	Set V9
+	Get R7
+	I32WrapI64
+	F32Load $0
+	F32x4Splat
+	Set V10
+	Get V0
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V0
+	Get V1
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V1
+	Get R7
+	I32WrapI64
+	F32Load $4
+	F32x4Splat
+	Set V10
+	Get V2
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V2
+	Get V3
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V3
+	Get R7
+	I32WrapI64
+	F32Load $8
+	F32x4Splat
+	Set V10
+	Get V4
+	Get V8
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V4
+	Get V5
+	Get V9
+	Get V10
+	F32x4Mul
+	F32x4Add
+	Set V5
+	Get R7
+	I64Const $16
+	I64Add
+	Set R7
+	Get R10
+	Get R2
+	I64Add
+	Set R10
+	Get R11
+	I64Const $1
+	I64Sub
+	Tee R11
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R8
+	I64Const $4
+	I64Add
+	Set R8
+	Get R9
+	I64Const $1
+	I64Sub
+	Tee R9
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R5
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V0
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V1
+	V128Store $0
+	Get R8
+	Get R13
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V2
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V3
+	V128Store $0
+	Get R8
+	Get R13
+	I64Add
+	Set R8
+	Get R8
+	I32WrapI64
+	Get V4
+	V128Store $0
+	Get R8
+	I32WrapI64
+	I32Const $16
+	I32Add
+	Get V5
 	V128Store $0
 	Get R5
 	I64Const $32

@@ -90,7 +90,7 @@ func tile4(aArg, bArg string) {
 	e("Loop")
 	e("Get R1", "I32WrapI64", "V128Load $0", "Set V8")
 	e("Get R1", "I32WrapI64", "V128Load $16", "Set V9")
-	madd4x8("R0")
+	maddRows("R0", 4)
 	e("Get R0", "I64Const $16", "I64Add", "Set R0")
 	e("Get R1", "Get R3", "I64Add", "Set R1")
 	decrLoop("R2")
@@ -209,11 +209,11 @@ TEXT ·winoGatherInAsm(SB), NOSPLIT, $0-48
 	e("RET")
 }
 
-// madd4x8 adds the products of the 4 rows of A at R (a[0…3], splatted one at
-// a time into V10) with the two B vectors in V8 and V9 to the accumulators
-// V0…V7 (row i in V2i and V2i+1).
-func madd4x8(r string) {
-	for i := range 4 {
+// maddRows adds the products of the first rows rows of A at R (a[0…3],
+// splatted one at a time into V10) with the two B vectors in V8 and V9 to
+// the accumulators V0…V7 (row i in V2i and V2i+1).
+func maddRows(r string, rows int) {
+	for i := range rows {
 		e("Get "+r, "I32WrapI64")
 		ef("F32Load $%d", 4*i)
 		e("F32x4Splat", "Set V10")
@@ -226,17 +226,22 @@ func madd4x8(r string) {
 	}
 }
 
-func dconv() {
-	w.WriteString(`
-// func dconvAsm(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
+// dconv writes dconvAsm (rows = 4) or dconv3Asm (rows = 3).
+func dconv(rows int) {
+	name := "dconvAsm"
+	if rows == 3 {
+		name = "dconv3Asm"
+	}
+	fmt.Fprintf(&w, `
+// func %s(cin int, a, p unsafe.Pointer, ps int, toff *int32, ntaps int, c unsafe.Pointer, ldc int)
 //
-// The direct path's micro-kernel: for the 4 rows of the packed block a
-// ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
-// a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < 4, j < 64), in 8 column blocks
-// of 8 with the 8 accumulators over all taps and channels. ps and ldc in
+// The direct path's micro-kernel: for the first %d rows of the packed
+// block a ([tap][cin][4]) and 64 outputs, c[i*ldc+j] = Σ_t Σ_ci
+// a[(t*cin+ci)*4+i]·p[toff[t]+ci*ps+j] (i < %d, j < 64), in 8 column blocks
+// of 8 with the %d accumulators over all taps and channels. ps and ldc in
 // floats, cin ≥ 1, ntaps ≥ 1; the caller checks the operands.
-TEXT ·dconvAsm(SB), NOSPLIT, $0-64
-`)
+TEXT ·%s(SB), NOSPLIT, $0-64
+`, name, rows, rows, 2*rows, name)
 	e("I64Load a+8(FP)", "Set R0")
 	e("I64Load p+16(FP)", "Set R14")                          // p + column block
 	e("I64Load ps+24(FP)", "I64Const $2", "I64Shl", "Set R2") // channel stride, bytes
@@ -247,7 +252,7 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 	e("I64Load cin+0(FP)", "Set R12")
 	e("I64Const $8", "Set R6") // column blocks left
 	e("Loop")
-	for i := range 8 {
+	for i := range 2 * rows {
 		e("I32Const $0", "I32x4Splat")
 		ef("Set V%d", i)
 	}
@@ -258,14 +263,14 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 	e("Loop") // channels
 	e("Get R10", "I32WrapI64", "V128Load $0", "Set V8")
 	e("Get R10", "I32WrapI64", "V128Load $16", "Set V9")
-	madd4x8("R7")
+	maddRows("R7", rows)
 	e("Get R7", "I64Const $16", "I64Add", "Set R7")
 	e("Get R10", "Get R2", "I64Add", "Set R10")
 	decrLoop("R11")
 	e("Get R8", "I64Const $4", "I64Add", "Set R8")
 	decrLoop("R9")
 	e("Get R5", "Set R8")
-	for i := range 4 {
+	for i := range rows {
 		for j := range 2 {
 			e("Get R8", "I32WrapI64")
 			if j == 1 {
@@ -274,7 +279,7 @@ TEXT ·dconvAsm(SB), NOSPLIT, $0-64
 			ef("Get V%d", 2*i+j)
 			e("V128Store $0")
 		}
-		if i < 3 {
+		if i < rows-1 {
 			e("Get R8", "Get R13", "I64Add", "Set R8")
 		}
 	}
@@ -430,7 +435,8 @@ func main() {
 	w.WriteString(header)
 	gemm4()
 	gatherIn()
-	dconv()
+	dconv(4)
+	dconv(3)
 	outStore()
 	if err := os.WriteFile("kern_wasm.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)

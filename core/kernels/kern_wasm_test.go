@@ -81,3 +81,42 @@ func TestWinoGatherInWasm(t *testing.T) {
 		}
 	}
 }
+
+// TestDconvWasm checks the assembly direct-path micro-kernels (dconv: 4 rows, dconv3: 3 rows)
+// against dconvGemmAcc on the portable kernels, and that they write nothing else.
+func TestDconvWasm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, rows := range []int{4, 3} {
+		for _, cin := range []int{1, 3, 16} {
+			const ps, ldc = 200, 70
+			toff := []int32{0, 1, 2, 34, 35, 36, 68, 69, 70}
+			a := make([]float32, len(toff)*cin*4)
+			for i := range a {
+				a[i] = rng.Float32()*2 - 1
+			}
+			p := make([]float32, 70+(cin-1)*ps+dconvCols)
+			for i := range p {
+				p[i] = rng.Float32()*2 - 1
+			}
+			want, got := make([]float32, 4*ldc), make([]float32, 4*ldc)
+			dconvGemmAcc(&portableKernels, cin, a, p, ps, toff, want, ldc)
+			for i := range got {
+				got[i] = 3
+			}
+			if rows == 4 {
+				dconvWasm(cin, a, p, ps, toff, got, ldc)
+			} else {
+				dconv3Wasm(cin, a, p, ps, toff, got, ldc)
+			}
+			for i := range got {
+				if i < rows*ldc && i%ldc < dconvCols {
+					if d := got[i] - want[i]; d > 1e-4 || d < -1e-4 {
+						t.Fatalf("rows=%d cin=%d: c[%d] = %v, want %v", rows, cin, i, got[i], want[i])
+					}
+				} else if got[i] != 3 {
+					t.Fatalf("rows=%d cin=%d: c[%d] written outside the tile", rows, cin, i)
+				}
+			}
+		}
+	}
+}
