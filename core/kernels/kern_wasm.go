@@ -229,62 +229,28 @@ func affineWasm(out, z, res []float32, s, b float32, relu bool) {
 }
 
 // affineRowsWasm is affineRows (rows×w values, out and res with row pitch
-// op, z with row pitch zp) in SIMD through raw pointers; the residual and
-// ReLU variants are separate loops (a branch per vector costs a dispatch in
-// Go's wasm code), 8 floats per iteration.
+// op, z with row pitch zp) in assembly (affineRowsAsm, kern_wasm.s) for the
+// multiples of 4 of each row, the rest with affinePortable.
 func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool) {
 	if rows <= 0 || w <= 0 {
 		return
 	}
-	if len(out) < (rows-1)*op+w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < (rows-1)*op+w) {
+	if op < 0 || zp < 0 || len(out) < (rows-1)*op+w || len(z) < (rows-1)*zp+w || (res != nil && len(res) < (rows-1)*op+w) {
 		panic("kernels: affine operands too short")
 	}
-	opp, zq, rq := unsafe.Pointer(unsafe.SliceData(out)), unsafe.Pointer(unsafe.SliceData(z)), unsafe.Pointer(unsafe.SliceData(res))
-	vs, vb := archsimd.BroadcastFloat32x4(s), archsimd.BroadcastFloat32x4(b)
-	var zero archsimd.Float32x4
-	w8, w4 := uintptr(4*(w&^7)), uintptr(4*(w&^3))
-	for r := 0; r < rows; r++ {
-		o, zr, rr := unsafe.Add(opp, 4*r*op), unsafe.Add(zq, 4*r*zp), unsafe.Add(rq, 4*r*op)
-		i := uintptr(0)
-		switch {
-		case res != nil && relu:
-			for ; i < w8; i += 32 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)).Max(zero), o, i)
-				st4(ld4(zr, i+16).Mul(vs).Add(vb).Add(ld4(rr, i+16)).Max(zero), o, i+16)
-			}
-			if i < w4 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)).Max(zero), o, i)
-				i += 16
-			}
-		case res != nil:
-			for ; i < w8; i += 32 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)), o, i)
-				st4(ld4(zr, i+16).Mul(vs).Add(vb).Add(ld4(rr, i+16)), o, i+16)
-			}
-			if i < w4 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Add(ld4(rr, i)), o, i)
-				i += 16
-			}
-		case relu:
-			for ; i < w8; i += 32 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Max(zero), o, i)
-				st4(ld4(zr, i+16).Mul(vs).Add(vb).Max(zero), o, i+16)
-			}
-			if i < w4 {
-				st4(ld4(zr, i).Mul(vs).Add(vb).Max(zero), o, i)
-				i += 16
-			}
-		default:
-			for ; i < w8; i += 32 {
-				st4(ld4(zr, i).Mul(vs).Add(vb), o, i)
-				st4(ld4(zr, i+16).Mul(vs).Add(vb), o, i+16)
-			}
-			if i < w4 {
-				st4(ld4(zr, i).Mul(vs).Add(vb), o, i)
-				i += 16
-			}
-		}
-		if j := int(i / 4); j < w {
+	mode := 0
+	if relu {
+		mode = 1
+	}
+	if res != nil {
+		mode += 2
+	}
+	if n4 := w / 4; n4 > 0 {
+		affineRowsAsm(unsafe.Pointer(unsafe.SliceData(out)), op, unsafe.Pointer(unsafe.SliceData(z)), zp,
+			unsafe.Pointer(unsafe.SliceData(res)), rows, n4, s, b, mode)
+	}
+	if j := w &^ 3; j < w {
+		for r := range rows {
 			var rt []float32
 			if res != nil {
 				rt = res[r*op+j : r*op+w]
@@ -294,58 +260,70 @@ func affineRowsWasm(out []float32, op int, z []float32, zp int, res []float32, r
 	}
 }
 
-// copyRowsWasm is copyRows with vector loads and stores, 8 floats per
-// iteration (a runtime.memmove call per row costs more than the copy of a
-// 32-float row).
+// affineRowsAsm is affineRows over rows × 4·n4 values on unchecked operands
+// (kern_wasm.s); mode is 1 for the ReLU plus 2 for the residual.
+//
+//go:noescape
+func affineRowsAsm(out unsafe.Pointer, op int, z unsafe.Pointer, zp int, res unsafe.Pointer, rows, n4 int, s, b float32, mode int)
+
+// copyRowsWasm is copyRows in assembly (copyRowsAsm, kern_wasm.s: a
+// runtime.memmove call per row costs more than the copy of a 32-float row)
+// when w is a multiple of 4, else copyRowsPortable.
 func copyRowsWasm(dst []float32, dp int, src []float32, rows, w int) {
 	if rows <= 0 || w <= 0 {
 		return
 	}
-	if len(dst) < (rows-1)*dp+w || len(src) < rows*w {
+	if dp < 0 || len(dst) < (rows-1)*dp+w || len(src) < rows*w {
 		panic("kernels: copyRows operands too short")
 	}
 	if w&3 != 0 {
 		copyRowsPortable(dst, dp, src, rows, w)
 		return
 	}
-	dq, sq := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
-	w8, w4 := uintptr(4*(w&^7)), uintptr(4*w)
-	for r := 0; r < rows; r++ {
-		d, s := unsafe.Add(dq, 4*r*dp), unsafe.Add(sq, 4*r*w)
-		i := uintptr(0)
-		for ; i < w8; i += 32 {
-			st4(ld4(s, i), d, i)
-			st4(ld4(s, i+16), d, i+16)
-		}
-		if i < w4 {
-			st4(ld4(s, i), d, i)
-		}
-	}
+	copyRowsAsm(unsafe.Pointer(unsafe.SliceData(dst)), dp, unsafe.Pointer(unsafe.SliceData(src)), rows, w/4)
 }
 
-// decimate2Wasm is decimate2 through raw pointers, 4 outputs per iteration
-// (scalar: archsimd has no wasm shuffles).
+// copyRowsAsm is copyRows of rows × 4·n4 floats on unchecked operands
+// (kern_wasm.s).
+//
+//go:noescape
+func copyRowsAsm(dst unsafe.Pointer, dp int, src unsafe.Pointer, rows, n4 int)
+
+// decimate2Wasm is decimate2 in assembly (decimate2Asm, kern_wasm.s: 4
+// outputs from two vector loads and two swizzles) for the multiples of 4
+// of each row, the rest (and a last row without the float of slack the
+// vector loads read) in Go.
 func decimate2Wasm(dst []float32, dp int, src []float32, sp, rows, n int) {
 	if rows <= 0 || n <= 0 {
 		return
 	}
-	if len(dst) < (rows-1)*dp+n || len(src) < (rows-1)*sp+2*n-1 {
+	if dp < 0 || sp < 0 || len(dst) < (rows-1)*dp+n || len(src) < (rows-1)*sp+2*n-1 {
 		panic("kernels: decimate2 operands too short")
 	}
-	dq, sq := unsafe.Pointer(unsafe.SliceData(dst)), unsafe.Pointer(unsafe.SliceData(src))
-	f := func(p unsafe.Pointer, off uintptr) *float32 { return (*float32)(unsafe.Add(p, off)) }
-	n4, n1 := uintptr(4*(n&^3)), uintptr(4*n)
-	for r := 0; r < rows; r++ {
-		d, s := unsafe.Add(dq, 4*r*dp), unsafe.Add(sq, 4*r*sp)
-		i := uintptr(0)
-		for ; i < n4; i += 16 {
-			*f(d, i), *f(d, i+4), *f(d, i+8), *f(d, i+12) = *f(s, 2*i), *f(s, 2*i+8), *f(s, 2*i+16), *f(s, 2*i+24)
+	n4 := n / 4
+	vr := rows // rows the vector loads may run on
+	if len(src) < (rows-1)*sp+8*n4 {
+		vr--
+	}
+	if n4 > 0 && vr > 0 {
+		decimate2Asm(unsafe.Pointer(unsafe.SliceData(dst)), dp, unsafe.Pointer(unsafe.SliceData(src)), sp, vr, n4)
+	}
+	for r := range rows {
+		i := 4 * n4
+		if r >= vr {
+			i = 0
 		}
-		for ; i < n1; i += 4 {
-			*f(d, i) = *f(s, 2*i)
+		for ; i < n; i++ {
+			dst[r*dp+i] = src[r*sp+2*i]
 		}
 	}
 }
+
+// decimate2Asm is decimate2 of rows × 4·n4 outputs on unchecked operands
+// (kern_wasm.s); it reads src[r*sp+8*n4-1] too.
+//
+//go:noescape
+func decimate2Asm(dst unsafe.Pointer, dp int, src unsafe.Pointer, sp, rows, n4 int)
 
 // dconvWasm and dconv3Wasm are the direct path's micro-kernels (see dconv
 // and dconv3) in assembly (dconvAsm, dconv3Asm: kern_wasm.s); dconv3Wasm

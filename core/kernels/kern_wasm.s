@@ -18488,3 +18488,437 @@ TEXT ·winoOutStoreAsm(SB), NOSPLIT, $0-104
 	End
 	End
 	RET
+
+// func copyRowsAsm(dst unsafe.Pointer, dp int, src unsafe.Pointer, rows, n4 int)
+//
+// dst[r*dp+x] = src[r*4*n4+x] for r < rows, x < 4*n4 (rows, n4 ≥ 1), one
+// vector per iteration. dp in floats; the caller checks the operands.
+TEXT ·copyRowsAsm(SB), NOSPLIT, $0-40
+	I64Load dst+0(FP)
+	Set R1
+	I64Load dp+8(FP)
+	I64Const $2
+	I64Shl
+	Set R2
+	I64Load src+16(FP)
+	Set R3
+	I64Load rows+24(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	I64Load n4+32(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R3
+	I32WrapI64
+	V128Load $0
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R3
+	I64Const $16
+	I64Add
+	Set R3
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	RET
+
+// func decimate2Asm(dst unsafe.Pointer, dp int, src unsafe.Pointer, sp, rows, n4 int)
+//
+// dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < 4*n4 (rows, n4 ≥ 1), 4
+// outputs per iteration from two vector loads (reading src[r*sp+8*n4-1]
+// too), their even lanes picked by i8x16.swizzle (indices past 15 give
+// zeros) and or-ed. dp and sp in floats; the caller checks the operands.
+TEXT ·decimate2Asm(SB), NOSPLIT, $0-48
+	V128Const $795458214199165184, $-9187201950435737472
+	Set V14
+	V128Const $-9187201950435737472, $795458214199165184
+	Set V15
+	I64Load dst+0(FP)
+	Set R1
+	I64Load dp+8(FP)
+	I64Const $2
+	I64Shl
+	Set R2
+	I64Load src+16(FP)
+	Set R3
+	I64Load sp+24(FP)
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load rows+32(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	Get R3
+	Set R8
+	I64Load n4+40(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R8
+	I32WrapI64
+	V128Load $0
+	Get V14
+	I8x16Swizzle
+	Get R8
+	I32WrapI64
+	V128Load $16
+	Get V15
+	I8x16Swizzle
+	V128Or
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R8
+	I64Const $32
+	I64Add
+	Set R8
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R3
+	Get R4
+	I64Add
+	Set R3
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	RET
+
+// func affineRowsAsm(out unsafe.Pointer, op int, z unsafe.Pointer, zp int, res unsafe.Pointer, rows, n4 int, s, b float32, mode int)
+//
+// out[r*op+x] = s*z[r*zp+x] + b (+ res[r*op+x] with mode modeRes or
+// modeResReLU), then max(·, 0) with modeReLU or modeResReLU (F32x4Pmax: NaN
+// stays NaN), for r < rows, x < 4*n4 (rows, n4 ≥ 1). op and zp in floats;
+// the caller checks the operands.
+TEXT ·affineRowsAsm(SB), NOSPLIT, $0-72
+	I64Load out+0(FP)
+	Set R1
+	I64Load op+8(FP)
+	I64Const $2
+	I64Shl
+	Set R2
+	I64Load z+16(FP)
+	Set R3
+	I64Load zp+24(FP)
+	I64Const $2
+	I64Shl
+	Set R4
+	I64Load res+32(FP)
+	Set R9
+	F32Load s+56(FP)
+	F32x4Splat
+	Set V12
+	F32Load b+60(FP)
+	F32x4Splat
+	Set V13
+	I32Const $0
+	I32x4Splat
+	Set V14
+	I64Load mode+64(FP)
+	I64Const $0
+	I64Eq
+	If
+	I64Load rows+40(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	Get R3
+	Set R8
+	Get R9
+	Set R10
+	I64Load n4+48(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R8
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R8
+	I64Const $16
+	I64Add
+	Set R8
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R3
+	Get R4
+	I64Add
+	Set R3
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+64(FP)
+	I64Const $1
+	I64Eq
+	If
+	I64Load rows+40(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	Get R3
+	Set R8
+	Get R9
+	Set R10
+	I64Load n4+48(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R8
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R8
+	I64Const $16
+	I64Add
+	Set R8
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R3
+	Get R4
+	I64Add
+	Set R3
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+64(FP)
+	I64Const $2
+	I64Eq
+	If
+	I64Load rows+40(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	Get R3
+	Set R8
+	Get R9
+	Set R10
+	I64Load n4+48(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R8
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R10
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R8
+	I64Const $16
+	I64Add
+	Set R8
+	Get R10
+	I64Const $16
+	I64Add
+	Set R10
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R3
+	Get R4
+	I64Add
+	Set R3
+	Get R9
+	Get R2
+	I64Add
+	Set R9
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	I64Load mode+64(FP)
+	I64Const $3
+	I64Eq
+	If
+	I64Load rows+40(FP)
+	Set R5
+	Loop
+	Get R1
+	Set R6
+	Get R3
+	Set R8
+	Get R9
+	Set R10
+	I64Load n4+48(FP)
+	Set R7
+	Loop
+	Get R6
+	I32WrapI64
+	Get R8
+	I32WrapI64
+	V128Load $0
+	Get V12
+	F32x4Mul
+	Get V13
+	F32x4Add
+	Get R10
+	I32WrapI64
+	V128Load $0
+	F32x4Add
+	Get V14
+	F32x4Pmax
+	V128Store $0
+	Get R6
+	I64Const $16
+	I64Add
+	Set R6
+	Get R8
+	I64Const $16
+	I64Add
+	Set R8
+	Get R10
+	I64Const $16
+	I64Add
+	Set R10
+	Get R7
+	I64Const $1
+	I64Sub
+	Tee R7
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	Get R1
+	Get R2
+	I64Add
+	Set R1
+	Get R3
+	Get R4
+	I64Add
+	Set R3
+	Get R9
+	Get R2
+	I64Add
+	Set R9
+	Get R5
+	I64Const $1
+	I64Sub
+	Tee R5
+	I64Eqz
+	I32Eqz
+	BrIf $0
+	End
+	End
+	RET

@@ -431,6 +431,107 @@ TEXT ·winoOutStoreAsm(SB), NOSPLIT, $0-104
 	e("RET")
 }
 
+func copyRowsGen() {
+	w.WriteString(`
+// func copyRowsAsm(dst unsafe.Pointer, dp int, src unsafe.Pointer, rows, n4 int)
+//
+// dst[r*dp+x] = src[r*4*n4+x] for r < rows, x < 4*n4 (rows, n4 ≥ 1), one
+// vector per iteration. dp in floats; the caller checks the operands.
+TEXT ·copyRowsAsm(SB), NOSPLIT, $0-40
+`)
+	e("I64Load dst+0(FP)", "Set R1", "I64Load dp+8(FP)", "I64Const $2", "I64Shl", "Set R2")
+	e("I64Load src+16(FP)", "Set R3", "I64Load rows+24(FP)", "Set R5")
+	e("Loop") // rows
+	e("Get R1", "Set R6", "I64Load n4+32(FP)", "Set R7")
+	e("Loop") // vectors
+	e("Get R6", "I32WrapI64", "Get R3", "I32WrapI64", "V128Load $0", "V128Store $0")
+	e("Get R6", "I64Const $16", "I64Add", "Set R6", "Get R3", "I64Const $16", "I64Add", "Set R3")
+	decrLoop("R7")
+	e("Get R1", "Get R2", "I64Add", "Set R1")
+	decrLoop("R5")
+	e("RET")
+}
+
+func decimate2Gen() {
+	w.WriteString(`
+// func decimate2Asm(dst unsafe.Pointer, dp int, src unsafe.Pointer, sp, rows, n4 int)
+//
+// dst[r*dp+i] = src[r*sp+2*i] for r < rows, i < 4*n4 (rows, n4 ≥ 1), 4
+// outputs per iteration from two vector loads (reading src[r*sp+8*n4-1]
+// too), their even lanes picked by i8x16.swizzle (indices past 15 give
+// zeros) and or-ed. dp and sp in floats; the caller checks the operands.
+TEXT ·decimate2Asm(SB), NOSPLIT, $0-48
+`)
+	// V14 picks lanes 0 and 2 into lanes 0 and 1, V15 into lanes 2 and 3.
+	const pick, none = 0x0B0A090803020100, -0x7F7F7F7F7F7F7F80 // 0x8080808080808080
+	ef("V128Const $%d, $%d", pick, none)
+	e("Set V14")
+	ef("V128Const $%d, $%d", none, pick)
+	e("Set V15")
+	e("I64Load dst+0(FP)", "Set R1", "I64Load dp+8(FP)", "I64Const $2", "I64Shl", "Set R2")
+	e("I64Load src+16(FP)", "Set R3", "I64Load sp+24(FP)", "I64Const $2", "I64Shl", "Set R4")
+	e("I64Load rows+32(FP)", "Set R5")
+	e("Loop") // rows
+	e("Get R1", "Set R6", "Get R3", "Set R8", "I64Load n4+40(FP)", "Set R7")
+	e("Loop") // 4 outputs
+	e("Get R6", "I32WrapI64")
+	e("Get R8", "I32WrapI64", "V128Load $0", "Get V14", "I8x16Swizzle")
+	e("Get R8", "I32WrapI64", "V128Load $16", "Get V15", "I8x16Swizzle")
+	e("V128Or", "V128Store $0")
+	e("Get R6", "I64Const $16", "I64Add", "Set R6", "Get R8", "I64Const $32", "I64Add", "Set R8")
+	decrLoop("R7")
+	e("Get R1", "Get R2", "I64Add", "Set R1", "Get R3", "Get R4", "I64Add", "Set R3")
+	decrLoop("R5")
+	e("RET")
+}
+
+func affineRowsGen() {
+	w.WriteString(`
+// func affineRowsAsm(out unsafe.Pointer, op int, z unsafe.Pointer, zp int, res unsafe.Pointer, rows, n4 int, s, b float32, mode int)
+//
+// out[r*op+x] = s*z[r*zp+x] + b (+ res[r*op+x] with mode modeRes or
+// modeResReLU), then max(·, 0) with modeReLU or modeResReLU (F32x4Pmax: NaN
+// stays NaN), for r < rows, x < 4*n4 (rows, n4 ≥ 1). op and zp in floats;
+// the caller checks the operands.
+TEXT ·affineRowsAsm(SB), NOSPLIT, $0-72
+`)
+	e("I64Load out+0(FP)", "Set R1", "I64Load op+8(FP)", "I64Const $2", "I64Shl", "Set R2")
+	e("I64Load z+16(FP)", "Set R3", "I64Load zp+24(FP)", "I64Const $2", "I64Shl", "Set R4")
+	e("I64Load res+32(FP)", "Set R9")
+	e("F32Load s+56(FP)", "F32x4Splat", "Set V12", "F32Load b+60(FP)", "F32x4Splat", "Set V13")
+	e("I32Const $0", "I32x4Splat", "Set V14")
+	for mode := modePlain; mode <= modeResReLU; mode++ {
+		e("I64Load mode+64(FP)")
+		ef("I64Const $%d", mode)
+		e("I64Eq", "If")
+		e("I64Load rows+40(FP)", "Set R5")
+		e("Loop") // rows
+		e("Get R1", "Set R6", "Get R3", "Set R8", "Get R9", "Set R10", "I64Load n4+48(FP)", "Set R7")
+		e("Loop") // vectors
+		e("Get R6", "I32WrapI64")
+		e("Get R8", "I32WrapI64", "V128Load $0", "Get V12", "F32x4Mul", "Get V13", "F32x4Add")
+		if mode >= modeRes {
+			e("Get R10", "I32WrapI64", "V128Load $0", "F32x4Add")
+		}
+		if mode == modeReLU || mode == modeResReLU {
+			e("Get V14", "F32x4Pmax")
+		}
+		e("V128Store $0")
+		e("Get R6", "I64Const $16", "I64Add", "Set R6", "Get R8", "I64Const $16", "I64Add", "Set R8")
+		if mode >= modeRes {
+			e("Get R10", "I64Const $16", "I64Add", "Set R10")
+		}
+		decrLoop("R7")
+		e("Get R1", "Get R2", "I64Add", "Set R1", "Get R3", "Get R4", "I64Add", "Set R3")
+		if mode >= modeRes {
+			e("Get R9", "Get R2", "I64Add", "Set R9")
+		}
+		decrLoop("R5")
+		e("End")
+	}
+	e("RET")
+}
+
 func main() {
 	w.WriteString(header)
 	gemm4()
@@ -438,6 +539,9 @@ func main() {
 	dconv(4)
 	dconv(3)
 	outStore()
+	copyRowsGen()
+	decimate2Gen()
+	affineRowsGen()
 	if err := os.WriteFile("kern_wasm.s", w.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

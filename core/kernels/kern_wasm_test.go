@@ -120,3 +120,59 @@ func TestDconvWasm(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsWasm checks the assembly row kernels (copyRows, decimate2, affineRows in every
+// epilogue mode) against the portable ones on widths with and without a remainder of 4, with
+// sources exactly as long as the contracts allow, and that they write nothing else.
+func TestRowsWasm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	fill := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = rng.Float32()*2 - 1
+		}
+		return v
+	}
+	same := func(name string, got, want []float32) {
+		t.Helper()
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s: [%d] = %v, want %v", name, i, got[i], want[i])
+			}
+		}
+	}
+	for _, w := range []int{1, 4, 7, 8, 16, 19, 32} {
+		const rows, pitch = 5, 41
+		src := fill(rows * w)
+		want, got := fill((rows-1)*pitch+w+3), []float32(nil)
+		got = append(got, want...)
+		copyRowsPortable(want, pitch, src, rows, w)
+		copyRowsWasm(got, pitch, src, rows, w)
+		same("copyRows", got, want)
+
+		sp := 2*w + 3
+		src = fill((rows-1)*sp + 2*w - 1) // no slack after the last value read
+		want = fill((rows-1)*pitch + w + 3)
+		got = append(got[:0], want...)
+		decimate2Portable(want, pitch, src, sp, rows, w)
+		decimate2Wasm(got, pitch, src, sp, rows, w)
+		same("decimate2", got, want)
+
+		z, res := fill((rows-1)*pitch+w), fill((rows-1)*pitch+w)
+		for _, r := range [][]float32{nil, res} {
+			for _, relu := range []bool{false, true} {
+				want = fill((rows-1)*pitch + w + 3)
+				got = append(got[:0], want...)
+				for i := range rows {
+					var rr []float32
+					if r != nil {
+						rr = r[i*pitch : i*pitch+w]
+					}
+					affinePortable(want[i*pitch:i*pitch+w], z[i*pitch:i*pitch+w], rr, 0.7, -0.1, relu)
+				}
+				affineRowsWasm(got, pitch, z, pitch, r, rows, w, 0.7, -0.1, relu)
+				same("affineRows", got, want)
+			}
+		}
+	}
+}
