@@ -213,13 +213,15 @@
     const wurl = q.get("weights") || manifest.weights;
     if (!wurl) throw new Error("this site ships no weights (weights/resnet20.safetensors); pass ?weights=PATH");
     const missing = [];
-    const idx = await fetch("compare/models.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    // manifest.sizes lists every file of the build: what it lacks is not fetched (no 404s).
+    const has = (f) => !manifest.sizes || f in manifest.sizes;
+    const idx = has("compare/models.json") ? await fetch("compare/models.json").then((r) => (r.ok ? r.json() : null)).catch(() => null) : null;
     const engines = ["go"];
     if (!idx || !idx.ort) missing.push("ort: ONNX Runtime Web is not part of this build (make site needs npm for it)");
     else if (q.get("weights")) missing.push("ort: ?weights= has no ONNX export (only the shipped weights do)");
     else if (!idx.models || !idx.models.length) missing.push("ort: this build has no ONNX exports of the weights");
     else engines.push("ort");
-    if (idx ? idx.tfjs : await exists("tfjs/tf.min.js")) engines.push("tfjs");
+    if (idx ? idx.tfjs : has("tfjs/tf.min.js") && (await exists("tfjs/tf.min.js"))) engines.push("tfjs");
     else missing.push("tfjs: TensorFlow.js is not part of this build (make site needs npm for it)");
     missing.forEach((m) => log("missing " + m));
 
