@@ -178,6 +178,7 @@ func (b *browser) start() {
 				if last != "" {
 					b.PostAnim(last)
 				}
+				p.AnimReady()
 			}
 			if s := m.AnimState; s != nil {
 				p.OnAnimState(s.Step, s.Steps, s.Playing)

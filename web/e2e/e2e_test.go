@@ -353,6 +353,13 @@ func TestPage(t *testing.T) {
 		if imgs != want {
 			t.Errorf("%d heatmaps decoded, want %d", imgs, want)
 		}
+		// The K-Means view at the first render: its still picture (the animation comes later).
+		dots := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#kmeans-scatter circle").length`))
+		crosses := run(t, b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#kmeans-scatter path").length`))
+		animOn := run(t, b.ctx, chromedp.Evaluate[bool](`window.rpTimings.animRequested !== undefined`))
+		if (dots != want || crosses != want/2) && !animOn {
+			t.Errorf("K-Means view at first render: %d points and %d centroids drawn, want %d and %d", dots, crosses, want, want/2)
+		}
 		timings := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
 		t.Logf("timings (ms since navigation start): %v", timings)
 		// The original network's accuracy is on screen with the first render (the manifest's

@@ -69,6 +69,10 @@ type Page struct {
 	Copied      string
 	AnimState   string
 	animPlaying bool
+	// Scatter is the K-Means view's still picture (the last iteration, as SVG), shown until the
+	// ebiten animation runs (AnimOn).
+	Scatter *viz.Scatter
+	AnimOn  bool
 
 	Sweep      *viz.Sweep // the CLI's sweep (assets/sweep.json), if the site has one
 	SweepError string
@@ -589,7 +593,43 @@ func (c *Page) setView(v *proto.LayerView) {
 				Title: fmt.Sprintf("centroid of cluster %d (%d members)", j, members[j]), Caption: "c" + strconv.Itoa(j)})
 		}
 	}
+	c.setScatter(v)
 	c.sendAnim()
+}
+
+// setScatter draws the still picture of v's K-Means (its last iteration) for the K-Means view.
+func (c *Page) setScatter(v *proto.LayerView) {
+	var a struct {
+		Points []float64     `json:"points"`
+		Steps  []proto.Step2 `json:"steps"`
+	}
+	var sc *viz.Scatter
+	if json.Unmarshal(v.Anim, &a) == nil && len(a.Steps) > 0 {
+		last := a.Steps[len(a.Steps)-1]
+		var removed []bool
+		if v.Kept != nil && !v.Kernels && len(v.Kept) < v.Cout {
+			removed = make([]bool, v.Cout)
+			for i := range removed {
+				removed[i] = true
+			}
+			for _, k := range v.Kept {
+				removed[k] = false
+			}
+		}
+		sc = viz.KMeansScatter(a.Points, last.Labels, last.Centroids2, removed)
+	}
+	if (sc != nil || c.Scatter != nil) && !c.AnimOn {
+		c.V.KMeans++
+	}
+	c.Scatter = sc
+}
+
+// AnimReady records that the ebiten animation runs: it replaces the still picture.
+func (c *Page) AnimReady() {
+	if !c.AnimOn {
+		c.AnimOn = true
+		c.V.KMeans++
+	}
 }
 
 // sendAnim hands the view's K-Means history to the ebiten iframe.

@@ -9,6 +9,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/proto"
 	"github.com/resnet20-pruning/resnet20-pruning/web/state"
+	"github.com/resnet20-pruning/resnet20-pruning/web/viz"
 )
 
 // fakeHost records what the page asks of the browser.
@@ -378,5 +379,30 @@ func TestTogglesWalkTheStepTable(t *testing.T) {
 	}
 	if err := c.S.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The K-Means view has a still picture of the last iteration as soon as a layer view arrives;
+// the animation replaces it once it runs.
+func TestKMeansStill(t *testing.T) {
+	c, _ := newRoot(t, "#method=2&ratio=0.5&seed=1&limit=200")
+	v := &proto.LayerView{ConvInfo: proto.ConvInfo{Name: "layer1.conv1", Role: "conv1", Cin: 1, Cout: 3, K: 3}, W: make([]float32, 27),
+		N: 3, D: 9, Clusters: 2, Labels: []int{0, 1, 0}, Centroids: make([]float32, 18), Kept: []int{0, 1},
+		Points2: []float64{0, 0, 1, 1, 0.2, 0}, Steps: []proto.Step2{{Labels: []int{0, 0, 0}, Centroids2: []float64{0, 0, 1, 1}}, {Labels: []int{0, 1, 0}, Centroids2: []float64{0.1, 0, 1, 1}}}}
+	bin, _ := v.Payload()
+	before := c.V.KMeans
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpLayer, proto.Layer{Gen: c.viewSeq, View: v}, bin)); err != nil {
+		t.Fatal(err)
+	}
+	if c.Scatter == nil || len(c.Scatter.Dots) != 3 || len(c.Scatter.Crosses) != 2 || c.V.KMeans == before {
+		t.Fatalf("still %+v, K-Means view version %d → %d", c.Scatter, before, c.V.KMeans)
+	}
+	if c.Scatter.Dots[1].Fill != viz.ClusterColor(1) || c.Scatter.Dots[2].Stroke != viz.RemovedColor() {
+		t.Errorf("the last iteration's labels and method 2's removed filter are not drawn: %+v", c.Scatter.Dots)
+	}
+	before = c.V.KMeans
+	c.AnimReady()
+	if !c.AnimOn || c.V.KMeans == before {
+		t.Fatal("the animation's start does not redraw the K-Means view")
 	}
 }

@@ -189,3 +189,32 @@ func TestBlockDiagramWidth(t *testing.T) {
 		}
 	}
 }
+
+// The K-Means still picture: every point and cross inside the picture, colours by cluster, a red
+// ring for removed points; nil when the sizes disagree.
+func TestKMeansScatter(t *testing.T) {
+	pts := []float64{0, 0, 1, 0, 0, 1, 5, 5}
+	s := KMeansScatter(pts, []int{0, 0, 0, 1}, []float64{0.3, 0.3, 5, 5}, []bool{false, true, true, false})
+	if s == nil || len(s.Dots) != 4 || len(s.Crosses) != 2 {
+		t.Fatalf("%+v", s)
+	}
+	for i, d := range s.Dots {
+		if d.X < 0 || d.X > s.Width || d.Y < 0 || d.Y > s.Height {
+			t.Errorf("dot %d at (%v, %v) outside %v×%v", i, d.X, d.Y, s.Width, s.Height)
+		}
+	}
+	if s.Dots[3].Fill != ClusterColor(1) || s.Dots[1].Stroke != RemovedColor() || s.Dots[0].Stroke == RemovedColor() {
+		t.Errorf("colours %+v", s.Dots)
+	}
+	if s.Dots[3].Y >= s.Dots[0].Y || s.Dots[3].X <= s.Dots[0].X {
+		t.Error("y does not grow upwards or x rightwards")
+	}
+	for _, bad := range [][]int{{0, 0, 0}, nil} {
+		if KMeansScatter(pts, bad, []float64{0, 0}, nil) != nil {
+			t.Errorf("labels %v: want nil", bad)
+		}
+	}
+	if KMeansScatter(pts, []int{0, 0, 0, 0}, []float64{0, 0}, []bool{true}) != nil {
+		t.Error("removed of the wrong length: want nil")
+	}
+}
