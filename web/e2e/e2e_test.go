@@ -360,6 +360,7 @@ func TestPage(t *testing.T) {
 		if (dots != want || crosses != want/2) && !animOn {
 			t.Errorf("K-Means view at first render: %d points and %d centroids drawn, want %d and %d", dots, crosses, want, want/2)
 		}
+		shot(t, b, "first-render")
 		timings := run(t, b.ctx, chromedp.Evaluate[map[string]float64](`window.rpTimings`))
 		t.Logf("timings (ms since navigation start): %v", timings)
 		// The original network's accuracy is on screen with the first render (the manifest's
