@@ -11,7 +11,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 )
 
-// BenchmarkPrunedSpeedup measures issue 3's speed targets in one command: the engine of a pruned
+// BenchmarkPrunedSpeedup measures the pruned speed-ups in one command: the engine of a pruned
 // ResNet20 (variant B, seeded random weights pruned by core/prune, "fixed" variant) against the
 // unpruned one on the same 256 random images with 2 goroutines (Engine.Run), the two timed
 // alternately in every iteration so that both see the same machine load (measure.Alternate, as
@@ -20,9 +20,10 @@ import (
 // macs-x (MAC reduction) and of-macs (x / macs-x), and ms/image of both nets (wall, per image on
 // the 2 goroutines together). Run it with
 //
-//	GOEXPERIMENT=simd go test -run NONE -bench PrunedSpeedup -benchtime 20x ./core/resnet/
+//	GOEXPERIMENT=simd go test -run NONE -bench PrunedSpeedup -benchtime 5x ./core/resnet/
 //
-// The targets at r = 0.8 (issue 13): method 1 x ≥ 2.0, method 2 x ≥ 2.5.
+// (-benchtime Nx: N alternating rounds, the medians over them). The targets at r = 0.8 (issue 13,
+// medians of 5 rounds): method 1 x ≥ 2.0, method 2 x ≥ 2.5.
 func BenchmarkPrunedSpeedup(b *testing.B) {
 	const images, threads = 256, 2
 	orig := resnettest.RandomNet(resnet.ArchB, 1)
