@@ -68,7 +68,14 @@ func loadStudy(t *testing.T, trainImages int) *study {
 		}
 	}
 	t0 := time.Now()
-	r, err := s.pipe.Run(variant.Spec{Method: variant.Removal, Ratio: 0.8, Seed: 1, Variant: variant.Best(variant.Removal)})
+	v := variant.Best(variant.Removal)
+	if name := os.Getenv("HEAL_VARIANT"); name != "" {
+		var err error
+		if v, err = variant.Parse(name, 512); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := s.pipe.Run(variant.Spec{Method: variant.Removal, Ratio: envFloat("HEAL_RATIO", 0.8), Seed: 1, Variant: v})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +108,8 @@ func envFloat(k string, def float64) float64 {
 // seconds (evaluations excluded) → test accuracy. It runs only with HEAL_CURVE=1; HEAL_SECONDS,
 // HEAL_EVERY (steps between evaluations), HEAL_TRAIN (training images: the first N of the train
 // split), HEAL_LR, HEAL_BATCH, HEAL_MOM, HEAL_ALPHA, HEAL_T, HEAL_RECAL, HEAL_RESTD and HEAL_THREADS change the
-// run; HEAL_CACHE=FILE keeps the pruned network between runs. Natively:
+// run; HEAL_VARIANT (a variant name, counts 512) and HEAL_RATIO prune another way (method 2);
+// HEAL_CACHE=FILE keeps the pruned network between runs. Natively:
 //
 //	HEAL_CURVE=1 go test -run Curve -v -timeout 30m ./web/heal/
 //
