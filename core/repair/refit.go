@@ -64,31 +64,43 @@ type extra struct {
 // output, and any y on the zeroed side of y0 = (−s − shift)/scale is exact as well; the refit is then
 // re-solved passes times, each time with those entries' targets set to the current prediction
 // when it lies on that side (an alternating minimisation of the error after the ReLU).
-func (tg *target) compensated(conv *resnet.ConvBN, s []float32, hw int, passes int) *target {
+func (tg *target) compensated(conv *resnet.ConvBN, s []float32, hw int, passes, threads int) *target {
 	scale, shift := conv.BN.Fold()
 	out := &target{pos: tg.pos, y: make([]float64, len(tg.y)), cout: tg.cout, passes: passes}
 	if passes > 0 {
 		out.zero, out.dir = make([]float64, len(tg.y)), make([]int8, len(tg.y))
 	}
-	row := 0
-	for img, ps := range tg.pos {
-		for _, q := range ps {
-			for ch := range tg.cout {
-				sv := float64(s[(img*tg.cout+ch)*hw+int(q)])
-				out.y[row*tg.cout+ch] = (tg.u[row*tg.cout+ch] - sv - float64(shift[ch])) / float64(scale[ch])
-				if passes > 0 && tg.u[row*tg.cout+ch] <= 0 {
-					e := row*tg.cout + ch
-					out.zero[e] = (-sv - float64(shift[ch])) / float64(scale[ch])
-					out.dir[e] = 1
-					if scale[ch] < 0 {
-						out.dir[e] = -1
+	first := tg.firstRows()
+	eachBlock(len(tg.pos), threads, func(lo, hi int) {
+		row := first[lo]
+		for img := lo; img < hi; img++ {
+			for _, q := range tg.pos[img] {
+				for ch := range tg.cout {
+					sv := float64(s[(img*tg.cout+ch)*hw+int(q)])
+					out.y[row*tg.cout+ch] = (tg.u[row*tg.cout+ch] - sv - float64(shift[ch])) / float64(scale[ch])
+					if passes > 0 && tg.u[row*tg.cout+ch] <= 0 {
+						e := row*tg.cout + ch
+						out.zero[e] = (-sv - float64(shift[ch])) / float64(scale[ch])
+						out.dir[e] = 1
+						if scale[ch] < 0 {
+							out.dir[e] = -1
+						}
 					}
 				}
+				row++
 			}
-			row++
 		}
-	}
+	})
 	return out
+}
+
+// firstRows returns each image's first row in the target's rows (and the row count last).
+func (tg *target) firstRows() []int {
+	first := make([]int, len(tg.pos)+1)
+	for img, ps := range tg.pos {
+		first[img+1] = first[img] + len(ps)
+	}
+	return first
 }
 
 // samplePositions picks min(p, hw) of an hw-position map for each of n images: all of them when
@@ -151,36 +163,41 @@ func (c *Calibration) blockTarget(i int, x []float32, n, cin, h, w, p int, bufs 
 	bufs.put(t)
 	hw, cout := ho*wo, b.Conv2.Cout
 	tg := target{pos: samplePositions(n, hw, p, i), cout: cout}
-	rows := 0
-	for _, ps := range tg.pos {
-		rows += len(ps)
-	}
-	tg.y, tg.u = make([]float64, 0, rows*cout), make([]float64, 0, rows*cout)
-	for img, ps := range tg.pos {
-		for _, q := range ps {
-			for ch := range cout {
-				tg.y = append(tg.y, float64(y[(img*cout+ch)*hw+int(q)]))
+	first := tg.firstRows()
+	rows := first[n]
+	tg.y, tg.u = make([]float64, rows*cout), make([]float64, rows*cout)
+	// sample copies y's values at the sampled positions into dst (rows×cout).
+	sample := func(dst []float64) {
+		c.each(n, func(lo, hi int) {
+			row := first[lo]
+			for img := lo; img < hi; img++ {
+				for _, q := range tg.pos[img] {
+					for ch := range cout {
+						dst[row*cout+ch] = float64(y[(img*cout+ch)*hw+int(q)])
+					}
+					row++
+				}
 			}
-		}
+		})
 	}
-	b.Conv2.ApplyBN(y, n, hw, false)
+	sample(tg.y)
+	c.applyBN(&b.Conv2, y, n, hw, false)
 	s := c.shortcut(b, x, n, cin, h, w, bufs)
-	for j := range y {
-		y[j] += s[j]
-	}
+	per := cout * hw
+	c.each(n, func(lo, hi int) {
+		for j := lo * per; j < hi*per; j++ {
+			y[j] += s[j]
+		}
+	})
 	if len(s) > 0 && &s[0] != &x[0] {
 		bufs.put(s)
 	}
-	for img, ps := range tg.pos {
-		for _, q := range ps {
-			for ch := range cout {
-				tg.u = append(tg.u, float64(y[(img*cout+ch)*hw+int(q)]))
-			}
+	sample(tg.u)
+	c.each(n, func(lo, hi int) {
+		for j := lo * per; j < hi*per; j++ {
+			y[j] = max(y[j], 0)
 		}
-	}
-	for j := range y {
-		y[j] = max(y[j], 0)
-	}
+	})
 	return tg, y, ho, wo
 }
 

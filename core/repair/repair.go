@@ -204,14 +204,14 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 	}
 	recal := func(conv *resnet.ConvBN, z []float32, hw int) {
 		if opt.Recal > 0 {
-			setStats(&conv.BN, z[:opt.Recal*conv.Cout*hw], opt.Recal, conv.Cout, hw)
+			setStats(&conv.BN, z[:opt.Recal*conv.Cout*hw], opt.Recal, conv.Cout, hw, c.threads)
 		}
 	}
 	bufs := &buffers{} // the activations' slices, recycled block after block
 	x := c.x[:n*3*32*32]
 	cur, h, w := c.convRaw(&pruned.Stem, x, n, 32, 32, bufs)
 	recal(&pruned.Stem, cur, h*w)
-	pruned.Stem.ApplyBN(cur, n, h*w, true)
+	c.applyBN(&pruned.Stem, cur, n, h*w, true)
 	cin := pruned.Stem.Cout
 	var ocur []float32 // the original network's block input on the refit images
 	if fresh || (opt.Refit > 0 && (opt.Conv1 || opt.Select)) {
@@ -247,13 +247,13 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 			var hs, ws int
 			s, hs, ws = c.convRaw(b.Shortcut, cur, n, h, w, bufs)
 			recal(b.Shortcut, s, hs*ws)
-			b.Shortcut.ApplyBN(s, n, hs*ws, false)
+			c.applyBN(b.Shortcut, s, n, hs*ws, false)
 		} else {
 			s = b.ShortcutOf(cur, n, cin, h, w) // cur itself, or a new slice
 		}
 		t, ho, wo := c.convRaw(&b.Conv1, cur, n, h, w, bufs)
 		recal(&b.Conv1, t, ho*wo)
-		b.Conv1.ApplyBN(t, n, ho*wo, true)
+		c.applyBN(&b.Conv1, t, n, ho*wo, true)
 		if opt.Refit > 0 {
 			tgi := &tg[i]
 			joint := opt.Compensate && opt.Shortcut && b.Shortcut != nil && b.Shortcut.Assign == nil && b.Shortcut.Bias == nil &&
@@ -266,11 +266,11 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 				for j := range c0 {
 					c0[j] = sh[(j/hw)%b.Shortcut.Cout]
 				}
-				tgi = tgi.compensated(&b.Conv2, c0, hw, opt.ReLUPasses)
+				tgi = tgi.compensated(&b.Conv2, c0, hw, opt.ReLUPasses, c.threads)
 				s2, _ := b.Conv2.BN.Fold()
 				tgi.ex = &extra{x: cur[:opt.Refit*cin*h*w], c: cin, h: h, w: w, stride: b.Shortcut.Stride, conv: b.Shortcut, scale2: s2, scaleShort: ss}
 			} else if opt.Compensate {
-				tgi = tgi.compensated(&b.Conv2, s, ho*wo, opt.ReLUPasses)
+				tgi = tgi.compensated(&b.Conv2, s, ho*wo, opt.ReLUPasses, c.threads)
 			}
 			ls, err := c.refit(&b.Conv2, t[:opt.Refit*b.Conv1.Cout*ho*wo], opt.Refit, ho, wo, tgi, opt.Ridge)
 			if err != nil {
@@ -280,17 +280,20 @@ func (c *Calibration) Repair(pruned *resnet.Net, opt Options) (*Stats, error) {
 			if joint {
 				bufs.put(s)
 				s, _, _ = c.convRaw(b.Shortcut, cur, n, h, w, bufs)
-				b.Shortcut.ApplyBN(s, n, ho*wo, false)
+				c.applyBN(b.Shortcut, s, n, ho*wo, false)
 			}
 		}
 		y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo, bufs)
 		if opt.Refit == 0 || !opt.Compensate {
 			recal(&b.Conv2, y, ho*wo)
 		}
-		b.Conv2.ApplyBN(y, n, ho*wo, false)
-		for j := range y {
-			y[j] = max(y[j]+s[j], 0)
-		}
+		c.applyBN(&b.Conv2, y, n, ho*wo, false)
+		per := b.Conv2.Cout * ho * wo
+		c.each(n, func(lo, hi int) {
+			for j := lo * per; j < hi*per; j++ {
+				y[j] = max(y[j]+s[j], 0)
+			}
+		})
 		bufs.put(t, s, cur)
 		cur, h, w, cin = y, ho, wo, b.Conv2.Cout
 	}
@@ -355,7 +358,7 @@ func (c *Calibration) origBlock(i int, x []float32, n, cin, h, w int, bufs *buff
 	// conv2's BN not in its epilogue: the same bits as blockTarget's output.
 	y, _, _ := c.convRaw(&b.Conv2, t, n, ho, wo, bufs)
 	bufs.put(t)
-	b.Conv2.ApplyBN(y, n, ho*wo, false)
+	c.applyBN(&b.Conv2, y, n, ho*wo, false)
 	s := c.shortcut(b, x, n, cin, h, w, bufs)
 	for j := range y {
 		y[j] = max(y[j]+s[j], 0)
@@ -440,6 +443,34 @@ func (c *Calibration) conv(conv *resnet.ConvBN, x []float32, n, h, w int, bn, re
 	close(next)
 	wg.Wait()
 	return z, ho, wo
+}
+
+// applyBN is conv.ApplyBN on c.threads goroutines.
+func (c *Calibration) applyBN(conv *resnet.ConvBN, z []float32, n, hw int, relu bool) {
+	per := conv.Cout * hw
+	c.each(n, func(lo, hi int) { conv.ApplyBN(z[lo*per:hi*per], hi-lo, hw, relu) })
+}
+
+// each calls f for the blocks of normBlock of n images (lo…hi-1), c.threads blocks at a time.
+func (c *Calibration) each(n int, f func(lo, hi int)) { eachBlock(n, c.threads, f) }
+
+// eachBlock calls f for the blocks of normBlock of n images (lo…hi-1), threads blocks at a time.
+func eachBlock(n, threads int, f func(lo, hi int)) {
+	blocks := (n + normBlock - 1) / normBlock
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(threads, blocks)) {
+		wg.Go(func() {
+			for b := range next {
+				f(b*normBlock, min((b+1)*normBlock, n))
+			}
+		})
+	}
+	for b := range blocks {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
 }
 
 // buffers recycles the large activation slices of one Repair: get returns a slice of length n

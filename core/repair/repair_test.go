@@ -17,7 +17,7 @@ func TestSetStats(t *testing.T) {
 	// 2 images × 2 channels × 2 positions.
 	z := []float32{1, 3, 10, 10, 5, 7, 10, 14}
 	bn := resnet.NewBatchNorm(2)
-	setStats(&bn, z, 2, 2, 2)
+	setStats(&bn, z, 2, 2, 2, 2)
 	// channel 0: 1, 3, 5, 7 → mean 4, biased var 5; channel 1: 10, 10, 10, 14 → mean 11, var 3.
 	if bn.Mean[0] != 4 || bn.Var[0] != 5 || bn.Mean[1] != 11 || bn.Var[1] != 3 || bn.Gamma[0] != 1 {
 		t.Fatalf("stats %+v", bn)

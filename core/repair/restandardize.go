@@ -62,7 +62,7 @@ func (c *Calibration) Restandardize(net *resnet.Net, n int) error {
 // restandardize sets bn's statistics to those of z (n×c×hw) and rescales γ, β to keep its function.
 func restandardize(bn *resnet.BatchNorm, z []float32, n, c, hw int) {
 	old := resnet.BatchNorm{Mean: append([]float32(nil), bn.Mean...), Var: append([]float32(nil), bn.Var...)}
-	setStats(bn, z, n, c, hw)
+	setStats(bn, z, n, c, hw, 1)
 	for ch := range c {
 		s0 := math.Sqrt(float64(old.Var[ch]) + resnet.BNEps)
 		s1 := math.Sqrt(float64(bn.Var[ch]) + resnet.BNEps)

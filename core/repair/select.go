@@ -80,13 +80,13 @@ func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []f
 	defer bufs.put(z)
 	hw := ho * wo
 	cen := resnet.BatchNorm{Gamma: cc.BN.Gamma, Beta: cc.BN.Beta, Mean: slices.Clone(cc.BN.Mean), Var: slices.Clone(cc.BN.Var)}
-	setStats(&cen, z, n, nc, hw) // the centroids' statistics on the original input
+	setStats(&cen, z, n, nc, hw, c.threads) // the centroids' statistics on the original input
 	for i, cd := range cands {
 		if cd.member < 0 {
 			cc.BN.Mean[i], cc.BN.Var[i] = cen.Mean[i], cen.Var[i]
 		}
 	}
-	cc.ApplyBN(z, n, hw, true)
+	c.applyBN(&cc, z, n, hw, true)
 	// Normal equations over all candidates' patches (conv2's geometry).
 	g2 := resnet.ConvBN{Cin: nc, Cout: ob.Conv2.Cout, K: ob.Conv2.K, Stride: ob.Conv2.Stride}
 	sub := tg.subset(n, positions)
