@@ -250,8 +250,8 @@ func (b *browser) Copy(text string, done func(ok bool)) {
 }
 
 // ensureAnim puts the animation's iframe into its slot once the slot is first on screen and the
-// engine's prune worker has started (rp.whenVisible): the animation (anim.wasm, the largest
-// download) is fetched only when someone can see it, and does not hold up the engine. vugu
+// first evaluation has finished (rp.whenVisible): the animation (anim.wasm, the largest download)
+// is fetched only when someone can see it, and does not hold up the engine. vugu
 // does not render the iframe: the slot has no children in kmeans.vugu, so vugu leaves its content
 // alone.
 func (b *browser) ensureAnim() {
@@ -319,6 +319,9 @@ func (b *browser) FirstRender() { b.rp.Call("firstRender") }
 
 func (b *browser) Mark(name string) {
 	js.Global().Get("rpTimings").Set(name, b.Now())
+	if name == "evalDone" { // the first finished evaluation: the animation may load now
+		b.rp.Call("evalFinished")
+	}
 }
 
 func (b *browser) Note(name string, v float64) {

@@ -631,14 +631,20 @@ func TestPage(t *testing.T) {
 		}
 		shot(t, b, "compare")
 		// The demo's own evaluation of the same network (ratio 0 leaves it unpruned) with its
-		// evaluating workers (as many as cores, as compare.html's), in the same run.
+		// evaluating workers (as many as cores, as compare.html's), in the same run. The first
+		// evaluation after a load includes the workers' start (they start once worker.wasm is in,
+		// after the first render); the throughput is the second one's, another seed of the same
+		// network, on running workers.
 		navigate(t, b, "#method=2&ratio=0&seed=1&limit=1000")
+		evalDone(t, b)
+		cold := mustFloat(run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-count").dataset.ms`)))
+		navigate(t, b, "#method=2&ratio=0&seed=2&limit=1000")
 		evalDone(t, b)
 		ms := mustFloat(run(t, b.ctx, chromedp.Evaluate[string](`document.getElementById("acc-count").dataset.ms`)))
 		workers := run(t, b.ctx, chromedp.Evaluate[int](`Math.min(Math.max(navigator.hardwareConcurrency || 2, 1), 8)`))
 		demoIPS := 1000 / (ms / 1000)
-		t.Logf("evaluation throughput, unpruned network: demo %.0f images/s (%d workers, 1,000 images in %.0f ms), compare.html's Go engine %.0f images/s (%d workers): ratio %.2f (goal ≥ 0.8)",
-			demoIPS, workers, ms, compareIPS, compareWorkers, demoIPS/compareIPS)
+		t.Logf("evaluation throughput, unpruned network: demo %.0f images/s (%d workers, 1,000 images in %.0f ms; %.0f ms for the first evaluation after the load, the workers' start included), compare.html's Go engine %.0f images/s (%d workers): ratio %.2f (goal ≥ 0.8)",
+			demoIPS, workers, ms, cold, compareIPS, compareWorkers, demoIPS/compareIPS)
 		f.note("throughput", map[string]any{"demoImagesPerSecond": demoIPS, "demoWorkers": workers, "compareImagesPerSecond": compareIPS, "compareWorkers": compareWorkers, "ratio": demoIPS / compareIPS})
 	})
 

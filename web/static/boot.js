@@ -179,15 +179,22 @@
   let train = null; // the calibration images, once a repair asked for them
   let trainLoading = false;
   let engine = null; // the compiled worker.wasm
-  // whenEngineUp runs f once the prune worker has answered its init (or failed).
+  // setEngineUp: the prune worker has answered its init (or failed).
   let engineUp = false;
-  const engineUpWaiters = [];
-  const whenEngineUp = (f) => (engineUp ? f() : engineUpWaiters.push(f));
   const setEngineUp = () => {
     if (engineUp) return;
     engineUp = true;
     window.rpTimings.engineUp = performance.now();
-    for (const f of engineUpWaiters.splice(0)) f();
+    setTimeout(setQuiet, 15000);
+  };
+  // whenQuiet runs f once the first evaluation has finished, or 15 s after the engine is up.
+  let quiet = false;
+  const quietWaiters = [];
+  const whenQuiet = (f) => (quiet ? f() : quietWaiters.push(f));
+  const setQuiet = () => {
+    if (quiet) return;
+    quiet = true;
+    for (const f of quietWaiters.splice(0)) f();
   };
 
   // loadRest fetches what the first view did not need, once it is on screen: the engine, the test
@@ -337,11 +344,13 @@
       if (sweep !== null) f(sweep);
     },
     // whenVisible calls f once the element with that id is first on screen (at once without
-    // IntersectionObserver) and the prune worker has started: the animation (anim.wasm, the
-    // largest download) must not hold up the engine's download, compile and start.
+    // IntersectionObserver) and the first evaluation has finished (rp.evalFinished), or 15 s
+    // after the prune worker started: the animation (anim.wasm, the largest download, and its
+    // game loop on the page's thread) must not hold up the engine's compile, the workers' start
+    // and the first evaluation. Until then the page shows the K-Means view as a still picture.
     whenVisible(id, f) {
       const el = $(id);
-      const go = () => whenEngineUp(f);
+      const go = () => whenQuiet(f);
       if (!el || typeof IntersectionObserver !== "function") {
         go();
         return;
@@ -353,6 +362,10 @@
         }
       });
       obs.observe(el);
+    },
+    // evalFinished is called by the Go side when the first evaluation has finished.
+    evalFinished() {
+      setQuiet();
     },
     // firstRender hides the loading screen (called by the Go side once the filters are drawn).
     firstRender() {
