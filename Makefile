@@ -25,7 +25,7 @@ build:
 ## portable kernels), the raw-pointer kernels under the race detector's pointer checks, and the
 ## core packages compiled to wasm under Node. Its last line names the tests skipped for want of
 ## data (none in CI, where missing data fails them).
-test: $(if $(shell command -v npm),onnx-deps)
+test: $(if $(shell command -v npm),onnx-deps tfjs)
 	@mkdir -p out && rm -f $(RP_SKIPPED_FILE)
 	@$(MAKE) --no-print-directory vet fmt-check test-native test-portable test-race test-wasm
 	@$(SKIP_SUMMARY)
@@ -48,7 +48,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 test-native:
-	$(SIMD) go test -count=1 ./...
+	$(SIMD) go test -count=1 -timeout 30m ./...
 
 test-portable:
 	go test -count=1 ./core/...

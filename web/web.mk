@@ -37,7 +37,7 @@ vugugen:
 test-web:
 	go test -count=1 -v ./web/e2e/
 
-# tfjs: TensorFlow.js (wasm backend) for the comparison page, installed from npm into out/npm
+# tfjs: TensorFlow.js (wasm backend) and ONNX Runtime Web for the comparison page, installed from npm into out/npm
 # (git-ignored) with the versions locked in web/compare/package-lock.json.
 tfjs: out/npm/node_modules/@tensorflow/tfjs/dist/tf.min.js
 out/npm/node_modules/@tensorflow/tfjs/dist/tf.min.js: web/compare/package.json web/compare/package-lock.json

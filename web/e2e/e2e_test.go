@@ -603,7 +603,7 @@ func TestPage(t *testing.T) {
 			t.Skip("TensorFlow.js not installed (make tfjs)")
 		}
 		for _, threads := range []string{"1", ""} {
-			q := "?images=200"
+			q := "?images=200&models=unpruned"
 			if threads != "" {
 				q += "&threads=" + threads
 			}

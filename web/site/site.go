@@ -3,7 +3,9 @@
 // (wasm/app: the vugu page, also the view worker; wasm/worker: the engine of the prune and
 // evaluating workers, built with SIMD; wasm/anim: the ebiten K-Means animation), the sample pack cut from the CIFAR-10 folder (the
 // first test images and the first train images for calibration, raw CIFAR records), the weights
-// when present, the committed assets (sweep results), a manifest, and a .gz copy (and a .br copy
+// when present, the committed assets (sweep results), the comparison page's engines and networks
+// (ort/: ONNX Runtime Web from out/npm; compare/: the weights as ONNX and method 2 at r = 0.5 and
+// 0.8 as safetensors and ONNX; compare_assets.go), a manifest, and a .gz copy (and a .br copy
 // when the brotli tool is installed) of every compressible file for servers that serve
 // precompressed files (cmd/serve does).
 //
@@ -38,7 +40,7 @@ type Options struct {
 	Weights   string // weights file to ship ("" = weights/resnet20.safetensors when present)
 	NoWeights bool   // ship no weights at all (the page then asks for a file)
 	Sweep     string // sweep.json to ship instead of assets/sweep.json (tests)
-	NPM       string // node_modules holding @tensorflow/tfjs* (default out/npm/node_modules)
+	NPM       string // node_modules holding @tensorflow/tfjs* and onnxruntime-web (default out/npm/node_modules)
 	Test      int    // test images in the pack (default 1000)
 	TestFirst int    // test images in the first part of the pack, testParts[0] (default 200)
 	Train     int    // train images in the pack (default 512)
@@ -259,6 +261,10 @@ func Build(o Options) (*Manifest, error) {
 		b.Weights = m.Weights
 		m.Baseline = b
 		fmt.Fprintf(o.Log, "site: baseline %d / %d correct with %s\n", b.Correct, b.Total, w)
+	}
+	// The comparison page's engines and networks (compare_assets.go).
+	if _, err := compareAssets(o, net, m.Weights); err != nil {
+		return nil, err
 	}
 	// Sizes, then the manifest, then the compressed copies.
 	err = filepath.WalkDir(o.Out, func(path string, d os.DirEntry, err error) error {
