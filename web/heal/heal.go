@@ -8,8 +8,8 @@
 // thread, DefaultOptions, seconds of training including New's restandardisation, evaluations
 // excluded; the 2-core machine under a load of 15–23, so the times are pessimistic and noisy):
 //
-//   - from Best (68.9%), in WebAssembly under Node 20: 67.8% at 25 s (320 images), 64.8% at 33 s,
-//     64.4% at 58 s, 65.5% at 82 s (1,280 images): no gain within 60 s; natively: 64.5% at 26 s
+//   - from Best (68.9%), in WebAssembly under Node 20: 67.8% at 27 s (320 images), 64.8% at 41 s,
+//     64.4% at 54 s, 65.5% at 68 s (1,280 images): no gain within 60 s; natively: 64.5% at 26 s
 //     (1,600 images), 68.9% at 40 s, 69.8% at 56 s, 70.1% at 83 s (6,400 images), +1.2 points;
 //   - from "+ merge" (fixed+bn+merge, 15.5%), in WebAssembly: 23.6% at 25 s, 30.5% at 38 s, 32.1% at
 //     51 s, 37.0% at 65 s (1,280 images); natively 45.2% after 4,480 images (33 s).
