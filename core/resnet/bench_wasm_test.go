@@ -59,17 +59,30 @@ func medianOf(v []float64) float64 {
 // untimed call first).
 func BenchmarkWasmForward(b *testing.B) {
 	orig := resnettest.RandomNet(resnet.ArchB, 1)
-	for _, net := range []string{"unpruned", "m2_r0.8"} {
-		n, batches := orig, []int{1, resnet.Batch, 64}
+	engines := map[string]*resnet.Engine{}
+	engine := func(b *testing.B, net string) *resnet.Engine { // compiled (and pruned) when first run
+		if e := engines[net]; e != nil {
+			return e
+		}
+		n := orig
 		if net != "unpruned" {
-			n, batches = pruneNet(b, orig, variant.Removal, 0.8), []int{resnet.Batch}
+			n = pruneNet(b, orig, variant.Removal, 0.8)
 		}
 		e, err := resnet.Compile(n)
 		if err != nil {
 			b.Fatal(err)
 		}
+		engines[net] = e
+		return e
+	}
+	for _, net := range []string{"unpruned", "m2_r0.8"} {
+		batches := []int{1, resnet.Batch, 64}
+		if net != "unpruned" {
+			batches = []int{resnet.Batch}
+		}
 		for _, batch := range batches {
 			b.Run(fmt.Sprintf("%s/batch%d", net, batch), func(b *testing.B) {
+				e := engine(b, net)
 				x := resnettest.RandomImages(batch, 2)
 				logits := make([]float32, batch*resnet.Classes)
 				var wk resnet.Worker
