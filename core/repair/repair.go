@@ -29,14 +29,16 @@ import (
 const (
 	// DefaultPositions is how many spatial positions per image the refit samples at most (of 64,
 	// 256 and 1,024 in the three stages). Neighbouring positions of one image say much the same:
-	// on the study checkpoint (method 2, r = 0.5, Best's steps, 2,048 images; the first 1,000 test
-	// images) 256 gave 82.6%, 64 82.5% and 32 82.8%, 16 82.1% (core/repair/study_test.go,
-	// TestStudyOptions).
+	// on the study checkpoint (method 2, r = 0.5, Best's steps, 2,048 images, select on all the
+	// refit's positions, 3 ReLU passes; the first 1,000 test images) 256 gave 82.6%, 64 82.5%,
+	// 32 82.8% and 16 (1 pass) 82.1%; method 1 at r = 0.5 / 0.8: 256 65.7 / 37.7%, 32 65.4 / 38.8%
+	// (TestStudyOptions).
 	DefaultPositions = 32
 	// DefaultSelectPositions is how many of each refit image's sampled positions the select step
 	// chooses the kept channels on: its normal equations span every candidate channel (the kept
 	// ones and all the cluster members, 1.5× conv1's width at r = 0.5), the refit's largest.
-	// Fewer images instead cost more: 512 images × 64 positions gave 81.3%, 2,048 × 16 82.9%.
+	// Fewer images instead cost more accuracy: 512 images × 64 positions gave 81.3%, all 2,048 ×
+	// 16 of 32 positions 82.9% (8: 82.4%).
 	DefaultSelectPositions = 16
 	// DefaultRidge is the refit's ridge λ relative to the mean diagonal of the normal matrix.
 	DefaultRidge = 1e-3
