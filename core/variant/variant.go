@@ -93,8 +93,8 @@ const DefaultCalib = 512
 
 // BestCalib is the number of calibration train images of Best's repairs, where accuracy stops
 // rising for its cost: method 2 on the study checkpoint, first 1,000 test images, r = 0.5 / 0.8:
-// 512 images 80.5 / 66.3%, 1,024 81.9 / 65.2%, 2,048 82.9 / 67.9%, 4,096 83.3% at twice the
-// repair time (core/repair TestStudyCalibCurve).
+// 512 images 80.5 / 66.3%, 1,024 81.9 / 65.2%, 2,048 82.9 / 67.9%, 4,096 83.3 / 67.9% at twice
+// the repair time (core/repair TestStudyCalibCurve).
 const BestCalib = 2048
 
 // The base of every name: the study as published, or its two defects fixed.
