@@ -59,7 +59,7 @@ test-race:
 	$(SIMD) go test -count=1 -race ./core/kernels/ ./core/train/nn/
 
 # The wasm build runs the pure-computation packages under Node (no file access to ../shared there).
-WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/prune/ ./core/repair/ ./core/resnet/ ./core/tensor/ ./core/train/... ./web/heal/
+WASM_PKGS = ./core/kernels/ ./core/kmeans/ ./core/prune/ ./core/repair/ ./core/resnet/ ./core/tensor/ ./core/train/... ./web/heal/ ./web/demo/view/
 test-wasm:
 	GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
 	$(SIMD) GOOS=js GOARCH=wasm go test -count=1 -timeout 30m -exec="$(WASM_EXEC)" $(WASM_PKGS)
