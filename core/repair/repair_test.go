@@ -330,7 +330,7 @@ func TestChannelErrs(t *testing.T) {
 	}
 	const lambda = 0.5
 	choice := []int{0, 3, 5} // channel 1's candidates are 2, 3, 4
-	errs, err := channelErrs(nm, d, kk, cout, lambda, choice, 1, 2, 5)
+	errs, err := channelErrs(nm, d, kk, cout, lambda, choice, 1, 2, 5, 2)
 	if err != nil || len(errs) != 3 {
 		t.Fatal(errs, err)
 	}

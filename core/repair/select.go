@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/prune"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
@@ -106,7 +107,7 @@ func (c *Calibration) selectReps(b, ob *resnet.Block, l *prune.LayerPlan, xo []f
 	for range selectSweeps {
 		changed := false
 		for j := range order {
-			errs, err := channelErrs(nm, d, kk, tg.cout, lambda, choice, j, first[j], first[j+1])
+			errs, err := channelErrs(nm, d, kk, tg.cout, lambda, choice, j, first[j], first[j+1], c.threads)
 			if err != nil {
 				return err
 			}
@@ -151,6 +152,11 @@ func (tg *target) subset(n, p int) *target {
 		return sub
 	}
 	sub.pos = make([][]int32, n)
+	keep := 0
+	for _, ps := range tg.pos[:n] {
+		keep += min(p, len(ps))
+	}
+	sub.y = make([]float64, 0, keep*tg.cout)
 	row := 0
 	for img, ps := range tg.pos[:n] {
 		for k := range min(p, len(ps)) {
@@ -170,8 +176,8 @@ func (tg *target) subset(n, p int) *target {
 //	err = −R_Fᵀ G_FF⁻¹ R_F − vᵀ S⁻¹ v,   S = G_CC − G_CF G_FF⁻¹ G_FC,   v = R_C − G_CF G_FF⁻¹ R_F,
 //
 // all G with λ added to their diagonal: the same value as solving the whole choice's equations.
-// It returns nil errs when G_FF is not positive definite.
-func channelErrs(nm normal, d, kk, cout int, lambda float64, choice []int, j, lo, hi int) ([]float64, error) {
+// It returns nil errs when G_FF is not positive definite. threads goroutines share the candidates.
+func channelErrs(nm normal, d, kk, cout int, lambda float64, choice []int, j, lo, hi, threads int) ([]float64, error) {
 	var idx []int
 	for l, ci := range choice {
 		if l != j {
@@ -208,46 +214,61 @@ func channelErrs(nm normal, d, kk, cout int, lambda float64, choice []int, j, lo
 		}
 	}
 	errs := make([]float64, hi-lo)
-	gfc := mat.NewDense(m, kk, nil)
-	scc := mat.NewSymDense(kk, nil)
-	rc := mat.NewDense(kk, cout, nil)
-	var q, bq, bw, sol mat.Dense
-	var sc mat.Cholesky
-	for ci := lo; ci < hi; ci++ {
-		for a, ia := range idx {
-			for t := range kk {
-				gfc.Set(a, t, nm.g[ia*d+ci*kk+t])
+	fails := make([]error, hi-lo)
+	// The candidates in parallel: each reads the factorisation and writes its own errs entry.
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(threads, hi-lo)) {
+		wg.Go(func() {
+			gfc := mat.NewDense(m, kk, nil)
+			scc := mat.NewSymDense(kk, nil)
+			rc := mat.NewDense(kk, cout, nil)
+			var q, bq, bw, sol mat.Dense
+			var sc mat.Cholesky
+			for ci := range next {
+				for a, ia := range idx {
+					for t := range kk {
+						gfc.Set(a, t, nm.g[ia*d+ci*kk+t])
+					}
+				}
+				if err := chol.SolveTo(&q, gfc); err != nil {
+					fails[ci-lo] = err
+					continue
+				}
+				bq.Mul(gfc.T(), &q)
+				bw.Mul(gfc.T(), &w)
+				for t := range kk {
+					c := ci*kk + t
+					for u := t; u < kk; u++ {
+						scc.SetSym(t, u, nm.g[c*d+ci*kk+u]-bq.At(t, u))
+					}
+					scc.SetSym(t, t, scc.At(t, t)+lambda)
+					for o := range cout {
+						rc.Set(t, o, nm.r[c*cout+o]-bw.At(t, o))
+					}
+				}
+				if !sc.Factorize(scc) {
+					errs[ci-lo] = math.Inf(1)
+					continue
+				}
+				if err := sc.SolveTo(&sol, rc); err != nil {
+					fails[ci-lo] = err
+					continue
+				}
+				e := -base
+				for t := range kk {
+					for o := range cout {
+						e -= rc.At(t, o) * sol.At(t, o)
+					}
+				}
+				errs[ci-lo] = e
 			}
-		}
-		if err := chol.SolveTo(&q, gfc); err != nil {
-			return nil, err
-		}
-		bq.Mul(gfc.T(), &q)
-		bw.Mul(gfc.T(), &w)
-		for t := range kk {
-			c := ci*kk + t
-			for u := t; u < kk; u++ {
-				scc.SetSym(t, u, nm.g[c*d+ci*kk+u]-bq.At(t, u))
-			}
-			scc.SetSym(t, t, scc.At(t, t)+lambda)
-			for o := range cout {
-				rc.Set(t, o, nm.r[c*cout+o]-bw.At(t, o))
-			}
-		}
-		if !sc.Factorize(scc) {
-			errs[ci-lo] = math.Inf(1)
-			continue
-		}
-		if err := sc.SolveTo(&sol, rc); err != nil {
-			return nil, err
-		}
-		e := -base
-		for t := range kk {
-			for o := range cout {
-				e -= rc.At(t, o) * sol.At(t, o)
-			}
-		}
-		errs[ci-lo] = e
+		})
 	}
-	return errs, nil
+	for ci := lo; ci < hi; ci++ {
+		next <- ci
+	}
+	close(next)
+	wg.Wait()
+	return errs, errors.Join(fails...)
 }
