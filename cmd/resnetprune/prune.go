@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
@@ -160,7 +161,7 @@ func link(s *variant.Spec, d *dataFlags) string {
 }
 
 // pruneUsage is the usage line of prune.
-var pruneUsage = "--weights W --method 1|2 --ratio R [--seed S] [--variant best|study|fixed|NAME] " + variant.FlagSyntax() +
+var pruneUsage = "--weights W --method 1|2 --ratio R [--seed S] [--variant " + strings.Join(variant.PresetKeys(), "|") + "|NAME] " + variant.FlagSyntax() +
 	" [--out pruned.safetensors] [--baseline] [--limit N] [--offset N] [--threads N] [--json]\n" +
 	"Without --variant: the best repair found without SGD (variant best, " + strconv.Itoa(variant.BestCalib) + " calibration train images);\n" +
 	"--variant study: the study as published; --variant fixed: its two defects fixed and nothing else."

@@ -15,8 +15,8 @@ type Flags struct {
 // VariantUsage is the usage text of --variant.
 func VariantUsage() string {
 	return fmt.Sprintf("the pruning variant `NAME`: %s (the default: the best repair found without SGD, on %d calibration train images; method 1 %s, method 2 %s), "+
-		"%s (the study as published, with its two defects), %s (the defects fixed and nothing else), or a name: %s. The step flags override it",
-		BestName, BestCalib, bestNames[Sharing], bestNames[Removal], Study, Fixed, NameSyntax())
+		"%s (the study as published, with its two defects), %s (the defects fixed and nothing else), a rung of the repair ladder (%s), or a name: %s. The step flags override it",
+		BestName, BestCalib, bestNames[Sharing], bestNames[Removal], Study, Fixed, strings.Join(PresetKeys(), ", "), NameSyntax())
 }
 
 // Usage returns the usage text of step s's flag: its help, how names write it, what it requires

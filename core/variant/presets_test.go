@@ -73,3 +73,23 @@ func TestPresetTable(t *testing.T) {
 		t.Errorf("Ladder: %+v", specs)
 	}
 }
+
+// TestResolvePresets: --variant takes a ladder rung's key where Parse takes no such name, and the
+// rung's variant is what Preset.Variant gives; names Parse takes keep their meaning.
+func TestResolvePresets(t *testing.T) {
+	for _, m := range []Method{Sharing, Removal} {
+		for i := range Presets {
+			p := &Presets[i]
+			got, err := Resolve(p.Key, m, 512)
+			if err != nil {
+				t.Fatalf("Resolve(%q): %v", p.Key, err)
+			}
+			if want := p.Variant(m, 512); got != want {
+				t.Errorf("method %v: Resolve(%q) = %s, want %s", m, p.Key, got.Name(), want.Name())
+			}
+		}
+	}
+	if _, err := Resolve("nonsense", Removal, 512); err == nil {
+		t.Error("Resolve(nonsense) accepted")
+	}
+}

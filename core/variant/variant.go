@@ -128,13 +128,20 @@ func Best(m Method) Variant {
 }
 
 // Resolve returns the variant a CLI's --variant value names for method m: Best(m) for "" or
-// "best", else Parse(name, calib).
+// "best", else Parse(name, calib), else a rung of the repair ladder by its key (Presets: bn, merge,
+// refit — names Parse does not take — with calib calibration images).
 func Resolve(name string, m Method, calib int) (Variant, error) {
-	switch strings.TrimSpace(name) {
-	case "", BestName:
+	name = strings.TrimSpace(name)
+	if name == "" || name == BestName {
 		return Best(m), nil
 	}
-	return Parse(name, calib)
+	v, err := Parse(name, calib)
+	if err != nil {
+		if p, ok := LookupPreset(name); ok {
+			return p.Variant(m, calib), nil
+		}
+	}
+	return v, err
 }
 
 // Variant is everything about a pruning run except the method, ratio and seed: the base (study or
