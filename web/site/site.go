@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +28,7 @@ import (
 	"github.com/resnet20-pruning/resnet20-pruning/core/cifar"
 	"github.com/resnet20-pruning/resnet20-pruning/core/eval"
 	"github.com/resnet20-pruning/resnet20-pruning/core/resnet"
+	"github.com/resnet20-pruning/resnet20-pruning/core/variant"
 	"github.com/resnet20-pruning/resnet20-pruning/web/demo"
 )
 
@@ -76,22 +76,6 @@ type Baseline struct {
 	Weights string `json:"weights"`
 }
 
-// NormalizeBaseURL checks a public address for the site (an absolute http or https URL without
-// query or fragment) and returns it ending in "/", which the site's relative links need.
-func NormalizeBaseURL(s string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("base URL %q: want an absolute http(s) address without query or fragment, like https://user.github.io/repo/", s)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-	}
-	return u.String(), nil
-}
-
 // marker identifies a folder Build made, the only kind it empties.
 const marker = ".resnet20-pruning-site"
 
@@ -119,7 +103,7 @@ func Build(o Options) (*Manifest, error) {
 	if o.Test < 1 || o.Train < 1 || o.TestFirst < 1 {
 		return nil, fmt.Errorf("site: want at least one image in each pack (test %d, first part %d, train %d)", o.Test, o.TestFirst, o.Train)
 	}
-	base, err := NormalizeBaseURL(o.BaseURL)
+	base, err := variant.BaseURL(o.BaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -9,25 +9,6 @@ import (
 	"testing"
 )
 
-func TestNormalizeBaseURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                                  "",
-		"https://user.github.io/repo":       "https://user.github.io/repo/",
-		"https://user.github.io/repo/":      "https://user.github.io/repo/",
-		"https://user.github.io":            "https://user.github.io/",
-		"http://127.0.0.1:8080/a/sub/path/": "http://127.0.0.1:8080/a/sub/path/",
-	} {
-		if got, err := NormalizeBaseURL(in); err != nil || got != want {
-			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"user.github.io/repo", "/repo/", "ftp://host/x/", "https://host/x/?q=1", "https://host/x/#h", "https://u:p@host/", "javascript:alert(1)"} {
-		if got, err := NormalizeBaseURL(bad); err == nil {
-			t.Errorf("NormalizeBaseURL(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
 func TestCritical(t *testing.T) {
 	m := &Manifest{Weights: "weights/w.safetensors", TestParts: []Pack{{"data/test-0.bin", 200}, {"data/test-1.bin", 800}}}
 	c := Critical(m)
