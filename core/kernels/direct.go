@@ -245,3 +245,26 @@ func dconvGemmAcc(K *kernelSet, cin int, a, p []float32, ps int, toff []int32, c
 		}
 	}
 }
+
+// dconvCheck checks the operands of an assembly dconv on rows rows (the AVX-512 and wasm
+// kernel sets): it panics on operands too short; without taps it clears c's rows and returns
+// false (nothing to call).
+func dconvCheck(rows, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) bool {
+	maxOff := 0
+	for _, o := range toff {
+		if o < 0 {
+			panic("kernels: dconv: negative tap offset")
+		}
+		maxOff = max(maxOff, int(o))
+	}
+	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < (rows-1)*ldc+dconvCols {
+		panic("kernels: dconv operands too short")
+	}
+	if len(toff) == 0 {
+		for i := range rows {
+			clear(c[i*ldc : i*ldc+dconvCols])
+		}
+		return false
+	}
+	return true
+}

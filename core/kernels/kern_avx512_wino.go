@@ -234,8 +234,7 @@ func winoOutStoreAVX512(z []float32, stride int, t []float32, a *scatterArgs, co
 // the 3×64 accumulators in registers over all taps and channels, in
 // assembly for the reasons given at gemm4AVX512.
 func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
-	dconvCheck(3, cin, a, p, ps, toff, c, ldc)
-	if len(toff) > 0 {
+	if dconvCheck(3, cin, a, p, ps, toff, c, ldc) {
 		dconvAsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
 	}
 }
@@ -243,29 +242,8 @@ func dconv3AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ld
 // dconv4AVX512 is dconv3AVX512 for all 4 rows of the block (the 4×64
 // accumulators: 16 registers).
 func dconv4AVX512(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
-	dconvCheck(4, cin, a, p, ps, toff, c, ldc)
-	if len(toff) > 0 {
+	if dconvCheck(4, cin, a, p, ps, toff, c, ldc) {
 		dconv4AsmAVX512(cin, &a[0], &p[0], ps, &toff[0], len(toff), &c[0], ldc)
-	}
-}
-
-// dconvCheck panics unless the operands of a dconv call on rows rows are
-// in bounds, and clears the rows×64 outputs when there are no taps.
-func dconvCheck(rows, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
-	maxOff := 0
-	for _, o := range toff {
-		if o < 0 {
-			panic("kernels: dconv: negative tap offset")
-		}
-		maxOff = max(maxOff, int(o))
-	}
-	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < (rows-1)*ldc+dconvCols {
-		panic("kernels: dconv operands too short")
-	}
-	if len(toff) == 0 {
-		for i := range rows {
-			clear(c[i*ldc : i*ldc+dconvCols])
-		}
 	}
 }
 

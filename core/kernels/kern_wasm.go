@@ -329,37 +329,15 @@ func decimate2Asm(dst unsafe.Pointer, dp int, src unsafe.Pointer, sp, rows, n4 i
 // and dconv3) in assembly (dconvAsm, dconv3Asm: kern_wasm.s); dconv3Wasm
 // leaves row 3 of c alone.
 func dconvWasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
-	if dconvWasmCheck(4, cin, a, p, ps, toff, c, ldc) {
+	if dconvCheck(4, cin, a, p, ps, toff, c, ldc) {
 		dconvAsm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
 	}
 }
 
 func dconv3Wasm(cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) {
-	if dconvWasmCheck(3, cin, a, p, ps, toff, c, ldc) {
+	if dconvCheck(3, cin, a, p, ps, toff, c, ldc) {
 		dconv3Asm(cin, unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(p)), ps, unsafe.SliceData(toff), len(toff), unsafe.Pointer(unsafe.SliceData(c)), ldc)
 	}
-}
-
-// dconvWasmCheck panics on operands too short for a dconv of rows rows;
-// without taps it clears c's rows and returns false.
-func dconvWasmCheck(rows, cin int, a, p []float32, ps int, toff []int32, c []float32, ldc int) bool {
-	maxOff := 0
-	for _, o := range toff {
-		if o < 0 {
-			panic("kernels: dconv: negative tap offset")
-		}
-		maxOff = max(maxOff, int(o))
-	}
-	if cin <= 0 || ps < 0 || len(a) < len(toff)*cin*4 || len(p) < maxOff+(cin-1)*ps+dconvCols || ldc < dconvCols || len(c) < (rows-1)*ldc+dconvCols {
-		panic("kernels: dconv operands too short")
-	}
-	if len(toff) == 0 {
-		for i := range rows {
-			clear(c[i*ldc : i*ldc+dconvCols])
-		}
-		return false
-	}
-	return true
 }
 
 // dconvAsm is dconv on unchecked operands (kern_wasm.s).
