@@ -54,13 +54,14 @@ const (
 // every 16 images each.
 const progressRedrawMs = 100
 
-// loop applies queued changes; progress redraws are limited to one per progressRedrawMs, and
+// loop applies queued changes; progress redraws are limited to one per progressRedrawMs and
+// wait while a layer job is unanswered (page.LayerPending: its answer draws them too), and
 // changes that show nothing new are not drawn.
 func (b *browser) loop() {
 	for f := range b.queue {
 		b.env.Lock()
 		r := f()
-		if r == redrawNow || r == redrawLater && time.Since(b.lastRender) > progressRedrawMs*time.Millisecond {
+		if r == redrawNow || r == redrawLater && time.Since(b.lastRender) > progressRedrawMs*time.Millisecond && !b.page.LayerPending() {
 			b.lastRender = time.Now()
 			b.env.UnlockRender()
 			continue
@@ -70,7 +71,7 @@ func (b *browser) loop() {
 			b.redrawSoon = true
 			go func() {
 				time.Sleep(progressRedrawMs * time.Millisecond)
-				b.queue <- func() redraw { b.redrawSoon = false; return redrawNow }
+				b.queue <- func() redraw { b.redrawSoon = false; return redrawLater }
 			}()
 		}
 	}
@@ -328,9 +329,12 @@ func (b *browser) Note(name string, v float64) {
 	js.Global().Get("rpTimings").Set(name, v)
 }
 
+// After runs f on the page's event loop after ms milliseconds. f changes nothing on screen (it
+// posts the debounced pruning), so no redraw follows: one after every slider step cost a full
+// render on the page's thread while the slider moved on.
 func (b *browser) After(ms int, f func()) {
 	go func() {
 		time.Sleep(time.Duration(ms) * time.Millisecond)
-		b.queue <- func() redraw { f(); return redrawNow }
+		b.queue <- func() redraw { f(); return redrawNone }
 	}()
 }

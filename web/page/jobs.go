@@ -28,7 +28,7 @@ type Host interface {
 	Now() float64
 	Mark(name string) // records the time of a milestone in window.rpTimings
 	Note(name string, v float64)
-	After(ms int, f func()) // runs f later on the page's event loop (under the event lock)
+	After(ms int, f func()) // runs f later on the page's event loop (under the event lock), without a redraw: f must change nothing on screen
 }
 
 // The workers: worker 0 (the page's own program in a worker: it links no engine) answers the
@@ -118,6 +118,7 @@ func (c *Page) requestLayer() {
 	}
 	c.layerPosted = key
 	c.viewSeq++
+	c.viewAsked = c.host.Now()
 	c.host.Post(viewWorker, proto.Encode(proto.OpLayer, proto.Job{Gen: c.viewSeq, Hash: c.S.Hash(), Layer: c.S.Layer}, nil))
 }
 
@@ -206,6 +207,9 @@ func (c *Page) OnMessage(w int, m proto.Message) (changed bool, err error) {
 		if w == pruneWorker && e.Gen == c.pruneBusy {
 			c.pruneBusy = 0
 		}
+		if w == viewWorker && e.Gen == c.viewSeq {
+			c.viewShown = e.Gen
+		}
 		if e.Gen == 0 || e.Gen == c.gen || (w == viewWorker && e.Gen == c.viewSeq) {
 			c.V.Notices++
 			c.Error = fmt.Sprintf("worker %d (%s): %s", w, e.Op, e.Msg)
@@ -224,6 +228,7 @@ func (c *Page) OnMessage(w int, m proto.Message) (changed bool, err error) {
 			return false, err
 		}
 		if l.Gen == c.viewSeq {
+			c.viewShown = l.Gen
 			if c.View == nil {
 				c.host.Mark("firstLayerView")
 			}

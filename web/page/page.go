@@ -81,8 +81,10 @@ type Page struct {
 	V        Versions  // what changed: each view is rebuilt only when its number moves
 
 	host       Host
-	evalMarked bool // the first finished evaluation is marked in rpTimings (evalDone)
-	viewSeq    int  // numbers the view worker's layer jobs (a newer one makes older ones stale)
+	evalMarked bool    // the first finished evaluation is marked in rpTimings (evalDone)
+	viewSeq    int     // numbers the view worker's layer jobs (a newer one makes older ones stale)
+	viewShown  int     // the newest layer job whose answer (or error) arrived
+	viewAsked  float64 // when the newest layer job was posted (host.Now)
 }
 
 // New returns the page of the settings in hash, talking to the browser through h.
@@ -1084,4 +1086,14 @@ func (c *Page) Uploaded(pixels []byte, msg string) {
 	}
 	c.Upload = &Upload{Src: c.imageURL(viz.Thumbnail(pixels)), pixels: pixels}
 	c.classifyUpload()
+}
+
+// layerHoldMs bounds how long LayerPending holds progress redraws back for one layer job.
+const layerHoldMs = 1000
+
+// LayerPending reports whether the newest layer job (a slider step, a new layer) is still
+// unanswered, for at most layerHoldMs after it was posted: the host then holds progress redraws
+// back, so that the filter grid is not drawn behind a render of the accuracy card.
+func (c *Page) LayerPending() bool {
+	return c.viewShown != c.viewSeq && c.host.Now()-c.viewAsked < layerHoldMs
 }

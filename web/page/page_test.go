@@ -207,6 +207,43 @@ func TestViewCells(t *testing.T) {
 	}
 }
 
+func TestLayerPending(t *testing.T) {
+	c, h := newRoot(t, "#method=2")
+	if !c.LayerPending() {
+		t.Fatal("the address's layer job is unanswered but not pending")
+	}
+	v := &proto.LayerView{ConvInfo: proto.ConvInfo{Name: "layer1.conv1", Role: "conv1", Cin: 2, Cout: 4, K: 3}, W: make([]float32, 4*18),
+		Clustered: true, Clusters: 2, Labels: []int{0, 1, 0, 1}, Centroids: make([]float32, 2*18), Kept: []int{0, 1},
+		Points2: make([]float64, 8), Steps: []proto.Step2{{Labels: []int{0, 1, 0, 1}, Centroids2: make([]float64, 4)}}}
+	bin, err := v.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpLayer, proto.Layer{Gen: c.viewSeq, View: v}, bin)); err != nil {
+		t.Fatal(err)
+	}
+	if c.LayerPending() {
+		t.Fatal("pending after its answer")
+	}
+	c.S.Layer = "conv1"
+	c.apply(true)
+	if !c.LayerPending() {
+		t.Fatal("a new layer's job is not pending")
+	}
+	if _, err := c.OnMessage(viewWorker, proto.Encode(proto.OpError, proto.Error{Gen: c.viewSeq, Op: proto.OpLayer, Msg: "x"}, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if c.LayerPending() {
+		t.Fatal("pending after its error")
+	}
+	c.S.Layer = "layer1.conv1"
+	c.apply(true)
+	h.now += layerHoldMs
+	if c.LayerPending() {
+		t.Fatalf("still pending %d ms after it was posted", layerHoldMs)
+	}
+}
+
 func TestHashIsTheStateDeclaration(t *testing.T) {
 	c, _ := newRoot(t, "#ratio_hide=true&explain=false")
 	if !c.Hidden("ratio") || c.S.Explain {
