@@ -104,6 +104,14 @@ type kernelSet struct {
 	// op, z with row pitch zp: out[r*op+x] = s*z[r*zp+x] + b (+ res[r*op+x]),
 	// then max(0,·) if relu; nil means one affine call per row.
 	affineRows func(out []float32, op int, z []float32, zp int, res []float32, rows, w int, s, b float32, relu bool)
+
+	// scaleShift, when non-nil, is ScaleShift's vector path (product rounded before the sum, no
+	// FMA); nil means scaleShiftPortable.
+	scaleShift func(z []float32, s, b float32, relu bool)
+
+	// addWiden, when non-nil, is AddWiden's vector path for len(dst) == len(src): it adds a
+	// prefix of src and returns its length (the rest is done in Go).
+	addWiden func(dst []float64, src []float32) int
 }
 
 // gatherIn gathers the 6×6 input tiles of 16 lanes from a padded plane and

@@ -19,6 +19,8 @@ var avx2Kernels = kernelSet{
 	winoIn:      winoInAVX2,
 	winoOut:     winoOutAVX2,
 	affine:      affineAVX2,
+	scaleShift:  scaleShiftAVX2,
+	addWiden:    addWidenAVX2,
 
 	// No cross-lane permutes across 16 floats without AVX-512: the portable
 	// gather and scatter are used.
@@ -231,4 +233,46 @@ func gemmAccAVX2(k int, a, b0, b1 []float32, ldb int, c []float32, ldc int) {
 		acc(c31, c[3*ldc+h+8:3*ldc+h+16])
 	}
 	archsimd.ClearAVXUpperBits()
+}
+
+// scaleShiftAVX2 is ScaleShift with Float32x8 vectors (Mul then Add, not MulAdd), the rest in Go.
+func scaleShiftAVX2(z []float32, s, b float32, relu bool) {
+	if i := scaleShiftVecAVX2(z, s, b, relu); i < len(z) {
+		scaleShiftPortable(z[i:], s, b, relu)
+	}
+}
+
+// scaleShiftVecAVX2 is scaleShiftAVX2's vector part; it returns how far it got (apart for the
+// reason given at affineVecAVX2).
+//
+//go:noinline
+func scaleShiftVecAVX2(z []float32, s, b float32, relu bool) int {
+	n := len(z)
+	vs, vb := archsimd.BroadcastFloat32x8(s), archsimd.BroadcastFloat32x8(b)
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		v := archsimd.LoadFloat32x8(z[i : i+8]).Mul(vs).Add(vb)
+		if relu {
+			v = v.Max(zero)
+		}
+		v.Store(z[i : i+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return i
+}
+
+// addWidenAVX2 is AddWiden's vector path: 4 floats widened to a Float64x4 at a time.
+//
+//go:noinline
+func addWidenAVX2(dst []float64, src []float32) int {
+	n := len(src)
+	dst = dst[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		v := archsimd.LoadFloat32x4(src[i : i+4]).ConvertToFloat64()
+		archsimd.LoadFloat64x4(dst[i : i+4]).Add(v).Store(dst[i : i+4])
+	}
+	archsimd.ClearAVXUpperBits()
+	return i
 }

@@ -37,6 +37,8 @@ var avx512Kernels = kernelSet{
 	winoOut:     winoOutAVX512,
 	affine:      affineAVX512,
 	affineRows:  affineRowsAVX512,
+	scaleShift:  scaleShiftAVX512,
+	addWiden:    addWidenAVX512,
 
 	winoGather:   winoGatherAVX512,
 	copyRows:     copyRowsAVX512,
@@ -537,3 +539,41 @@ func dot4AVX512(n int, a []float32, lda int, b []float32, ldb int, c []float32) 
 //
 //go:noescape
 func dot4AsmAVX512(n int, a *float32, lda int, b *float32, ldb int, c *float32)
+
+// scaleShiftAVX512 is ScaleShift with Float32x16 vectors: Mul then Add, not MulAdd, for the bits
+// of the scalar expression.
+func scaleShiftAVX512(z []float32, s, b float32, relu bool) {
+	n := len(z)
+	vs, vb := archsimd.BroadcastFloat32x16(s), archsimd.BroadcastFloat32x16(b)
+	var zero archsimd.Float32x16
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		v := archsimd.LoadFloat32x16(z[i : i+16]).Mul(vs).Add(vb)
+		if relu {
+			v = v.Max(zero)
+		}
+		v.Store(z[i : i+16])
+	}
+	if i < n {
+		zv, _ := archsimd.LoadFloat32x16Part(z[i:])
+		v := zv.Mul(vs).Add(vb)
+		if relu {
+			v = v.Max(zero)
+		}
+		v.StorePart(z[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// addWidenAVX512 is AddWiden's vector path: 8 floats widened to a Float64x8 at a time.
+func addWidenAVX512(dst []float64, src []float32) int {
+	n := len(src)
+	dst = dst[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		v := archsimd.LoadFloat32x8(src[i : i+8]).ConvertToFloat64()
+		archsimd.LoadFloat64x8(dst[i : i+8]).Add(v).Store(dst[i : i+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return i
+}

@@ -412,15 +412,12 @@ func accumulate(nm *normal, conv *resnet.ConvBN, t []float32, h, w int, tg *targ
 				bi := min(gramPanel, d-i0)
 				kernels.Sgemm(true, false, bi, d-i0, m, 1, a[i0:], d, a[i0:], d, 0, gc[i0*d+i0:], d)
 				for i := i0; i < i0+bi; i++ {
-					g, v := nm.g[i*d+i:(i+1)*d], gc[i*d+i:(i+1)*d]
-					for j := range g {
-						g[j] += float64(v[j])
-					}
+					kernels.AddWiden(nm.g[i*d+i:(i+1)*d], gc[i*d+i:(i+1)*d])
 				}
 			}
 		}
-		// (AᵀY)ᵀ = YᵀA: Sgemm packs its first operand element by element and copies the second's
-		// rows, so the narrow Y goes first (AᵀY itself costs twice as much).
+		// (AᵀY)ᵀ = YᵀA: Sgemm pads its second operand to panels of 32 columns, so the narrow Y
+		// goes first (AᵀY itself cost twice as much when the packing was last compared).
 		kernels.Sgemm(true, false, cout, d, m, 1, yc, cout, a, d, 0, rc, d)
 		for ch := range cout {
 			for i, v := range rc[ch*d : (ch+1)*d] {

@@ -27,20 +27,14 @@ func (c *ConvBN) ConvRaw(x []float32, n, h, w int) (z []float32, ho, wo int) {
 	return z, ho, wo
 }
 
-// ApplyBN applies c's inference-mode BN in place to z (n×Cout×hw), then ReLU when relu is set.
+// ApplyBN applies c's inference-mode BN in place to z (n×Cout×hw), then ReLU when relu is set
+// (kernels.ScaleShift: the product is rounded before the shift, as in plain Go on amd64).
 func (c *ConvBN) ApplyBN(z []float32, n, hw int, relu bool) {
 	scale, shift := c.BN.Fold()
 	for img := range n {
 		for ch := range c.Cout {
 			s, b := scale[ch], shift[ch]
-			row := z[(img*c.Cout+ch)*hw : (img*c.Cout+ch+1)*hw]
-			for i, v := range row {
-				v = s*v + b
-				if relu && v < 0 {
-					v = 0
-				}
-				row[i] = v
-			}
+			kernels.ScaleShift(z[(img*c.Cout+ch)*hw:(img*c.Cout+ch+1)*hw], s, b, relu)
 		}
 	}
 }
