@@ -37,30 +37,21 @@ func viewWorker() {
 	}
 	jobs := make(chan job, 256)
 	latest := 0 // the newest layer job's generation seen; read and written on the JS thread only
-	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
-		m, err := proto.Receive(args[0].Get("data"))
+	proto.Listen(self, func(event js.Value) {
+		m, err := proto.Receive(event.Get("data"))
 		var j proto.Job
 		if err == nil {
 			err = m.Decode(&j)
 		}
 		if err != nil {
 			post(proto.OpError, proto.Error{Msg: err.Error()}, nil)
-			return nil
+			return
 		}
 		if m.Op == proto.OpLayer && j.Gen > latest {
 			latest = j.Gen
 		}
 		jobs <- job{m.Op, j, m.Bin}
-		return nil
 	})
-	self.Set("onmessage", onMessage)
-	// Messages that arrived while the module was starting.
-	if q := self.Get("rpPending"); q.Truthy() {
-		for i := range q.Length() {
-			onMessage.Invoke(q.Index(i))
-		}
-		self.Set("rpPending", js.Undefined())
-	}
 	type warmJob struct {
 		layer string
 		sp    variant.Spec

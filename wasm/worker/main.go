@@ -94,11 +94,11 @@ func main() {
 	}
 	w := &worker{}
 	jobs := make(chan message, 256)
-	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
-		m, err := decode(args[0].Get("data"))
+	proto.Listen(self, func(event js.Value) {
+		m, err := decode(event.Get("data"))
 		if err != nil {
 			post(proto.OpError, proto.Error{Msg: err.Error()}, nil)
-			return nil
+			return
 		}
 		w.mu.Lock()
 		if m.job.Gen > w.latest {
@@ -108,16 +108,7 @@ func main() {
 		if m.op != proto.OpCancel {
 			jobs <- m
 		}
-		return nil
 	})
-	self.Set("onmessage", onMessage)
-	// Messages that arrived while the module was starting.
-	if q := self.Get("rpPending"); q.Truthy() {
-		for i := range q.Length() {
-			onMessage.Invoke(q.Index(i))
-		}
-		self.Set("rpPending", js.Undefined())
-	}
 	var queue []message
 	for {
 		// Let the JS event loop deliver what arrived (a newer job makes queued ones stale).

@@ -56,3 +56,18 @@ func Receive(data js.Value) (Message, error) {
 	}
 	return m, nil
 }
+
+// Listen makes handle the onmessage of a worker's global scope self, then hands it the message
+// events that worker.js queued in self.rpPending while the module was starting, in order.
+func Listen(self js.Value, handle func(event js.Value)) {
+	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		handle(args[0])
+		return nil
+	}))
+	if q := self.Get("rpPending"); q.Truthy() {
+		for i := range q.Length() {
+			handle(q.Index(i))
+		}
+		self.Set("rpPending", js.Undefined())
+	}
+}
